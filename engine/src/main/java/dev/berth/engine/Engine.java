@@ -1,0 +1,97 @@
+package dev.berth.engine;
+
+import dev.berth.engine.events.Event;
+import dev.berth.engine.events.EventBus;
+import dev.berth.engine.runtime.HostTools;
+import dev.berth.engine.runtime.RuntimeDetector;
+import dev.berth.engine.state.AtomicFiles;
+import dev.berth.engine.state.StateRoot;
+import dev.berth.engine.system.HostInfo;
+import dev.berth.engine.system.SystemService;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * The engine's one composition root: takes ownership of the state root, finds the host's
+ * tools, and wires every service with its constructor. The desktop app uses this class
+ * in-process; the API server is wired from the same services. No global state: two engines
+ * with two state roots can live in one JVM (tests do this).
+ */
+public final class Engine implements AutoCloseable {
+
+    private final EngineConfig config;
+    private final StateRoot stateRoot;
+    private final EventBus events;
+    private final SystemService system;
+
+    private Engine(EngineConfig config, StateRoot stateRoot, EventBus events, SystemService system) {
+        this.config = config;
+        this.stateRoot = stateRoot;
+        this.events = events;
+        this.system = system;
+    }
+
+    /**
+     * Starts an engine on {@code config.root()}.
+     *
+     * @throws dev.berth.engine.errors.EngineException.Conflict when another engine owns the root
+     */
+    public static Engine start(EngineConfig config) {
+        StateRoot root = StateRoot.acquire(config.root(), config.socket().toString());
+        try {
+            EventBus events = new EventBus();
+            HostTools tools = new RuntimeDetector(root.subdir("tmp")).detect();
+            SystemService system = new SystemService(engineId(root), HostInfo.read(), tools, root.dir(),
+                    () -> new SystemService.Counts(0, 0, 0, 0, 0));
+            Engine engine = new Engine(config, root, events, system);
+            events.publish(Event.of("daemon", "start", system.info().engineId(),
+                    Map.of("name", system.info().host().hostname())));
+            return engine;
+        } catch (RuntimeException e) {
+            root.close();
+            throw e;
+        }
+    }
+
+    /** A stable id for this state root, created on first start (Docker's daemon ID). */
+    private static String engineId(StateRoot root) {
+        Path file = root.dir().resolve("engine-id");
+        try {
+            if (Files.isRegularFile(file)) {
+                return Files.readString(file, StandardCharsets.UTF_8).strip();
+            }
+            byte[] b = new byte[16];
+            new SecureRandom().nextBytes(b);
+            String id = HexFormat.of().formatHex(b);
+            AtomicFiles.write(file, id.getBytes(StandardCharsets.UTF_8));
+            return id;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public EngineConfig config() {
+        return config;
+    }
+
+    public EventBus events() {
+        return events;
+    }
+
+    public SystemService system() {
+        return system;
+    }
+
+    @Override
+    public void close() {
+        events.publish(Event.of("daemon", "stop", system.info().engineId(), Map.of()));
+        stateRoot.close();
+    }
+}
