@@ -38,10 +38,30 @@ public final class RuntimeDetector {
     private static final Pattern VERSION = Pattern.compile("(\\d+\\.\\d+(?:\\.\\d+)?)");
 
     private final Path workDir;
+    private final List<String> searchPath;
 
     /** @param workDir a directory the probe may create its throw-away bundles in */
     public RuntimeDetector(Path workDir) {
+        this(workDir, defaultSearchPath());
+    }
+
+    private RuntimeDetector(Path workDir, List<String> searchPath) {
         this.workDir = workDir;
+        this.searchPath = List.copyOf(searchPath);
+    }
+
+    /** A detector that looks for runtimes only in {@code dirs} (in order). */
+    public static RuntimeDetector withSearchPath(Path workDir, List<String> dirs) {
+        return new RuntimeDetector(workDir, dirs);
+    }
+
+    private static List<String> defaultSearchPath() {
+        List<String> dirs = new ArrayList<>(BIN_DIRS);
+        String envPath = System.getenv("PATH");
+        if (envPath != null) {
+            dirs.addAll(List.of(envPath.split(":")));
+        }
+        return dirs;
     }
 
     public HostTools detect() {
@@ -63,13 +83,8 @@ public final class RuntimeDetector {
         return tools;
     }
 
-    private static Optional<Path> findOnPath(String name) {
-        List<String> dirs = new ArrayList<>(BIN_DIRS);
-        String envPath = System.getenv("PATH");
-        if (envPath != null) {
-            dirs.addAll(List.of(envPath.split(":")));
-        }
-        return findFirst(dirs.stream().map(d -> d + "/" + name).toList());
+    private Optional<Path> findOnPath(String name) {
+        return findFirst(searchPath.stream().map(d -> d + "/" + name).toList());
     }
 
     private static Optional<Path> findFirst(List<String> candidates) {
@@ -90,6 +105,7 @@ public final class RuntimeDetector {
         try {
             Path rootfs = bundle.resolve("rootfs");
             Files.createDirectories(rootfs);
+            Files.createDirectories(workDir.resolve("state"));
             List<Map<String, Object>> mounts = new ArrayList<>();
             mounts.add(Map.of("destination", "/proc", "type", "proc", "source", "proc"));
             mounts.add(bind("/usr"));
@@ -116,7 +132,7 @@ public final class RuntimeDetector {
             spec.put("linux", Map.of(
                     "namespaces", List.of(Map.of("type", "pid"), Map.of("type", "mount"), Map.of("type", "ipc"),
                             Map.of("type", "uts"), Map.of("type", "network")),
-                    "cgroupsPath", "/berth-probe/" + id));
+                    "cgroupsPath", "/" + id));
             Files.write(bundle.resolve("config.json"), Json.toBytes(spec));
             Result r = run(List.of(runtime.toString(), "--root", workDir.resolve("state").toString(),
                     "run", "--bundle", bundle.toString(), id), 20);

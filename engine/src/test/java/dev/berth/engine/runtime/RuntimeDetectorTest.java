@@ -1,0 +1,64 @@
+package dev.berth.engine.runtime;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Runs the real probe: needs root and the runtime packages the launcher installs. */
+class RuntimeDetectorTest {
+
+    @TempDir
+    Path work;
+
+    @Test
+    void runcIsFoundAndProvenToRunAContainer() throws Exception {
+        HostTools tools = new RuntimeDetector(work).detect();
+        assertThat(tools.runtime()).as(tools.summary()).isPresent();
+        HostTools.Candidate runc = tools.candidates().stream().filter(c -> c.tool().name().equals("runc")).findFirst().orElseThrow();
+        assertThat(runc.works()).as(runc.problem()).isTrue();
+        assertThat(runc.tool().version()).matches("\\d+\\.\\d+.*");
+        assertThat(tools.conmon()).isPresent();
+        assertThat(tools.netavark()).isPresent();
+        // the probe cleans up after itself
+        try (Stream<Path> left = Files.list(work)) {
+            assertThat(left.filter(p -> p.getFileName().toString().startsWith("berth-probe-"))).isEmpty();
+        }
+        // ... and leaves no cgroup behind in any hierarchy (v1 controllers or the v2 tree)
+        try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+            assertThat(hierarchies.flatMap(RuntimeDetectorTest::children)
+                    .filter(p -> p.getFileName().toString().startsWith("berth-probe"))).isEmpty();
+        }
+    }
+
+    private static Stream<Path> children(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return Stream.empty();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.toList().stream();
+        } catch (java.io.IOException e) {
+            return Stream.empty();
+        }
+    }
+
+    @Test
+    void aRuntimeThatCannotStartAContainerIsReportedWithItsErrorAndNotUsed() throws Exception {
+        // a fake "runtime" that exists and prints a version but fails to run anything
+        Path fake = work.resolve("bin/crun");
+        Files.createDirectories(fake.getParent());
+        Files.writeString(fake, "#!/bin/sh\nif [ \"$1\" = --version ]; then echo 'crun version 9.9.9'; exit 0; fi\n"
+                + "echo 'cgroups in hybrid mode not supported' >&2; exit 1\n");
+        fake.toFile().setExecutable(true);
+        HostTools tools = RuntimeDetector.withSearchPath(work.resolve("state"), java.util.List.of(fake.getParent().toString(), "/usr/sbin", "/usr/bin")).detect();
+        HostTools.Candidate crun = tools.candidates().stream().filter(c -> c.tool().name().equals("crun")).findFirst().orElseThrow();
+        assertThat(crun.works()).isFalse();
+        assertThat(crun.problem()).contains("hybrid mode");
+        assertThat(tools.runtime().orElseThrow().name()).isEqualTo("runc");
+        assertThat(tools.summary()).contains("runc").contains("crun not usable: cgroups in hybrid mode not supported");
+    }
+}
