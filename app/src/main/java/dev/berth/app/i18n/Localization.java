@@ -8,6 +8,8 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.value.ObservableValue;
 
 import java.text.MessageFormat;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.ResourceBundle;
 
 /**
@@ -19,13 +21,19 @@ import java.util.ResourceBundle;
 public final class Localization {
 
     private final ObjectProperty<Language> language;
-    private volatile ResourceBundle bundle;
+    private final Map<Language, ResourceBundle> bundles = new EnumMap<>(Language.class);
 
     public Localization(Language initial) {
         this.language = new SimpleObjectProperty<>(this, "language", initial);
-        this.bundle = load(initial);
-        // registered first, so the bundle is current before any text binding recomputes
-        language.addListener((obs, old, now) -> bundle = load(now == null ? Language.ENGLISH : now));
+        for (Language l : Language.values()) {
+            bundles.put(l, load(l));
+        }
+    }
+
+    /** The bundle of the current language, looked up on each call so bindings never see a stale one. */
+    private ResourceBundle bundle() {
+        Language l = language.get();
+        return bundles.get(l == null ? Language.ENGLISH : l);
     }
 
     private static ResourceBundle load(Language language) {
@@ -44,7 +52,7 @@ public final class Localization {
 
     /** The text for {@code key} in the current language, formatted with {@code args} when given. */
     public String get(String key, Object... args) {
-        String pattern = bundle.getString(key);
+        String pattern = bundle().getString(key);
         if (args.length == 0) {
             return pattern;
         }
@@ -61,7 +69,7 @@ public final class Localization {
 
     /** A binding to the text for {@code key} that follows language switches. */
     public StringBinding text(String key, Object... args) {
-        bundle.getString(key); // fail fast on a missing key, at bind time
+        bundle().getString(key); // fail fast on a missing key, at bind time
         return Bindings.createStringBinding(() -> get(key, args), language);
     }
 
