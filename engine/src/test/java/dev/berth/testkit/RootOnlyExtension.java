@@ -23,9 +23,12 @@ public final class RootOnlyExtension implements BeforeAllCallback, BeforeEachCal
     }
 
     private static void requireRoot(ExtensionContext context) {
-        long uid = effectiveUid();
+        requireRoot(context.getDisplayName(), effectiveUid());
+    }
+
+    static void requireRoot(String test, long uid) {
         if (uid != 0) {
-            throw new AssertionError(context.getDisplayName() + " needs root (mounts, namespaces, cgroups) but runs as uid "
+            throw new AssertionError(test + " needs root (mounts, namespaces, cgroups) but runs as uid "
                     + uid + ": run the tests as root, e.g. sudo ./berth test");
         }
     }

@@ -46,6 +46,16 @@ class TempEngineTest {
     }
 
     @Test
+    void rootOnlyFailsLoudlyForOtherUsers() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RootOnlyExtension.requireRoot("mountsOverlay()", 1000))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("mountsOverlay() needs root")
+                .hasMessageContaining("uid 1000")
+                .hasMessageContaining("run the tests as root");
+        RootOnlyExtension.requireRoot("asRoot()", 0); // does not throw
+    }
+
+    @Test
     void effectiveUidMatchesTheIdCommand() throws Exception {
         Process p = new ProcessBuilder("id", "-u").start();
         String uid = new String(p.getInputStream().readAllBytes()).strip();

@@ -551,7 +551,12 @@ public final class FilesystemContentStore implements ContentStore {
                 release();
                 return actual;
             } catch (IOException e) {
-                release();
+                try {
+                    ch.close();
+                } catch (IOException ignored) {
+                    // reporting the first failure
+                }
+                release(); // the bytes stay in the ingest for a retry
                 throw io("cannot commit ingest " + ref, e);
             }
         }

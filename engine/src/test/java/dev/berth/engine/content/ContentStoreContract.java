@@ -227,6 +227,33 @@ public abstract class ContentStoreContract {
     }
 
     @Test
+    void racingWritersOnOneRefGetExactlyOneWriter() throws Exception {
+        ContentStore store = open(dir);
+        int threads = 8;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+        java.util.concurrent.atomic.AtomicInteger won = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.List<Writer> winners = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(threads)) {
+            for (int i = 0; i < threads; i++) {
+                pool.submit(() -> {
+                    start.await();
+                    try {
+                        winners.add(store.writer("contended", -1, null));
+                        won.incrementAndGet();
+                    } catch (EngineException.Conflict e) {
+                        refused.incrementAndGet();
+                    }
+                    return null;
+                });
+            }
+        }
+        assertThat(won.get()).isEqualTo(1);
+        assertThat(refused.get()).isEqualTo(threads - 1);
+        winners.forEach(Writer::close);
+    }
+
+    @Test
     void committingContentThatExistsKeepsTheOneBlob() throws IOException {
         ContentStore store = open(dir);
         byte[] content = "twice".getBytes(StandardCharsets.UTF_8);
