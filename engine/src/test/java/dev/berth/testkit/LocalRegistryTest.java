@@ -1,5 +1,6 @@
 package dev.berth.testkit;
 
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -38,5 +39,17 @@ class LocalRegistryTest {
         own.close();
         assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         assertThat(Files.exists(root)).isFalse();
+    }
+
+    @Nested
+    class InANestedClass {
+
+        LocalRegistry nested;
+
+        @Test
+        void theEnclosingClassRegistryIsShared() {
+            assertThat(nested).isSameAs(registry);
+            assertThat(Http.get(nested.url() + "/v2/").statusCode()).isEqualTo(200);
+        }
     }
 }

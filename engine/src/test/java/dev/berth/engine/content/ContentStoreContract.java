@@ -283,6 +283,26 @@ public abstract class ContentStoreContract {
     }
 
     @Test
+    void sha512BlobsAreVerifiedWithSha512() throws Exception {
+        ContentStore store = open(dir);
+        byte[] content = bytes(4096, 10);
+        Digest d = new Digest("sha512", java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-512").digest(content)));
+        try (Writer w = store.writer("sha512", content.length, d)) {
+            w.write(content);
+            assertThat(w.commit(content.length, d)).isEqualTo(d);
+        }
+        assertThat(readAll(store, d)).isEqualTo(content);
+        // a writer opened without an expectation hashes sha256, and still verifies a sha512 at commit
+        Digest wrong = new Digest("sha512", "0".repeat(128));
+        Writer w = store.writer("sha512-late", -1, null);
+        w.write(content);
+        assertThatThrownBy(() -> w.commit(content.length, wrong))
+                .isInstanceOf(EngineException.InvalidArgument.class)
+                .hasMessageContaining("got " + d);
+    }
+
+    @Test
     void gcKeepsWhatTheRootsReachAndRemovesTheRest() {
         ContentStore store = open(dir);
         Digest layer = put(store, "layer");
