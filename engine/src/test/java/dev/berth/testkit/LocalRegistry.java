@@ -37,6 +37,8 @@ public final class LocalRegistry implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final Optional<Credentials> credentials;
+    /** Stops the registry if the test JVM exits without closing it (Ctrl-C, a crashed run). */
+    private final Thread shutdownHook;
 
     /** A user name and password accepted by a Basic-auth registry. */
     public record Credentials(String username, String password) {
@@ -52,6 +54,8 @@ public final class LocalRegistry implements AutoCloseable {
         this.port = port;
         this.dir = dir;
         this.credentials = credentials;
+        this.shutdownHook = new Thread(process::destroy, "stop docker-registry " + process.pid());
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** Starts an anonymous registry (anyone may pull and push). */
@@ -213,6 +217,11 @@ public final class LocalRegistry implements AutoCloseable {
     }
 
     private void stopProcess() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway
+        }
         if (!process.isAlive()) {
             return;
         }
