@@ -17,6 +17,7 @@ class RuntimeDetectorTest {
 
     @Test
     void runcIsFoundAndProvenToRunAContainer() throws Exception {
+        java.util.Set<Path> cgroupsBefore = probeCgroups();
         HostTools tools = new RuntimeDetector(work).detect();
         assertThat(tools.runtime()).as(tools.summary()).isPresent();
         HostTools.Candidate runc = tools.candidates().stream().filter(c -> c.tool().name().equals("runc")).findFirst().orElseThrow();
@@ -29,9 +30,14 @@ class RuntimeDetectorTest {
             assertThat(left.filter(p -> p.getFileName().toString().startsWith("berth-probe-"))).isEmpty();
         }
         // ... and leaves no cgroup behind in any hierarchy (v1 controllers or the v2 tree)
+        assertThat(probeCgroups()).containsExactlyInAnyOrderElementsOf(cgroupsBefore);
+    }
+
+    private static java.util.Set<Path> probeCgroups() throws java.io.IOException {
         try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
-            assertThat(hierarchies.flatMap(RuntimeDetectorTest::children)
-                    .filter(p -> p.getFileName().toString().startsWith("berth-probe"))).isEmpty();
+            return hierarchies.flatMap(RuntimeDetectorTest::children)
+                    .filter(p -> p.getFileName().toString().startsWith("berth-probe"))
+                    .collect(java.util.stream.Collectors.toSet());
         }
     }
 
