@@ -176,7 +176,19 @@ class MainWindowTest {
         Path zh = dir.resolve("main-window-zh.png");
         snapshot(robot, zh);
 
-        for (Path p : List.of(en, zh)) {
+        // the Events pane in the dark theme, with the engine's real start event
+        robot.interact(() -> {
+            shell.localization().languageProperty().set(Language.ENGLISH);
+            shell.themes().themeProperty().set(Theme.DARK);
+        });
+        robot.clickOn("#nav-events");
+        @SuppressWarnings("unchecked")
+        TableView<EngineEvent> table = robot.lookup("#events-table").queryAs(TableView.class);
+        waitUntil(() -> !table.getItems().isEmpty() && label(robot, "#status-tasks").getText().isEmpty());
+        Path dark = dir.resolve("events-dark.png");
+        snapshot(robot, dark);
+
+        for (Path p : List.of(en, zh, dark)) {
             var img = ImageIO.read(p.toFile());
             assertThat(img.getWidth()).isEqualTo((int) AppShell.WIDTH);
             assertThat(img.getHeight()).isEqualTo((int) AppShell.HEIGHT);
@@ -184,6 +196,8 @@ class MainWindowTest {
     }
 
     private void snapshot(FxRobot robot, Path file) throws IOException {
+        robot.moveTo("#status-bar"); // no hover highlight on a navigation button
+        WaitForAsyncUtils.waitForFxEvents();
         WritableImage[] image = new WritableImage[1];
         robot.interact(() -> image[0] = shell.scene().snapshot(null));
         ImageIO.write(SwingFXUtils.fromFXImage(image[0], null), "png", file.toFile());
