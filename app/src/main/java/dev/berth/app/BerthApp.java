@@ -17,6 +17,9 @@ public final class BerthApp extends Application {
         BackendOptions options = BackendOptions.parse(getParameters().getRaw().toArray(String[]::new), System.getenv());
         shell = new AppShell(new SettingsStore(SettingsStore.defaultFile(System.getenv())));
         shell.show(stage, new BackendLocator(options)::locate);
+        // SIGTERM or SIGINT end the JVM without stop(): still stop the engine and its API server
+        AppShell s = shell;
+        Runtime.getRuntime().addShutdownHook(new Thread(s::close, "berth-app-shutdown"));
     }
 
     /** Closing the window ends here: the embedded engine and its API server stop cleanly. */

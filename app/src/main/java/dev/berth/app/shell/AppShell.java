@@ -14,6 +14,7 @@ import javafx.stage.Stage;
 
 import java.time.Instant;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The UI's composition root: loads the settings, builds localization, theme, the task
@@ -31,6 +32,7 @@ public final class AppShell implements AutoCloseable {
     private final UiExecutor executor;
     private final MainWindowViewModel viewModel;
     private final MainWindowView view;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private Scene scene;
 
     /** Builds the window's model and view; call {@link #show} on the JavaFX thread. */
@@ -77,8 +79,12 @@ public final class AppShell implements AutoCloseable {
         return scene;
     }
 
+    /** Idempotent: the window's close and the JVM's shutdown hook may both call it. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             viewModel.close();
         } finally {
