@@ -11,7 +11,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -265,9 +264,5 @@ public final class Changeset {
     private static boolean isOpaque(Path dir) throws IOException {
         return Posix.lgetxattr(dir, OverlayApplier.OPAQUE_XATTR)
                 .map(v -> v.length == 1 && v[0] == 'y').orElse(false);
-    }
-
-    static Instant truncate(Instant t) {
-        return Instant.ofEpochSecond(t.getEpochSecond());
     }
 }
