@@ -186,9 +186,10 @@ public final class Mounter {
     private static void sysMount(String source, Path target, String fstype, long flags, String data) {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = a.allocate(CAPTURE);
-            int rc = (int) MOUNT.invokeExact(st, source == null ? MemorySegment.NULL : a.allocateFrom(source),
-                    a.allocateFrom(target.toString()), fstype == null ? MemorySegment.NULL : a.allocateFrom(fstype), flags,
-                    data == null ? MemorySegment.NULL : a.allocateFrom(data));
+            MemorySegment src = source == null ? MemorySegment.NULL : a.allocateFrom(source);
+            MemorySegment type = fstype == null ? MemorySegment.NULL : a.allocateFrom(fstype);
+            MemorySegment opts = data == null ? MemorySegment.NULL : a.allocateFrom(data);
+            int rc = (int) MOUNT.invokeExact(st, src, a.allocateFrom(target.toString()), type, flags, opts);
             if (rc != 0) {
                 throw new EngineException.Unavailable("cannot mount " + (fstype == null ? source : fstype) + " on " + target
                         + ": " + Posix.strerror(errno(st)) + (data == null ? "" : " (options " + abbreviate(data) + ")"));

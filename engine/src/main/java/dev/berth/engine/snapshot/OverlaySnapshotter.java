@@ -45,7 +45,7 @@ public final class OverlaySnapshotter implements Snapshotter {
     record Metadata(long nextId, Map<String, Entry> snapshots) {}
 
     /** One snapshot in metadata.json. */
-    record Entry(long id, Kind kind, String parent, Map<String, String> labels, Instant created, Long size, Long inodes) {}
+    record Entry(long id, Kind kind, String parent, Map<String, String> labels, String created, Long size, Long inodes) {}
 
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
@@ -172,7 +172,7 @@ public final class OverlaySnapshotter implements Snapshotter {
             throw new EngineException.Unavailable("cannot create snapshot " + key + " in " + d + ": " + e.getMessage(), e);
         }
         nextId = id + 1;
-        snapshots.put(key, new Entry(id, kind, parent, Map.copyOf(labels), Instant.now(), null, null));
+        snapshots.put(key, new Entry(id, kind, parent, Map.copyOf(labels), Instant.now().toString(), null, null));
         try {
             save();
         } catch (RuntimeException e) {
@@ -203,7 +203,7 @@ public final class OverlaySnapshotter implements Snapshotter {
         Map<String, String> labels = new HashMap<>(e.labels());
         labels.remove(TRANSIENT_LABEL);
         snapshots.remove(key);
-        snapshots.put(name, new Entry(e.id(), Kind.COMMITTED, e.parent(), Map.copyOf(labels), Instant.now(), usage.size(),
+        snapshots.put(name, new Entry(e.id(), Kind.COMMITTED, e.parent(), Map.copyOf(labels), Instant.now().toString(), usage.size(),
                 usage.inodes()));
         try {
             save();
@@ -295,7 +295,7 @@ public final class OverlaySnapshotter implements Snapshotter {
     }
 
     private Info info(String key, Entry e) {
-        return new Info(key, e.kind(), e.parent(), e.labels(), e.created());
+        return new Info(key, e.kind(), e.parent(), e.labels() == null ? Map.of() : e.labels(), Instant.parse(e.created()));
     }
 
     private Path dir(long id) {
