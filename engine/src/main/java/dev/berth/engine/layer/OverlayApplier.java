@@ -36,7 +36,8 @@ import java.util.Set;
  *
  * <p>Whiteouts become overlayfs whiteouts (0/0 character devices), {@code .wh..wh..opq}
  * becomes {@code trusted.overlay.opaque=y} on its directory; other {@code .wh..wh.} names
- * (AUFS bookkeeping) are skipped, as Docker does.
+ * (AUFS bookkeeping) are skipped, as Docker does. Extended attributes in overlayfs's own
+ * {@code trusted.overlay.} namespace are never taken from a tar.
  */
 final class OverlayApplier implements LayerApplier {
 
@@ -44,6 +45,7 @@ final class OverlayApplier implements LayerApplier {
     static final String WHITEOUT_META_PREFIX = ".wh..wh.";
     static final String OPAQUE_MARKER = ".wh..wh..opq";
     static final String OPAQUE_XATTR = "trusted.overlay.opaque";
+    static final String OVERLAY_XATTR_PREFIX = "trusted.overlay.";
 
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
@@ -262,6 +264,11 @@ final class OverlayApplier implements LayerApplier {
                 Posix.chmod(target, e.mode()); // after lchown, which clears setuid and setgid
             }
             for (Map.Entry<String, byte[]> x : e.xattrs().entrySet()) {
+                if (x.getKey().startsWith(OVERLAY_XATTR_PREFIX)) {
+                    // overlayfs's own bookkeeping (redirects, metacopy, opaque) is never taken from a tar:
+                    // it could make the overlay show files this layer does not hold
+                    continue;
+                }
                 Posix.lsetxattr(target, x.getKey(), x.getValue());
             }
             Instant m = e.mtime().toInstant();

@@ -165,6 +165,31 @@ class OverlayApplierTest {
     }
 
     @Test
+    void hardlinkToASymlinkLinksTheLinkItselfNotItsTarget() throws IOException {
+        Path outside = Files.createDirectories(tmp.resolve("outside"));
+        Path canary = Files.writeString(outside.resolve("canary"), "precious");
+        byte[] tar = new Tars().symlink("s", canary.toString()).hardlink("h", "s").file("h", "replaced").tar();
+        Path root = snapshot();
+
+        applier.apply(new ByteArrayInputStream(tar), root, "hardlinked-symlink");
+
+        assertThat(Files.readString(canary)).isEqualTo("precious");
+        assertThat(Files.getAttribute(canary, "unix:nlink")).isEqualTo(1);
+        assertThat(Files.readSymbolicLink(root.resolve("s"))).isEqualTo(canary);
+        assertThat(Files.readString(root.resolve("h"))).isEqualTo("replaced");
+    }
+
+    @Test
+    void overlayBookkeepingXattrsInATarAreIgnored() throws IOException {
+        byte[] tar = new Tars().withXattr("d/f", "x", "trusted.overlay.redirect", "/etc").tar();
+        Path root = snapshot();
+
+        applier.apply(new ByteArrayInputStream(tar), root, "sneaky");
+
+        assertThat(Posix.llistxattr(root.resolve("d/f"))).doesNotContain("trusted.overlay.redirect");
+    }
+
+    @Test
     void symlinkMayPointAnywhereBecauseItIsOnlyStored() throws IOException {
         byte[] tar = new Tars().symlink("etc/mtab", "../../../../proc/self/mounts").symlink("root", "/").tar();
         Path root = snapshot();
@@ -214,6 +239,8 @@ class OverlayApplierTest {
                         o -> new Tars().symlink("s", o.toString()).file("s/.wh.canary", "").tar()),
                 new Hostile("opaque marker through a symlink", "symbolic link \"s\"",
                         o -> new Tars().symlink("s", o.toString()).file("s/.wh..wh..opq", "").tar()),
+                new Hostile("dir a replaced by a -> outside then a/x", "symbolic link \"a\"",
+                        o -> new Tars().dir("a", 0755, 0, 0).symlink("a", o.toString()).file("a/canary", "pwned").tar()),
                 new Hostile(".wh...", "invalid name \"..\"", o -> new Tars().file("x/.wh...", "").tar()),
                 new Hostile(".wh..", "invalid name \".\"", o -> new Tars().file(".wh..", "").tar()),
                 new Hostile(".wh.", "invalid name \"\"", o -> new Tars().file("x/.wh.", "").tar()),
@@ -352,6 +379,17 @@ class OverlayApplierTest {
         assertThatThrownBy(() -> applier.apply(new ByteArrayInputStream(cut), snapshot(), "sha256:cut"))
                 .isInstanceOf(EngineException.InvalidArgument.class)
                 .hasMessageContaining("sha256:cut")
+                .hasMessageContaining("truncated");
+    }
+
+    @Test
+    void truncatedZstdLayerIsReportedAsAnError() throws IOException {
+        byte[] zst = Tars.zstd(new Tars().file("a", "x".repeat(100_000)).file("b", "y".repeat(10_000)).tar());
+        byte[] cut = Arrays.copyOf(zst, zst.length / 2);
+
+        assertThatThrownBy(() -> applier.apply(new ByteArrayInputStream(cut), snapshot(), "sha256:cutzstd"))
+                .isInstanceOf(EngineException.InvalidArgument.class)
+                .hasMessageContaining("sha256:cutzstd")
                 .hasMessageContaining("truncated");
     }
 
