@@ -111,12 +111,15 @@ final class OverlayApplier implements LayerApplier {
         return new ApplyResult(Digest.of(tarStream.digest), tarStream.count, source.count, compression, x.entries);
     }
 
+    /** A directory's times, set once everything inside it has been written. */
+    private record DirTime(Path dir, Instant atime, Instant mtime) {}
+
     /** The state of one extraction: the root, the directories known to be real, deferred directory times. */
     private static final class Extraction {
         private final Path root;
         private final String layerName;
         private final Set<String> knownDirs = new HashSet<>();
-        private final List<Object[]> dirTimes = new ArrayList<>();
+        private final List<DirTime> dirTimes = new ArrayList<>();
         long entries;
 
         Extraction(Path root, String layerName) {
@@ -269,30 +272,37 @@ final class OverlayApplier implements LayerApplier {
                     // it could make the overlay show files this layer does not hold
                     continue;
                 }
-                Posix.lsetxattr(target, x.getKey(), x.getValue());
+                try {
+                    Posix.lsetxattr(target, x.getKey(), x.getValue());
+                } catch (Posix.ErrnoException ex) {
+                    boolean unsupported = ex.errno() == Posix.EOPNOTSUPP;
+                    boolean userXattrOnLink = ex.errno() == Posix.EPERM && e.type() == TarEntry.Type.SYMLINK;
+                    if (!unsupported && !userXattrOnLink) {
+                        throw ex;
+                    }
+                    // as Docker: an attribute this file system (or a symlink) cannot carry is dropped
+                }
             }
             Instant m = e.mtime().toInstant();
             Instant at = e.atime() == null ? m : e.atime().toInstant();
             if (directory) {
-                dirTimes.add(new Object[] {target, at, m}); // set after the directory's contents
+                dirTimes.add(new DirTime(target, at, m)); // set after the directory's contents
             } else {
                 Posix.lutimes(target, at.getEpochSecond(), at.getNano(), m.getEpochSecond(), m.getNano());
             }
         }
 
         void finish() throws IOException {
-            for (int i = dirTimes.size() - 1; i >= 0; i--) {
-                Object[] d = dirTimes.get(i);
-                Instant at = (Instant) d[1];
-                Instant m = (Instant) d[2];
-                Posix.lutimes((Path) d[0], at.getEpochSecond(), at.getNano(), m.getEpochSecond(), m.getNano());
+            for (DirTime d : dirTimes.reversed()) {
+                Posix.lutimes(d.dir(), d.atime().getEpochSecond(), d.atime().getNano(), d.mtime().getEpochSecond(),
+                        d.mtime().getNano());
             }
         }
 
         /** Deletes {@code target} (a whole tree when it is a directory) without following any link. */
         private void removeTree(Path target, String rel) throws IOException {
             knownDirs.removeIf(k -> k.equals(rel) || k.startsWith(rel + "/"));
-            dirTimes.removeIf(d -> ((Path) d[0]).startsWith(target));
+            dirTimes.removeIf(d -> d.dir().startsWith(target));
             deleteRecursively(target);
         }
 
@@ -389,7 +399,10 @@ final class OverlayApplier implements LayerApplier {
 
         @Override
         public long skip(long n) throws IOException {
-            return super.skip(n);
+            // through read, so that skipped bytes are counted and failures marked
+            byte[] buf = new byte[(int) Math.min(8192, Math.max(1, n))];
+            int r = read(buf, 0, (int) Math.min(buf.length, n));
+            return Math.max(0, r);
         }
     }
 

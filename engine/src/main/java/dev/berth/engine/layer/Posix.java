@@ -37,6 +37,7 @@ public final class Posix {
     public static final int S_IFCHR = 0020000;
     public static final int S_IFIFO = 0010000;
 
+    static final int EPERM = 1;
     static final int ENODATA = 61;
     static final int EOPNOTSUPP = 95;
     static final int ERANGE = 34;

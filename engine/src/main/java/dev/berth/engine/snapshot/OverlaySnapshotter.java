@@ -112,6 +112,7 @@ public final class OverlaySnapshotter implements Snapshotter {
                 opts.add("upperdir=" + fs(e));
                 opts.add("workdir=" + dir(e.id()).resolve("work"));
                 opts.addAll(indexOff());
+                opts.addAll(plainUpper());
                 yield new Mounts("overlay", "overlay", opts);
             }
             case VIEW -> {
@@ -321,6 +322,22 @@ public final class OverlaySnapshotter implements Snapshotter {
     /** {@code index=off} when the kernel knows the option: lowers are shared between many mounts. */
     private static List<String> indexOff() {
         return Files.exists(Path.of("/sys/module/overlay/parameters/index")) ? List.of("index=off") : List.of();
+    }
+
+    /**
+     * {@code redirect_dir=off,metacopy=off} where the kernel knows them: every change then lives
+     * in the upper dir as whole files and directories, which is what a changeset (docker diff,
+     * commit) reads. A rename of a lower directory falls back to copying, as in Docker.
+     */
+    private static List<String> plainUpper() {
+        List<String> out = new ArrayList<>();
+        if (Files.exists(Path.of("/sys/module/overlay/parameters/redirect_dir"))) {
+            out.add("redirect_dir=off");
+        }
+        if (Files.exists(Path.of("/sys/module/overlay/parameters/metacopy"))) {
+            out.add("metacopy=off");
+        }
+        return out;
     }
 
     private void save() {
