@@ -2,6 +2,7 @@ package dev.berth.engine;
 
 import dev.berth.engine.events.Event;
 import dev.berth.engine.events.EventBus;
+import dev.berth.engine.image.ImageStore;
 import dev.berth.engine.runtime.HostTools;
 import dev.berth.engine.runtime.RuntimeDetector;
 import dev.berth.engine.state.AtomicFiles;
@@ -30,12 +31,14 @@ public final class Engine implements AutoCloseable {
     private final StateRoot stateRoot;
     private final EventBus events;
     private final SystemService system;
+    private final ImageStore images;
 
-    private Engine(EngineConfig config, StateRoot stateRoot, EventBus events, SystemService system) {
+    private Engine(EngineConfig config, StateRoot stateRoot, EventBus events, SystemService system, ImageStore images) {
         this.config = config;
         this.stateRoot = stateRoot;
         this.events = events;
         this.system = system;
+        this.images = images;
     }
 
     /**
@@ -48,9 +51,11 @@ public final class Engine implements AutoCloseable {
         try {
             EventBus events = new EventBus();
             HostTools tools = new RuntimeDetector(root.subdir("tmp")).detect();
+            ImageStore images = new ImageStore(root.subdir("image"));
+            // containers join the counts with the container service
             SystemService system = new SystemService(engineId(root), HostInfo.read(), tools, root.dir(),
-                    () -> new SystemService.Counts(0, 0, 0, 0, 0));
-            Engine engine = new Engine(config, root, events, system);
+                    () -> new SystemService.Counts(0, 0, 0, 0, images.list().size()));
+            Engine engine = new Engine(config, root, events, system, images);
             events.publish(Event.of("daemon", "start", system.info().engineId(),
                     Map.of("name", system.info().host().hostname())));
             return engine;
@@ -87,6 +92,11 @@ public final class Engine implements AutoCloseable {
 
     public SystemService system() {
         return system;
+    }
+
+    /** The local image cache's metadata (records and tags). */
+    public ImageStore images() {
+        return images;
     }
 
     @Override
