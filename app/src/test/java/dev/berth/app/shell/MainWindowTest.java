@@ -161,6 +161,16 @@ class MainWindowTest {
     }
 
     @Test
+    void closingTheShellStopsTheEmbeddedEngineAndFreesItsStateRoot(FxRobot robot) {
+        waitUntil(() -> backend != null && shell.viewModel().backendProperty().get() != null);
+        String id = backend.info().engineId();
+        shell.close();
+        try (EmbeddedBackend again = EmbeddedBackend.start(new EngineConfig(tmp.resolve("root"), tmp.resolve("again.sock")), false)) {
+            assertThat(again.info().engineId()).isEqualTo(id);
+        }
+    }
+
+    @Test
     void savesScreenshotsOfTheMainWindowInEnglishAndChinese(FxRobot robot) throws IOException {
         waitUntil(() -> !label(robot, "#status-runtime").getText().isEmpty() && label(robot, "#status-tasks").getText().isEmpty());
         Path dir = Path.of(System.getProperty("user.dir")).resolve("..").resolve("screenshots").normalize();
