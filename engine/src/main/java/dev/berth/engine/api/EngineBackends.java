@@ -6,14 +6,10 @@ import dev.berth.engine.api.events.EventsRouter;
 import dev.berth.engine.api.http.Router;
 import dev.berth.engine.api.system.SystemBackend;
 import dev.berth.engine.api.system.SystemRouter;
-import dev.berth.engine.events.Event;
-import dev.berth.engine.events.EventBus;
 import dev.berth.engine.system.SystemInfo;
 import dev.berth.engine.system.VersionInfo;
 
-import java.time.Instant;
 import java.util.List;
-import java.util.function.Predicate;
 
 /**
  * The one place that turns the engine's services into the narrow backends the routers need,
@@ -40,12 +36,7 @@ final class EngineBackends {
                 return engine.events().subscriberCount();
             }
         };
-        EventsBackend events = new EventsBackend() {
-            @Override
-            public EventBus.Subscription subscribe(Predicate<Event> filter, Instant since) {
-                return engine.events().subscribe(filter, since);
-            }
-        };
+        EventsBackend events = (filter, since) -> engine.events().subscribe(filter, since);
         return List.of(new SystemRouter(system), new EventsRouter(events));
     }
 }

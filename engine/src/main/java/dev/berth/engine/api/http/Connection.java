@@ -325,6 +325,12 @@ final class Connection extends ChannelInboundHandlerAdapter {
 
     /** Writes and flushes; a failed write closes the connection. Any thread. */
     ChannelFuture send(Object msg) {
+        if (!channel.isActive()) {
+            ReferenceCountUtil.release(msg);
+            ChannelFuture failed = channel.newFailedFuture(new java.nio.channels.ClosedChannelException());
+            lastWrite = failed;
+            return failed;
+        }
         ChannelFuture f = channel.writeAndFlush(msg);
         lastWrite = f;
         f.addListener((ChannelFutureListener) done -> {

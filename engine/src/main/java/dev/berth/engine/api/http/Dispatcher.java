@@ -33,6 +33,7 @@ final class Dispatcher {
     private final List<Route.Compiled> routes;
     private final HttpHeaders commonHeaders;
     private final ThreadFactory threads = Thread.ofVirtual().name("berth-api-", 1).factory();
+    private final Set<Thread> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     Dispatcher(List<Router> routers, HttpHeaders commonHeaders) {
         List<Route.Compiled> all = new ArrayList<>();
@@ -89,6 +90,7 @@ final class Dispatcher {
             try {
                 run(ex);
             } finally {
+                running.remove(Thread.currentThread());
                 try {
                     ex.connection().finishedOnLoop(ex);
                 } catch (RejectedExecutionException e) {
@@ -96,7 +98,28 @@ final class Dispatcher {
                 }
             }
         });
+        running.add(t);
         t.start();
+    }
+
+    /**
+     * Waits up to {@code timeout} for running handlers to return (their connections are
+     * closed by then, so streaming handlers notice and end).
+     */
+    void awaitHandlers(java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Thread t : List.copyOf(running)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                t.join(java.time.Duration.ofNanos(left));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private void run(Exchange ex) {

@@ -52,8 +52,11 @@ public final class UnixHttpServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel serverChannel;
     private final ChannelGroup connections;
+    private final Dispatcher dispatcher;
 
-    private UnixHttpServer(Path socket, EventLoopGroup group, Channel serverChannel, ChannelGroup connections) {
+    private UnixHttpServer(Path socket, EventLoopGroup group, Channel serverChannel, ChannelGroup connections,
+                           Dispatcher dispatcher) {
+        this.dispatcher = dispatcher;
         this.socket = socket;
         this.group = group;
         this.serverChannel = serverChannel;
@@ -99,7 +102,7 @@ public final class UnixHttpServer implements AutoCloseable {
                         }
                     });
             Channel server = b.bind(new DomainSocketAddress(socket.toString())).syncUninterruptibly().channel();
-            UnixHttpServer s = new UnixHttpServer(socket, group, server, connections);
+            UnixHttpServer s = new UnixHttpServer(socket, group, server, connections, dispatcher);
             try {
                 s.restrictSocket(socketGroup);
             } catch (RuntimeException e) {
@@ -195,6 +198,7 @@ public final class UnixHttpServer implements AutoCloseable {
     public void close() {
         serverChannel.close().syncUninterruptibly();
         connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        dispatcher.awaitHandlers(java.time.Duration.ofSeconds(2));
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         try {
             Files.deleteIfExists(socket);
