@@ -520,6 +520,43 @@ class ApiServerTest {
     }
 
     @Test
+    void aClientThatHalfClosesAfterItsRequestStillGetsTheAnswer() throws IOException {
+        try (RawHttp c = RawHttp.connect(sock)) {
+            c.write("GET /v1.47/version HTTP/1.1\r\nHost: docker\r\n\r\n");
+            c.shutdownOutput();
+            RawHttp.Response r = c.readResponse(false);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(json(r).get("ApiVersion").asText()).isEqualTo("1.47");
+            assertThat(c.readByte()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void manyClientsAtOnceEachGetTheirOwnAnswers() throws Exception {
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+            for (int k = 0; k < 40; k++) {
+                int client = k;
+                results.add(pool.submit(() -> {
+                    int ok = 0;
+                    try (RawHttp c = RawHttp.connect(sock)) {
+                        for (int i = 0; i < 20; i++) {
+                            RawHttp.Response r = c.request("GET", "/test/params/c" + client + "-" + i + "/json");
+                            if (json(r).get("name").asText().equals("c" + client + "-" + i)) {
+                                ok++;
+                            }
+                        }
+                    }
+                    return ok;
+                }));
+            }
+            for (var f : results) {
+                assertThat(f.get()).isEqualTo(20);
+            }
+        }
+    }
+
+    @Test
     void requestsOnOneConnectionAreServedInTurn() throws IOException {
         try (RawHttp c = RawHttp.connect(sock)) {
             // pipelined: three requests in one write

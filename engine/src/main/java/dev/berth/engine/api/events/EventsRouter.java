@@ -52,31 +52,35 @@ public final class EventsRouter implements Router {
                     + ") cannot be after `until` time (" + ex.query("until").orElseThrow() + ")");
         }
         Instant replayFrom = since != null ? since : until != null ? Instant.EPOCH : null;
-        try (EventBus.Subscription sub = backend.subscribe(filter, replayFrom)) {
+        EventBus.Subscription sub = backend.subscribe(filter, replayFrom);
+        ResponseStream out;
+        try {
             ex.onDisconnect(sub::close);
-            try (ResponseStream out = ex.stream(200, "application/json")) {
-                while (ex.isOpen()) {
-                    long waitMillis = TICK.toMillis();
-                    if (until != null) {
-                        waitMillis = Math.max(0, Math.min(waitMillis, Duration.between(Instant.now(), until).toMillis()));
-                    }
-                    Event e = sub.poll(waitMillis, TimeUnit.MILLISECONDS);
-                    if (e == null) {
-                        if (sub.isClosed() || (until != null && !Instant.now().isBefore(until))) {
-                            break;
-                        }
-                        continue;
-                    }
-                    if (until != null && e.time().isAfter(until)) {
-                        continue;
-                    }
-                    byte[] json = Json.toBytes(EventMessage.of(e));
-                    byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
-                    line[json.length] = '\n';
-                    out.write(line);
+            out = ex.stream(200, "application/json");
+            while (ex.isOpen()) {
+                long waitMillis = TICK.toMillis();
+                if (until != null) {
+                    waitMillis = Math.max(0, Math.min(waitMillis, Duration.between(Instant.now(), until).toMillis()));
                 }
+                Event e = sub.poll(waitMillis, TimeUnit.MILLISECONDS);
+                if (e == null) {
+                    if (sub.isClosed() || (until != null && !Instant.now().isBefore(until))) {
+                        break;
+                    }
+                    continue;
+                }
+                if (until != null && e.time().isAfter(until)) {
+                    continue;
+                }
+                byte[] json = Json.toBytes(EventMessage.of(e));
+                byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
+                line[json.length] = '\n';
+                out.write(line);
             }
+        } finally {
+            sub.close(); // before the stream ends: a client that saw the end sees no listener left
         }
+        out.close();
     }
 
     /** Unix seconds with an optional fraction ({@code 1700000000.123456789}), or null when absent. */
