@@ -557,6 +557,18 @@ class ApiServerTest {
     }
 
     @Test
+    void brokenHttpGetsA400AndTheConnectionIsClosed() throws IOException {
+        try (RawHttp c = RawHttp.connect(sock)) {
+            c.write("GET /_ping HTTP/1.1\r\nHost: docker\r\nX-Huge: " + "a".repeat(70 * 1024) + "\r\n\r\n");
+            RawHttp.Response r = c.readResponse(false);
+            assertThat(r.status()).isEqualTo(400);
+            assertThat(r.header("Api-Version")).isEqualTo("1.47");
+            assertThat(json(r).get("message").asText()).startsWith("bad request");
+            assertThat(c.readByte()).isEqualTo(-1);
+        }
+    }
+
+    @Test
     void requestsOnOneConnectionAreServedInTurn() throws IOException {
         try (RawHttp c = RawHttp.connect(sock)) {
             // pipelined: three requests in one write
