@@ -64,6 +64,11 @@ public final class EventBus {
         return s;
     }
 
+    /** How many subscriptions are open right now (Docker's {@code NEventsListener}). */
+    public int subscriberCount() {
+        return subscriptions.size();
+    }
+
     /** The events kept in history, oldest first. */
     public List<Event> recent() {
         synchronized (history) {

@@ -1,0 +1,42 @@
+package dev.berth.engine.api;
+
+import dev.berth.engine.Engine;
+import dev.berth.engine.api.events.EventsBackend;
+import dev.berth.engine.api.events.EventsRouter;
+import dev.berth.engine.api.http.Router;
+import dev.berth.engine.api.system.SystemBackend;
+import dev.berth.engine.api.system.SystemRouter;
+import dev.berth.engine.system.SystemInfo;
+import dev.berth.engine.system.VersionInfo;
+
+import java.util.List;
+
+/**
+ * The one place that turns the engine's services into the narrow backends the routers need,
+ * and lists the routers of the Docker API. A new resource router is added here.
+ */
+final class EngineBackends {
+
+    private EngineBackends() {}
+
+    static List<Router> routers(Engine engine) {
+        SystemBackend system = new SystemBackend() {
+            @Override
+            public VersionInfo version() {
+                return engine.system().version();
+            }
+
+            @Override
+            public SystemInfo info() {
+                return engine.system().info();
+            }
+
+            @Override
+            public int eventListeners() {
+                return engine.events().subscriberCount();
+            }
+        };
+        EventsBackend events = (filter, since) -> engine.events().subscribe(filter, since);
+        return List.of(new SystemRouter(system), new EventsRouter(events));
+    }
+}

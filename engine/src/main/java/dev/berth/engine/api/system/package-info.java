@@ -1,0 +1,8 @@
+/**
+ * The system routes: {@code /_ping}, {@code /version}, {@code /info}. Owns the Docker shapes of
+ * version and info ({@link dev.berth.engine.api.system.VersionResponse},
+ * {@link dev.berth.engine.api.system.InfoResponse}) and their mapping from the engine's
+ * records; reads the engine only through {@link dev.berth.engine.api.system.SystemBackend}.
+ * Never computes host facts itself.
+ */
+package dev.berth.engine.api.system;
