@@ -3,6 +3,7 @@ package dev.berth.app.backend;
 import dev.berth.engine.Engine;
 import dev.berth.engine.EngineConfig;
 import dev.berth.engine.api.ApiServer;
+import dev.berth.engine.api.system.VersionResponse;
 import dev.berth.engine.errors.EngineException;
 import dev.berth.engine.events.Event;
 import dev.berth.engine.events.EventBus;
@@ -77,7 +78,8 @@ public final class EmbeddedBackend implements Backend {
     @Override
     public EngineVersion version() {
         VersionInfo v = engine.system().version();
-        return new EngineVersion("Berth", v.engineVersion(), RemoteBackend.MAX_API_VERSION.toString(), v.gitCommit(),
+        // the same product name and API version the engine's own /version reports
+        return new EngineVersion(VersionResponse.PLATFORM, v.engineVersion(), dev.berth.engine.api.http.ApiVersion.CURRENT.toString(), v.gitCommit(),
                 v.os(), v.arch(), v.kernelVersion());
     }
 

@@ -240,7 +240,8 @@ public final class RemoteBackend implements Backend {
 
     /**
      * The default runtime and its version: the version from {@code /version}'s component of the
-     * same name (dockerd lists "runc" there), else from {@code RuncCommit.ID} when it looks like one.
+     * same name (dockerd lists "runc" there), else from {@code RuncCommit.ID} when it looks like one
+     * (Berth reports the version of whichever runtime it uses there).
      */
     static String runtime(JsonNode info, JsonNode version) {
         String name = text(info, "DefaultRuntime");
@@ -254,7 +255,7 @@ public final class RemoteBackend implements Backend {
         }
         String commit = text(info.path("RuncCommit"), "ID");
         Matcher m = DOTTED_VERSION.matcher(commit);
-        return m.find() && "runc".equals(name) ? name + " " + m.group(1) : name;
+        return m.find() ? name + " " + m.group(1) : name;
     }
 
     private static String shortVersion(String v) {

@@ -28,7 +28,7 @@ class EmbeddedBackendTest {
     void versionAndInfoComeFromTheEngine() {
         try (EmbeddedBackend b = EmbeddedBackend.start(config(), false)) {
             EngineVersion v = b.version();
-            assertThat(v.product()).isEqualTo("Berth");
+            assertThat(v.product()).isEqualTo("Berth Engine");
             assertThat(v.version()).isEqualTo(b.engine().system().version().engineVersion());
             assertThat(v.apiVersion()).isEqualTo("1.47");
             assertThat(v.os()).isEqualTo("linux");

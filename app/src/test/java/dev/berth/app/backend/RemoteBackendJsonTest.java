@@ -49,6 +49,8 @@ class RemoteBackendJsonTest {
                 {"DefaultRuntime":"runc","RuncCommit":{"ID":"1.1.5"}}""");
         assertThat(RemoteBackend.runtime(info, json("{}"))).isEqualTo("runc 1.1.5");
         assertThat(RemoteBackend.runtime(json("{\"DefaultRuntime\":\"crun\"}"), json("{}"))).isEqualTo("crun");
+        assertThat(RemoteBackend.runtime(json("{\"DefaultRuntime\":\"crun\",\"RuncCommit\":{\"ID\":\"1.8.1\"}}"), json("{}")))
+                .isEqualTo("crun 1.8.1");
         assertThat(RemoteBackend.runtime(json("{}"), json("{}"))).isEmpty();
     }
 

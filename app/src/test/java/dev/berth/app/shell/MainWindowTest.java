@@ -148,7 +148,7 @@ class MainWindowTest {
         assertThat(info.runtime()).matches("(runc|crun) \\d+\\.\\d+.*");
         assertThat(label(robot, "#status-runtime").getText()).isEqualTo(info.runtime());
         assertThat(label(robot, "#status-version").getText())
-                .isEqualTo("Berth " + version.version() + " · API " + version.apiVersion());
+                .isEqualTo("Berth Engine " + version.version() + " · API " + version.apiVersion());
         Connection.Embedded c = (Connection.Embedded) backend.connection();
         if (c.socketProblem().isEmpty()) {
             assertThat(label(robot, "#status-engine").getText()).isEqualTo("Embedded engine, serving unix://" + c.socket());

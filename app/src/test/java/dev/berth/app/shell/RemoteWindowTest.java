@@ -60,7 +60,7 @@ class RemoteWindowTest {
         waitUntil(() -> !robot.lookup("#status-version").queryAs(Label.class).getText().isEmpty());
         assertThat(robot.lookup("#status-engine").queryAs(Label.class).getText()).isEqualTo("Connected to unix://" + socket);
         assertThat(robot.lookup("#status-version").queryAs(Label.class).getText())
-                .startsWith("Berth " + engine.version().version() + " · API ");
+                .startsWith("Berth Engine " + engine.version().version() + " · API ");
 
         robot.clickOn("#nav-events");
         @SuppressWarnings("unchecked")
