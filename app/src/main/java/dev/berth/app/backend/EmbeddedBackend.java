@@ -14,6 +14,7 @@ import dev.berth.engine.system.VersionInfo;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -28,6 +29,7 @@ public final class EmbeddedBackend implements Backend {
     private final Engine engine;
     private final ApiServer apiServer;
     private final Connection.Embedded connection;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private EmbeddedBackend(Engine engine, ApiServer apiServer, Connection.Embedded connection) {
         this.engine = engine;
@@ -126,9 +128,12 @@ public final class EmbeddedBackend implements Backend {
         return new EngineEvent(e.time(), e.type(), e.action(), e.actorId(), e.attributes());
     }
 
-    /** Stops the API server, then the engine. */
+    /** Stops the API server, then the engine. Idempotent. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             if (apiServer != null) {
                 apiServer.close();

@@ -83,11 +83,8 @@ public final class EventsViewModel implements AutoCloseable {
     public void connect(Backend backend, Instant since) {
         close();
         problem.set(null);
-        subscription = backend.events(since, this::arrived, failure -> {
-            if (failure != null) {
-                executor.runOnUi(() -> problem.set(ErrorText.of(failure)));
-            }
-        });
+        subscription = backend.events(since, this::arrived, failure -> executor.runOnUi(() ->
+                problem.set(failure == null ? Text.of("events.streamEnded") : ErrorText.of(failure))));
     }
 
     /** Called on the backend's thread for each event. */

@@ -52,6 +52,13 @@ public final class MainWindowViewModel implements AutoCloseable {
         this.settings = settings;
         this.events = new EventsViewModel(executor);
         this.statusBar = new StatusBarViewModel(i18n, state, version, info, executor.runningTasks());
+        // an engine the app is a client of can go away: its event stream ending is how we notice
+        events.problemProperty().addListener((obs, old, problem) -> {
+            if (problem != null && !closed && backend.get() != null
+                    && backend.get().connection() instanceof dev.berth.app.backend.Connection.Remote) {
+                state.set(new EngineState.Unavailable(problem));
+            }
+        });
     }
 
     /**

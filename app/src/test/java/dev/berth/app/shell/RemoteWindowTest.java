@@ -72,4 +72,12 @@ class RemoteWindowTest {
         }
         waitUntil(() -> table.getItems().stream().anyMatch(e -> e.actorLabel().equals("remote-web") && e.action().equals("start")));
     }
+
+    @Test
+    void whenTheEngineGoesAwayTheStatusBarSaysSo(FxRobot robot) {
+        waitUntil(() -> robot.lookup("#status-engine").queryAs(Label.class).getText().startsWith("Connected to "));
+        engine.close();
+        waitUntil(() -> robot.lookup("#status-engine").queryAs(Label.class).getText().startsWith("Engine unavailable: "));
+        assertThat(robot.lookup(".status-dot").query().getStyleClass()).contains("state-unavailable");
+    }
 }
