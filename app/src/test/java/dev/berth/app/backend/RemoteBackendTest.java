@@ -78,6 +78,16 @@ class RemoteBackendTest {
     }
 
     @Test
+    void speaksTheSameApiOverTcp() throws Exception {
+        try (TcpForwarder tcp = new TcpForwarder(socket);
+             RemoteBackend client = RemoteBackend.connect(new DockerHost.Tcp("127.0.0.1", tcp.port()))) {
+            assertThat(client.connection().toString()).contains("tcp://127.0.0.1:" + tcp.port());
+            assertThat(client.info().engineId()).isEqualTo(server.info().engineId());
+            assertThat(client.version().version()).isEqualTo(server.version().version());
+        }
+    }
+
+    @Test
     void nothingListeningIsUnavailableNamingTheSocket() {
         Path none = tmp.resolve("nobody.sock");
         assertThatThrownBy(() -> RemoteBackend.connect(new DockerHost.Unix(none)))
