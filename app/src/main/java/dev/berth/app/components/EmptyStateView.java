@@ -1,6 +1,7 @@
 package dev.berth.app.components;
 
 import dev.berth.app.i18n.Localization;
+import javafx.geometry.Insets;
 import javafx.scene.control.Label;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
@@ -29,7 +30,7 @@ public final class EmptyStateView {
         hint.setId(idPrefix + "-empty-hint");
         root = new VBox(badge, title, body, hint);
         root.getStyleClass().add("empty-state");
-        VBox.setMargin(hint, new javafx.geometry.Insets(6, 0, 0, 0));
+        VBox.setMargin(hint, new Insets(6, 0, 0, 0));
     }
 
     public VBox root() {

@@ -1,6 +1,7 @@
 package dev.berth.app.components;
 
 import dev.berth.app.i18n.Localization;
+import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
 import javafx.scene.layout.HBox;
@@ -28,7 +29,7 @@ public final class PaneHeader {
         HBox header = new HBox(texts, spacer);
         header.getChildren().addAll(actions);
         header.getStyleClass().add("pane-header");
-        header.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        header.setAlignment(Pos.CENTER_LEFT);
         return header;
     }
 }

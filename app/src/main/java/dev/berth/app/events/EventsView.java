@@ -6,6 +6,8 @@ import dev.berth.app.i18n.Localization;
 import dev.berth.app.i18n.Text;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
 import javafx.scene.Parent;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -18,7 +20,6 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
-import javafx.geometry.Pos;
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignD;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignM;
@@ -42,7 +43,7 @@ public final class EventsView {
         searchIcon.setMouseTransparent(true);
         StackPane search = new StackPane(filter, searchIcon);
         StackPane.setAlignment(searchIcon, Pos.CENTER_LEFT);
-        StackPane.setMargin(searchIcon, new javafx.geometry.Insets(0, 0, 0, 9));
+        StackPane.setMargin(searchIcon, new Insets(0, 0, 0, 9));
 
         ToggleButton pause = new ToggleButton();
         pause.setId("events-pause");

@@ -1,6 +1,7 @@
 package dev.berth.app.shell;
 
 import dev.berth.app.backend.Backend;
+import dev.berth.app.backend.Connection;
 import dev.berth.app.backend.EngineInfo;
 import dev.berth.app.backend.EngineVersion;
 import dev.berth.app.builds.BuildsViewModel;
@@ -55,7 +56,7 @@ public final class MainWindowViewModel implements AutoCloseable {
         // an engine the app is a client of can go away: its event stream ending is how we notice
         events.problemProperty().addListener((obs, old, problem) -> {
             if (problem != null && !closed && backend.get() != null
-                    && backend.get().connection() instanceof dev.berth.app.backend.Connection.Remote) {
+                    && backend.get().connection() instanceof Connection.Remote) {
                 state.set(new EngineState.Unavailable(problem));
             }
         });

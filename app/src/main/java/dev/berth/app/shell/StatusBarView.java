@@ -35,6 +35,9 @@ public final class StatusBarView {
         engine.setGraphic(dot);
         engine.setGraphicTextGap(8);
         engine.setMinWidth(Region.USE_PREF_SIZE);
+        Tooltip hint = new Tooltip();
+        hint.textProperty().bind(vm.dockerHint());
+        vm.dockerHint().addListener((obs, old, now) -> engine.setTooltip(now.isEmpty() ? null : hint));
 
         FontIcon warningIcon = new FontIcon(MaterialDesignA.ALERT_OUTLINE);
         warningIcon.getStyleClass().add("status-warning-icon");

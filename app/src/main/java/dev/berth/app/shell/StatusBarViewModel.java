@@ -20,6 +20,7 @@ public final class StatusBarViewModel {
     private final StringBinding engineText;
     private final StringBinding engineStyle;
     private final StringBinding socketWarning;
+    private final StringBinding dockerHint;
     private final StringBinding runtimeText;
     private final StringBinding versionText;
     private final StringBinding tasksText;
@@ -45,6 +46,12 @@ public final class StatusBarViewModel {
                 state.getValue() instanceof EngineState.Ready(Connection.Embedded e) && e.socketProblem().isPresent()
                         ? Text.of("status.engine.socketProblem", e.socketProblem().get())
                         : null, state));
+        dockerHint = i18n.text(Bindings.createObjectBinding(() -> switch (state.getValue()) {
+            case EngineState.Ready(Connection.Embedded e) when e.socketProblem().isEmpty() ->
+                    Text.of("status.engine.dockerHint", "unix://" + e.socket());
+            case EngineState.Ready(Connection.Remote r) -> Text.of("status.engine.dockerHint", r.host().toString());
+            default -> null;
+        }, state));
         runtimeText = Bindings.createStringBinding(() -> {
             EngineInfo i = info.getValue();
             if (i == null) {
@@ -78,6 +85,11 @@ public final class StatusBarViewModel {
     /** Why the docker CLI cannot reach the embedded engine; empty when it can. */
     public StringBinding socketWarning() {
         return socketWarning;
+    }
+
+    /** How to reach the same engine from a terminal; empty when the docker CLI cannot. */
+    public StringBinding dockerHint() {
+        return dockerHint;
     }
 
     public StringBinding runtimeText() {

@@ -47,10 +47,12 @@ class StatusBarViewModelTest {
         assertThat(vm.engineText().get()).isEqualTo("Embedded engine, serving unix:///run/berth/berth.sock");
         assertThat(vm.engineStyle().get()).isEqualTo("state-running");
         assertThat(vm.socketWarning().get()).isEmpty();
+        assertThat(vm.dockerHint().get()).isEqualTo("Drive this engine from a terminal: docker -H unix:///run/berth/berth.sock ps");
 
         state.set(new EngineState.Ready(new Connection.Embedded(Path.of("/r"), Path.of("/s"), Optional.of("address already in use"))));
         assertThat(vm.engineStyle().get()).isEqualTo("state-warning");
         assertThat(vm.socketWarning().get()).isEqualTo("The docker CLI cannot reach this engine: address already in use");
+        assertThat(vm.dockerHint().get()).isEmpty();
 
         state.set(new EngineState.Ready(new Connection.Remote(new DockerHost.Unix(Path.of("/var/run/docker.sock")))));
         assertThat(vm.engineText().get()).isEqualTo("Connected to unix:///var/run/docker.sock");
