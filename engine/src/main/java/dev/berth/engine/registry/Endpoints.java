@@ -79,10 +79,7 @@ final class Endpoints {
         public List<String> scopes() { return List.of(pull(repo)); }
         public String what() { return "manifest for " + manifestName(repo, reference); }
         public boolean isSuccess(int s) { return s == 200; }
-        public List<String> accept() {
-            List<String> a = new ArrayList<>(MediaTypes.MANIFEST_ACCEPT);
-            return a;
-        }
+        public List<String> accept() { return MediaTypes.MANIFEST_ACCEPT; }
 
         public ManifestBytes handle(Response r) throws IOException {
             long declared = r.contentLength();

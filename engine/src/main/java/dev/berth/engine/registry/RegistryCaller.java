@@ -39,6 +39,11 @@ final class RegistryCaller {
         auth.attach(this);
     }
 
+    /** The authenticator this caller uses (and that fetches its tokens through this caller). */
+    Authenticator authenticator() {
+        return auth;
+    }
+
     /** A failure worth another try, carrying what to throw if none is left. */
     private static final class Retryable extends Exception {
         final EngineException failure;

@@ -105,8 +105,13 @@ public final class RegistryClient implements AutoCloseable {
      */
     public Optional<Descriptor> headManifest(RegistryRepository repo, String reference) {
         checkReference(reference);
-        Optional<Endpoints.HeadResult> head = pull(repo, host -> caller.call(host, new Endpoints.ManifestHead(repo, reference)));
-        if (head.isEmpty()) {
+        Optional<Endpoints.HeadResult> head;
+        try {
+            // a mirror's "not found" must not end the search, so absence is an exception until the last host
+            head = Optional.of(pull(repo, host -> caller.call(host, new Endpoints.ManifestHead(repo, reference))
+                    .orElseThrow(() -> new EngineException.NotFound("manifest for "
+                            + Endpoints.manifestName(repo, reference) + " not found"))));
+        } catch (EngineException.NotFound e) {
             return Optional.empty();
         }
         if (head.get().digest().isPresent() && !head.get().mediaType().isEmpty() && head.get().size() >= 0) {
@@ -356,9 +361,9 @@ public final class RegistryClient implements AutoCloseable {
                 }
             } else if (challenge.isBearer()) {
                 Authenticator check = new Authenticator(key -> Optional.of(creds));
-                new RegistryCaller(http, check, config.maxAttempts(), config.initialBackoff());
+                RegistryCaller checker = new RegistryCaller(http, check, config.maxAttempts(), config.initialBackoff());
                 try {
-                    check.answer(host, challenge, List.of(), "login to " + host.registry());
+                    checker.authenticator().answer(host, challenge, List.of(), "login to " + host.registry());
                 } catch (EngineException.Unauthorized e) {
                     throw refused;
                 }

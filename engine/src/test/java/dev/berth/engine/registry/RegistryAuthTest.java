@@ -213,6 +213,42 @@ class RegistryAuthTest {
     }
 
     @Test
+    void blobDownloadsFollowRedirectsToStorageWithoutTheToken() throws Exception {
+        Path authFile = tmp.resolve("redirect/auth.json");
+        try (BearerSetup hub = new BearerSetup();
+             TestProxy storage = new TestProxy(openRegistry.url());
+             RegistryClient client = new RegistryClient(config(authFile))) {
+            client.login(hub.proxy.name(), USER, PASSWORD);
+            RegistryRepository repo = new RegistryRepository(hub.proxy.name(), "team/redirected");
+            TestImages.Pushed img = TestImages.pushImage(client, repo, "v1", MediaTypes.OCI_MANIFEST, "amd64", null, 90, 5000);
+            Descriptor layer = img.layers().getFirst();
+
+            List<String> storageAuth = new CopyOnWriteArrayList<>();
+            storage.intercept((ex, p) -> {
+                storageAuth.add(String.valueOf(ex.getRequestHeaders().getFirst("Authorization")));
+                return false;
+            });
+            TestProxy.Interceptor challenging = hub.proxy.interceptor();
+            hub.proxy.intercept((ex, p) -> {
+                String auth = ex.getRequestHeaders().getFirst("Authorization");
+                if (ex.getRequestMethod().equals("GET") && ex.getRequestURI().getPath().contains("/blobs/")
+                        && auth != null && hub.validTokens.contains(auth.substring(7))) {
+                    TestProxy.drain(ex.getRequestBody());
+                    p.log.add("GET " + ex.getRequestURI() + " -> 307");
+                    p.reply(ex, 307, Map.of("Location", List.of(storage.url() + ex.getRequestURI())), null);
+                    return true;
+                }
+                return challenging.intercept(ex, p);
+            });
+            try (InputStream in = client.openBlob(repo, layer.digest(), layer.size(), null)) {
+                assertThat(in.readAllBytes()).isEqualTo(img.layerBytes().getFirst());
+            }
+            assertThat(hub.proxy.log).contains("GET /v2/team/redirected/blobs/" + layer.digest() + " -> 307");
+            assertThat(storageAuth).containsExactly("null");
+        }
+    }
+
+    @Test
     void bearerTokensAreFetchedWithTheLoginCachedPerScopeAndRenewedWhenRefused() throws Exception {
         Path authFile = tmp.resolve("bearer/auth.json");
         try (BearerSetup hub = new BearerSetup();

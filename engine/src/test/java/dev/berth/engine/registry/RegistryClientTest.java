@@ -490,16 +490,55 @@ class RegistryClientTest {
         RegistryRepository inMirror = repo("library/mirrored");
         TestImages.Pushed img = TestImages.pushImage(client, inMirror, "v1", MediaTypes.DOCKER_MANIFEST, "amd64", null, 50, 1000);
         int dead = TestRegistry.freePort();
-        RegistryConfig cfg = config().withMirrors(List.of(URI.create("http://127.0.0.1:" + dead), URI.create(registry.url())));
-        try (RegistryClient mirrored = new RegistryClient(cfg)) {
-            RegistryRepository hub = new RegistryRepository("docker.io", "mirrored");
-            assertThat(hub.path()).isEqualTo("library/mirrored");
-            Manifest m = mirrored.getManifest(hub, "v1");
-            assertThat(m.digest()).isEqualTo(img.digest());
+        try (TestProxy empty = new TestProxy(registry.url())) {
+            // a mirror that does not have the image
+            empty.intercept((ex, p) -> {
+                TestProxy.drain(ex.getRequestBody());
+                p.log.add(ex.getRequestMethod() + " " + ex.getRequestURI() + " -> 404");
+                p.reply(ex, 404, Map.of("Content-Type", List.of("application/json")),
+                        "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\"}]}".getBytes(StandardCharsets.UTF_8));
+                return true;
+            });
+            RegistryConfig cfg = config().withMirrors(List.of(URI.create("http://127.0.0.1:" + dead), URI.create(empty.url()),
+                    URI.create(registry.url())));
+            try (RegistryClient mirrored = new RegistryClient(cfg)) {
+                RegistryRepository hub = new RegistryRepository("docker.io", "mirrored");
+                assertThat(hub.path()).isEqualTo("library/mirrored");
+                Manifest m = mirrored.getManifest(hub, "v1");
+                assertThat(m.digest()).isEqualTo(img.digest());
+                assertThat(mirrored.headManifest(hub, "v1")).contains(img.descriptor());
+                assertThat(empty.log).containsExactly("GET /v2/library/mirrored/manifests/v1 -> 404",
+                        "HEAD /v2/library/mirrored/manifests/v1 -> 404");
+                pullBlobThroughMirrors(mirrored, hub, img);
+            }
+        }
+    }
+
+    private static void pullBlobThroughMirrors(RegistryClient mirrored, RegistryRepository hub, TestImages.Pushed img)
+            throws Exception {
+        {
+            {
             Descriptor layer = img.layers().getFirst();
             assertThat(readAll(mirrored.openBlob(hub, layer.digest(), layer.size(), null))).isEqualTo(img.layerBytes().getFirst());
             // pushes never go to a mirror
             assertThat(mirrored.hosts().pushHost("docker.io").base()).isEqualTo(URI.create("https://registry-1.docker.io"));
+            }
+        }
+    }
+
+    @Test
+    void oneClientServesParallelDownloads() throws Exception {
+        RegistryRepository repo = repo("parallel/dl");
+        TestImages.Pushed img = TestImages.pushImage(client, repo, "p", MediaTypes.OCI_MANIFEST, "amd64", null, 80,
+                100_000, 90_000, 80_000, 70_000, 60_000, 50_000);
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(6)) {
+            List<java.util.concurrent.Future<byte[]>> futures = new ArrayList<>();
+            for (Descriptor layer : img.layers()) {
+                futures.add(pool.submit(() -> readAll(client.openBlob(repo, layer.digest(), layer.size(), null))));
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                assertThat(futures.get(i).get()).isEqualTo(img.layerBytes().get(i));
+            }
         }
     }
 }

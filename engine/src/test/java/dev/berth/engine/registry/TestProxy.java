@@ -53,6 +53,10 @@ final class TestProxy implements AutoCloseable {
         server.start();
     }
 
+    Interceptor interceptor() {
+        return interceptor;
+    }
+
     void intercept(Interceptor i) {
         this.interceptor = i;
     }
