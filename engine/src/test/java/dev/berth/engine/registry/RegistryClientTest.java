@@ -338,6 +338,19 @@ class RegistryClientTest {
             assertThat(m.digest()).isEqualTo(img.digest());
             assertThat(manifestGets.get()).isEqualTo(2);
 
+            // a connection dropped without any reply is retried as well
+            AtomicInteger dropped = new AtomicInteger();
+            proxy.intercept((ex, p) -> {
+                if (dropped.incrementAndGet() == 1) {
+                    TestProxy.drain(ex.getRequestBody());
+                    ex.close();
+                    return true;
+                }
+                return false;
+            });
+            assertThat(client.getManifest(viaProxy(proxy, "retry/it"), "r").digest()).isEqualTo(img.digest());
+            assertThat(dropped.get()).isEqualTo(2);
+
             AtomicInteger badRequests = new AtomicInteger();
             proxy.intercept((ex, p) -> {
                 badRequests.incrementAndGet();
