@@ -348,7 +348,7 @@ final class Endpoints {
         public String method() { return "GET"; }
         public URI uri(RegistryHost h) { return h.resolve("/v2/"); }
         public List<String> scopes() { return List.of(); }
-        public String what() { return "the registry API"; }
+        public String what() { return "the registry API (/v2/)"; }
         public boolean isSuccess(int s) { return s == 200 || s == 401; }
         public String fixedAuthorization() { return authorization == null ? "" : authorization; }
         public PingResult handle(Response r) {

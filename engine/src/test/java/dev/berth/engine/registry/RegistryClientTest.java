@@ -529,14 +529,10 @@ class RegistryClientTest {
 
     private static void pullBlobThroughMirrors(RegistryClient mirrored, RegistryRepository hub, TestImages.Pushed img)
             throws Exception {
-        {
-            {
-            Descriptor layer = img.layers().getFirst();
-            assertThat(readAll(mirrored.openBlob(hub, layer.digest(), layer.size(), null))).isEqualTo(img.layerBytes().getFirst());
-            // pushes never go to a mirror
-            assertThat(mirrored.hosts().pushHost("docker.io").base()).isEqualTo(URI.create("https://registry-1.docker.io"));
-            }
-        }
+        Descriptor layer = img.layers().getFirst();
+        assertThat(readAll(mirrored.openBlob(hub, layer.digest(), layer.size(), null))).isEqualTo(img.layerBytes().getFirst());
+        // pushes never go to a mirror
+        assertThat(mirrored.hosts().pushHost("docker.io").base()).isEqualTo(URI.create("https://registry-1.docker.io"));
     }
 
     @Test
