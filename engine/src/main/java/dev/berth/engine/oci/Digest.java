@@ -31,7 +31,7 @@ public record Digest(String algorithm, String encoded) {
     }
 
     /** Parses {@code sha256:<64 hex>}; throws InvalidArgument naming the input otherwise. */
-    @JsonCreator
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static Digest parse(String s) {
         int colon = s == null ? -1 : s.indexOf(':');
         if (colon <= 0) {
@@ -69,8 +69,17 @@ public record Digest(String algorithm, String encoded) {
         return encoded.substring(0, 12);
     }
 
-    @JsonValue
+    /** A fresh MessageDigest of this digest's algorithm, to hash content that should match it. */
+    public MessageDigest newMessageDigest() {
+        try {
+            return MessageDigest.getInstance(algorithm.equals("sha512") ? "SHA-512" : "SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no " + algorithm, e);
+        }
+    }
+
     @Override
+    @JsonValue
     public String toString() {
         return algorithm + ":" + encoded;
     }
