@@ -47,6 +47,7 @@ public final class EventsViewModel implements AutoCloseable {
     private final UiExecutor executor;
     private final int capacity;
     private final ObservableList<EngineEvent> events = FXCollections.observableArrayList();
+    private final ObservableList<EngineEvent> eventsView = FXCollections.unmodifiableObservableList(events);
     private final FilteredList<EngineEvent> visible = new FilteredList<>(events);
     private final StringProperty filter = new SimpleStringProperty(this, "filter", "");
     private final BooleanProperty paused = new SimpleBooleanProperty(this, "paused");
@@ -143,7 +144,7 @@ public final class EventsViewModel implements AutoCloseable {
 
     /** Every event kept, newest first. */
     public ObservableList<EngineEvent> allEvents() {
-        return FXCollections.unmodifiableObservableList(events);
+        return eventsView;
     }
 
     public StringProperty filterProperty() {
