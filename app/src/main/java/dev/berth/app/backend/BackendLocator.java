@@ -29,14 +29,25 @@ public final class BackendLocator {
         if (options.host().isPresent()) {
             return RemoteBackend.connect(options.host().get());
         }
+        EngineException.Unavailable socketFailure = null;
         if (Files.exists(options.socket())) {
             try {
                 return RemoteBackend.connect(new DockerHost.Unix(options.socket()));
             } catch (EngineException.Unavailable e) {
+                socketFailure = e;
                 LOG.log(System.Logger.Level.INFO, "nothing answers on " + options.socket() + " (" + e.getMessage()
                         + "): starting the embedded engine");
             }
         }
-        return EmbeddedBackend.start(options.engineConfig(), true);
+        try {
+            return EmbeddedBackend.start(options.engineConfig(), true);
+        } catch (EngineException e) {
+            if (socketFailure == null) {
+                throw e;
+            }
+            // both ways failed: say both, the socket's reason (e.g. permission denied) may be the one to fix
+            throw new EngineException.Unavailable(socketFailure.getMessage()
+                    + "; and the embedded engine could not start: " + e.getMessage(), e);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.berth.app.backend;
 
+import dev.berth.engine.EngineConfig;
 import dev.berth.engine.errors.EngineException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,5 +49,18 @@ class BackendLocatorTest {
                 .isInstanceOf(EngineException.Unavailable.class)
                 .hasMessageContaining("unix://" + missing);
         assertThat(tmp.resolve("root")).doesNotExist();
+    }
+
+    @Test
+    void whenTheSocketIsDeadAndTheRootIsTakenBothReasonsAreGiven() throws Exception {
+        Path stale = Files.createFile(tmp.resolve("stale.sock"));
+        BackendOptions o = BackendOptions.parse(new String[] {"--root", tmp.resolve("root").toString(),
+                "--socket", stale.toString()}, Map.of());
+        try (EmbeddedBackend owner = EmbeddedBackend.start(new EngineConfig(tmp.resolve("root"), tmp.resolve("owner.sock")), false)) {
+            assertThatThrownBy(() -> new BackendLocator(o).locate())
+                    .isInstanceOf(EngineException.Unavailable.class)
+                    .hasMessageContaining("unix://" + stale)
+                    .hasMessageContaining("the embedded engine could not start");
+        }
     }
 }
