@@ -3,6 +3,7 @@ package dev.berth.engine.runtime;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.engine.errors.EngineException;
 import dev.berth.engine.runtime.spec.Cgroups;
+import dev.berth.engine.runtime.spec.HostFiles;
 import dev.berth.engine.runtime.spec.OciConfig;
 import dev.berth.engine.runtime.spec.UserResolver;
 import dev.berth.engine.state.Json;
@@ -558,7 +559,7 @@ public final class OciRuntime {
     /** Whether {@code pid} is a live (not zombie) process. */
     static boolean isAlive(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.UTF_8);
+            String stat = HostFiles.read(Path.of("/proc/" + pid + "/stat"));
             int close = stat.lastIndexOf(')');
             char state = close >= 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
             return state != 'Z' && state != 'X';

@@ -359,7 +359,7 @@ public final class BundleSpecBuilder {
 
     private static String hostHostname() {
         try {
-            return Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.UTF_8).strip();
+            return HostFiles.read(Path.of("/proc/sys/kernel/hostname")).strip();
         } catch (IOException e) {
             return "localhost";
         }

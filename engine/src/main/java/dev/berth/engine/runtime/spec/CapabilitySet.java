@@ -3,7 +3,6 @@ package dev.berth.engine.runtime.spec;
 import dev.berth.engine.errors.EngineException;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -36,15 +35,35 @@ public final class CapabilitySet {
 
     private CapabilitySet() {}
 
-    /** The capabilities this kernel knows (up to {@code /proc/sys/kernel/cap_last_cap}). */
+    /**
+     * The capabilities a container can get here: those this kernel knows (up to
+     * {@code /proc/sys/kernel/cap_last_cap}) that are in the engine's own bounding set (a
+     * capability outside it cannot be granted; runc would fail with EPERM).
+     */
     public static List<String> all() {
         int last = ALL_BY_NUMBER.size() - 1;
         try {
-            last = Math.min(last, Integer.parseInt(Files.readString(Path.of("/proc/sys/kernel/cap_last_cap")).strip()));
+            last = Math.min(last, Integer.parseInt(HostFiles.read(Path.of("/proc/sys/kernel/cap_last_cap")).strip()));
         } catch (IOException | NumberFormatException e) {
             // an old or unusual kernel: offer the ones we know
         }
-        return ALL_BY_NUMBER.subList(0, last + 1);
+        long bounding = -1L;
+        try {
+            for (String line : HostFiles.read(Path.of("/proc/self/status")).split("\n")) {
+                if (line.startsWith("CapBnd:")) {
+                    bounding = Long.parseUnsignedLong(line.substring("CapBnd:".length()).strip(), 16);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // assume everything is available
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i <= last; i++) {
+            if ((bounding & (1L << i)) != 0) {
+                out.add(ALL_BY_NUMBER.get(i));
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** {@code sys_admin}, {@code SYS_ADMIN}, {@code CAP_SYS_ADMIN} → {@code CAP_SYS_ADMIN}; {@code all} → {@code ALL}. */

@@ -95,7 +95,7 @@ public final class Cgroups {
 
     private List<String> controllers() {
         try {
-            return List.of(Files.readString(mountRoot.resolve("cgroup.controllers"), StandardCharsets.UTF_8).strip().split("\\s+"));
+            return List.of(HostFiles.read(mountRoot.resolve("cgroup.controllers")).strip().split("\\s+"));
         } catch (IOException e) {
             return List.of();
         }

@@ -46,7 +46,7 @@ public final class HostLimits {
     /** The limits of this process. */
     public static HostLimits current() {
         try {
-            return parse(Files.readString(Path.of("/proc/self/limits"), StandardCharsets.UTF_8));
+            return parse(HostFiles.read(Path.of("/proc/self/limits")));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read /proc/self/limits: " + e.getMessage(), e);
         }

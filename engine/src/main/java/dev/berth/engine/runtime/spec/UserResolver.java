@@ -16,7 +16,7 @@ import java.util.Set;
  * never through a link to the host's files). Same rules and messages as Docker (runc's user
  * lookup): a name that is not in passwd is an error, a number that is not in passwd is used as is
  * with group 0; without an explicit group, the user's supplementary groups come from
- * {@code /etc/group} membership.
+ * {@code /etc/group} membership. As in Docker, the primary group is the first supplementary group.
  */
 public final class UserResolver {
 
@@ -76,7 +76,7 @@ public final class UserResolver {
             throw new EngineException.InvalidArgument("unable to find user " + userArg + ": no matching entries in passwd file");
         }
 
-        List<Long> additional = new ArrayList<>();
+        Set<Long> sgids = new LinkedHashSet<>();
         if (!groupArg.isEmpty()) {
             Long numericGid = parseId(groupArg, "group");
             Optional<GroupEntry> g = Optional.empty();
@@ -94,13 +94,19 @@ public final class UserResolver {
                 throw new EngineException.InvalidArgument("unable to find group " + groupArg + ": no matching entries in group file");
             }
         } else if (name != null) {
-            Set<Long> sgids = new LinkedHashSet<>();
             for (GroupEntry e : groups) {
                 if (e.members().contains(name)) {
                     sgids.add(e.gid());
                 }
             }
-            additional.addAll(sgids);
+        }
+        // like Docker: the primary group is also a supplementary group, then the memberships
+        List<Long> additional = new ArrayList<>();
+        additional.add(gid);
+        for (long g : sgids) {
+            if (g != gid) {
+                additional.add(g);
+            }
         }
         return new ExecUser(uid, gid, additional, home);
     }
