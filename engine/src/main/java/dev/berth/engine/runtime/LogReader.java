@@ -35,8 +35,9 @@ import java.util.function.Consumer;
  * <p>Rotation: conmon 2.1.6 with {@code --log-size-max} starts a new, empty log by renaming
  * {@code <log>.tmp} over {@code <log>}; the old content is dropped, not kept as {@code <log>.1}.
  * {@link #follow} notices the new file (another inode behind the name), finishes the old one it
- * still has open, and continues at the start of the new one; a log truncated in place is read
- * again from its start.
+ * still has open, and continues at the start of the new one. A log truncated in place is read
+ * again from its start once it is seen shorter than what was already read. Two rotations within
+ * one poll interval (50 ms) lose the middle file, as with any reader of a rotating log.
  *
  * <p>A malformed line (a torn write after a crash) is skipped and logged with its line number.
  */

@@ -133,7 +133,7 @@ public record RunSpec(List<String> args, List<String> env, String workdir, Strin
         public Builder capDrop(String... caps) { capDrop.addAll(List.of(caps)); return this; }
         public Builder noNewPrivileges(boolean v) { noNewPrivileges = v; return this; }
         public Builder ulimit(String name, long soft, long hard) { ulimits.add(new Ulimit(name, soft, hard)); return this; }
-        public Builder tmpfs(String destination, String options) { tmpfs.put(destination, options); return this; }
+        public Builder tmpfs(String destination, String options) { tmpfs.put(destination, options == null ? "" : options); return this; }
         public Builder bind(BindMount mount) { binds.add(mount); return this; }
         public Builder resources(Resources v) { resources = v; return this; }
         public Builder network(NetworkMode v) { network = v; return this; }
