@@ -112,6 +112,22 @@ class AttachAndLogsTest {
     }
 
     @Test
+    void attachWorksWhenTheBundlePathIsTooLongForASocketAddress() throws Exception {
+        Path bundle = dir.resolve("a-rather-long-directory-name-for-bundles/" + "x".repeat(60) + "/bundle");
+        assertThat(bundle.resolve(Conmon.ATTACH).toString().length()).isGreaterThan(108);
+        String id = ContainerHarness.newId();
+        ContainerHarness.Ctr c = h.create(id, BusyboxRootfs.create(dir.resolve("rootfs-long")), bundle,
+                RunSpec.builder(List.of("sh")).openStdin(true).build(), 0);
+        h.runtime().start(c.id());
+        try (AttachSocket a = h.runtime().attach(c.id()); Collector out = new Collector(a)) {
+            a.write("echo long path ok\n".getBytes(StandardCharsets.UTF_8));
+            out.await(AttachSocket.Stream.STDOUT, t -> t.equals("long path ok\n"), "echo through the long path");
+            a.closeStdin();
+            assertThat(h.runtime().waitForExit(c.id(), Duration.ofSeconds(10))).hasValue(0);
+        }
+    }
+
+    @Test
     void attachToAnExitedContainerIsUnavailable() throws Exception {
         ContainerHarness.Ctr c = h.run(RunSpec.builder(List.of("true")).build());
         assertThat(h.runtime().waitForExit(c.id(), Duration.ofSeconds(10))).hasValue(0);

@@ -5,8 +5,6 @@ import dev.berth.engine.runtime.spec.Cgroups;
 import dev.berth.engine.runtime.spec.RunSpec;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,7 +81,10 @@ public final class ContainerHarness implements AutoCloseable {
     }
 
     public Ctr create(String id, Path rootfs, RunSpec spec, long logSizeMax) {
-        Path bundle = dir.resolve("b-" + id.substring(0, 12));
+        return create(id, rootfs, dir.resolve("b-" + id.substring(0, 12)), spec, logSizeMax);
+    }
+
+    public Ctr create(String id, Path rootfs, Path bundle, RunSpec spec, long logSizeMax) {
         Path log = dir.resolve("logs/" + id.substring(0, 12) + ".log");
         BundleSpecBuilder.Result built = builder.build(id, rootfs, spec);
         Bundles.writeConfig(bundle, built.config());

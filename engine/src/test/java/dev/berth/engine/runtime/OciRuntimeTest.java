@@ -125,6 +125,18 @@ class OciRuntimeTest {
         assertThat(added & 1L).as("CAP_CHOWN dropped").isZero();
     }
 
+    @Test
+    void privilegedContainersGetTheHostsDevices() throws Exception {
+        Path device;
+        try (Stream<Path> devs = Files.list(Path.of("/dev"))) {
+            device = devs.filter(p -> p.getFileName().toString().startsWith("loop") || p.getFileName().toString().equals("kmsg"))
+                    .sorted().findFirst().orElseThrow(() -> new AssertionError("no loop or kmsg device on this host"));
+        }
+        String check = "if [ -e " + device + " ]; then echo present; else echo absent; fi";
+        assertThat(h.runToExit(sh(check).privileged(true).build()).stdout()).isEqualTo("present\n");
+        assertThat(h.runToExit(sh(check).build()).stdout()).isEqualTo("absent\n");
+    }
+
     private static long capEff(String line) {
         return Long.parseUnsignedLong(line.replace("CapEff:", "").strip(), 16);
     }
@@ -229,6 +241,11 @@ class OciRuntimeTest {
         assertThat(h.runtime().exec(c.id(), new OciRuntime.ExecRequest(List.of("id", "-u"), List.of(), "app", null)).stdoutText())
                 .isEqualTo("1000\n");
         assertThat(h.runtime().exec(c.id(), OciRuntime.ExecRequest.of("/no/such/binary")).exitCode()).isEqualTo(127);
+        // more output than a pipe buffer holds, on both streams at once
+        OciRuntime.ExecResult big = h.runtime().exec(c.id(), OciRuntime.ExecRequest.of("sh", "-c", "seq 1 30000; seq 1 30000 >&2"));
+        assertThat(big.exitCode()).isZero();
+        assertThat(big.stdoutText().lines().toList()).hasSize(30000).endsWith("30000");
+        assertThat(big.stderrText().lines().toList()).hasSize(30000).endsWith("30000");
         // exec output never reaches the container's log
         assertThat(LogReader.read(c.log(), LogReader.Query.ALL)).isEmpty();
     }

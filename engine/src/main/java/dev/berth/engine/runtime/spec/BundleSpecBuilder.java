@@ -3,7 +3,6 @@ package dev.berth.engine.runtime.spec;
 import dev.berth.engine.errors.EngineException;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,21 +46,24 @@ public final class BundleSpecBuilder {
     private final HostLimits limits;
     private final Cgroups cgroups;
     private final Path hostEtc;
+    private final Path hostDev;
 
     /**
      * @param limits  the engine's own limits (rlimits are clamped to them)
      * @param cgroups the host's cgroup layout (decides cgroup namespace and which limits work)
      * @param hostEtc the host's {@code /etc} (for {@code hosts} and {@code resolv.conf} in host network mode)
+     * @param hostDev the host's {@code /dev} (its devices are given to privileged containers)
      */
-    public BundleSpecBuilder(HostLimits limits, Cgroups cgroups, Path hostEtc) {
+    public BundleSpecBuilder(HostLimits limits, Cgroups cgroups, Path hostEtc, Path hostDev) {
         this.limits = limits;
         this.cgroups = cgroups;
         this.hostEtc = hostEtc;
+        this.hostDev = hostDev;
     }
 
     /** A builder for this host and this process. */
     public static BundleSpecBuilder forHost() {
-        return new BundleSpecBuilder(HostLimits.current(), Cgroups.host(), Path.of("/etc"));
+        return new BundleSpecBuilder(HostLimits.current(), Cgroups.host(), Path.of("/etc"), Path.of("/dev"));
     }
 
     /**
@@ -124,7 +126,7 @@ public final class BundleSpecBuilder {
                 sysctl,
                 spec.privileged() ? List.of() : MASKED_PATHS,
                 spec.privileged() ? List.of() : READONLY_PATHS,
-                List.of(),
+                spec.privileged() ? HostDevices.list(hostDev) : List.of(),
                 null);
         OciConfig config = new OciConfig(OciConfig.VERSION, process,
                 new OciConfig.Root(rootfs.toAbsolutePath().normalize().toString(), spec.readOnlyRootfs()),

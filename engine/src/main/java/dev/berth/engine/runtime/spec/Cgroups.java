@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -183,20 +182,5 @@ public final class Cgroups {
     /** The container's cgroup path as Berth names it (cgroupfs driver): {@code /berth/<id>}. */
     public static String containerPath(String id) {
         return "/berth/" + id;
-    }
-
-    /** The cgroup a process is in for {@code controller} (v1) or the v2 entry, from {@code /proc/<pid>/cgroup}. */
-    public static Optional<String> ofProcess(long pid, String controller) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/cgroup"), StandardCharsets.UTF_8)) {
-                String[] f = line.split(":", 3);
-                if (f.length == 3 && (List.of(f[1].split(",")).contains(controller) || (controller.isEmpty() && f[0].equals("0")))) {
-                    return Optional.of(f[2]);
-                }
-            }
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-        return Optional.empty();
     }
 }

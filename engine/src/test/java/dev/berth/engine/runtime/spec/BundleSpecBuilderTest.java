@@ -52,7 +52,7 @@ class BundleSpecBuilderTest {
     }
 
     private BundleSpecBuilder builder(Path cgroupRoot) {
-        return new BundleSpecBuilder(LIMITS, new Cgroups(cgroupRoot), Path.of("/etc"));
+        return new BundleSpecBuilder(LIMITS, new Cgroups(cgroupRoot), Path.of("/etc"), dir.resolve("nodev"));
     }
 
     private static RunSpec.Builder spec() {
@@ -101,6 +101,13 @@ class BundleSpecBuilderTest {
         assertThat(c.path("linux").path("resources").path("devices").toString())
                 .isEqualTo("[{\"allow\":true,\"type\":\"a\",\"access\":\"rwm\"}]");
         assertThat(mount(c, "/sys").path("options").toString()).contains("\"rw\"");
+
+        // the host's device nodes come along (Docker's --privileged), read from the real /dev here
+        OciConfig withDevices = BundleSpecBuilder.forHost().build(ID, rootfs, spec().privileged(true).build()).config();
+        assertThat(withDevices.linux().devices()).contains(new OciConfig.Device("/dev/null", "c", 1, 3, 0666, 0L, 0L));
+        assertThat(withDevices.linux().devices()).extracting(OciConfig.Device::path)
+                .doesNotContain("/dev/console").noneMatch(p -> p.startsWith("/dev/pts/"));
+        assertThat(BundleSpecBuilder.forHost().build(ID, rootfs, spec().build()).config().linux().devices()).isEmpty();
     }
 
     @Test
@@ -221,7 +228,7 @@ class BundleSpecBuilderTest {
         Path etc = Files.createDirectories(dir.resolve("hostetc"));
         Files.writeString(etc.resolve("hosts"), "127.0.0.1 localhost\n");
         Files.writeString(etc.resolve("resolv.conf"), "nameserver 127.0.0.53\n");
-        OciConfig c = new BundleSpecBuilder(LIMITS, new Cgroups(v1), etc).build(ID, rootfs,
+        OciConfig c = new BundleSpecBuilder(LIMITS, new Cgroups(v1), etc, dir.resolve("nodev")).build(ID, rootfs,
                 spec().network(new RunSpec.NetworkMode.Host()).build()).config();
         assertThat(c.linux().namespaces()).extracting(OciConfig.Namespace::type).doesNotContain("network");
         assertThat(c.mounts()).contains(
