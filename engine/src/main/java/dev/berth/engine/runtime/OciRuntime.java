@@ -2,6 +2,7 @@ package dev.berth.engine.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.engine.errors.EngineException;
+import dev.berth.engine.runtime.spec.BundleSpecBuilder;
 import dev.berth.engine.runtime.spec.Cgroups;
 import dev.berth.engine.runtime.spec.HostFiles;
 import dev.berth.engine.runtime.spec.OciConfig;
@@ -152,8 +153,14 @@ public final class OciRuntime {
      */
     public Created create(CreateRequest request) {
         Path bundle = request.bundle().toAbsolutePath();
-        if (!Files.isRegularFile(bundle.resolve(Bundles.CONFIG))) {
-            throw new EngineException.NotFound("no runtime config in " + bundle);
+        OciConfig config = Bundles.readConfig(bundle);
+        if (config.process() == null || config.process().terminal() != request.tty()) {
+            throw new EngineException.InvalidArgument("the bundle's process.terminal must match the request's tty ("
+                    + request.tty() + ") in " + bundle);
+        }
+        if (find(request.id()).isPresent()) {
+            // before touching anything: the existing container's exit code must survive
+            throw new EngineException.AlreadyExists("container " + request.id() + " already exists in the runtime");
         }
         try {
             for (String f : List.of(Conmon.PIDFILE, Conmon.CONMON_PIDFILE, Conmon.RUNTIME_LOG, Conmon.CONMON_OUTPUT)) {
@@ -203,9 +210,14 @@ public final class OciRuntime {
                     }
                     String msg = runcError.orElseGet(() -> "conmon exited before the container was created: "
                             + readText(bundle.resolve(Conmon.CONMON_OUTPUT)).strip());
-                    throw classify("create", request.id(), msg);
+                    EngineException failure = classify("create", request.id(), msg);
+                    if (!(failure instanceof EngineException.AlreadyExists)) {
+                        abandon(request.id(), conmonPid);
+                    }
+                    throw failure;
                 }
                 if (System.nanoTime() > deadline) {
+                    abandon(request.id(), conmonPid);
                     throw new EngineException.Unavailable("container " + request.id() + " was not created within "
                             + CREATE_TIMEOUT.toSeconds() + " s");
                 }
@@ -216,6 +228,19 @@ public final class OciRuntime {
             Thread.currentThread().interrupt();
             throw new EngineException.Unavailable("interrupted while creating " + request.id(), e);
         }
+    }
+
+    /** After a failed create: removes what runc may have left and stops our conmon (by pid, if it is still conmon). */
+    private void abandon(String id, long conmonPid) {
+        try {
+            runc("delete", "--force", id);
+        } catch (EngineException e) {
+            // nothing was left
+        }
+        if (isAlive(conmonPid) && "conmon".equals(readText(Path.of("/proc/" + conmonPid + "/comm")).strip())) {
+            ProcessHandle.of(conmonPid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        cgroups.remove(Cgroups.containerPath(id));
     }
 
     /** The last error runc logged while creating, if any. */
@@ -351,16 +376,22 @@ public final class OciRuntime {
     }
 
     /**
-     * Docker's stop: {@code signal} (SIGTERM when {@code null}), then SIGKILL once {@code timeout}
-     * has passed. A paused container is resumed after the signal so that it can act on it.
+     * Docker's stop: {@code signal}, then SIGKILL once {@code timeout} has passed. Without a
+     * signal, the bundle's stop signal (see {@link BundleSpecBuilder#STOP_SIGNAL_ANNOTATION}) or
+     * SIGTERM. A paused container is resumed after the signal so that it can act on it.
      */
     public StopOutcome stop(String id, String signal, Duration timeout) throws InterruptedException {
         State s = state(id);
         if (s.status() == Status.STOPPED || s.status() == Status.CREATED) {
             return new StopOutcome.NotRunning(exitCode(id));
         }
+        String sig = signal;
+        if (sig == null || sig.isBlank()) {
+            Map<String, String> annotations = Bundles.readConfig(s.bundle()).annotations();
+            sig = annotations == null ? null : annotations.get(BundleSpecBuilder.STOP_SIGNAL_ANNOTATION);
+        }
         try {
-            kill(id, signal == null || signal.isBlank() ? "TERM" : signal);
+            kill(id, sig == null || sig.isBlank() ? "TERM" : sig);
             if (s.status() == Status.PAUSED) {
                 resume(id);
             }

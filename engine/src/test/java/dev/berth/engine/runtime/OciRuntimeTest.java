@@ -214,7 +214,8 @@ class OciRuntimeTest {
     void stopWithAHandledSignalReportsTheProcessesExitCode() throws Exception {
         ContainerHarness.Ctr c = h.run(sh("trap 'exit 7' USR1; echo ready; while :; do sleep 0.05; done").stopSignal("USR1").build());
         awaitLog(c, "ready");
-        assertThat(h.runtime().stop(c.id(), "SIGUSR1", Duration.ofSeconds(10))).isEqualTo(new OciRuntime.StopOutcome.Exited(7));
+        // no signal given: the stop signal recorded in the bundle is used
+        assertThat(h.runtime().stop(c.id(), null, Duration.ofSeconds(10))).isEqualTo(new OciRuntime.StopOutcome.Exited(7));
         assertThat(h.runtime().exitCode(c.id())).hasValue(7);
     }
 
@@ -278,6 +279,28 @@ class OciRuntimeTest {
                 .isInstanceOf(EngineException.Unavailable.class)
                 .hasMessageContaining("/no/such/entrypoint");
         assertThat(h.runtime().find(id)).isEmpty();
+    }
+
+    @Test
+    void aTtyRequestMustMatchTheBundlesTerminalSetting() throws Exception {
+        Path rootfs = BusyboxRootfs.create(dir.resolve("rootfs-tty"));
+        String id = ContainerHarness.newId();
+        Path bundle = dir.resolve("b-tty");
+        Bundles.writeConfig(bundle, BundleSpecBuilder.forHost().build(id, rootfs, sh("true").build()).config());
+        assertThatThrownBy(() -> h.runtime().create(new CreateRequest(id, null, bundle, true, false, false, dir.resolve("l.log"), 0)))
+                .isInstanceOf(EngineException.InvalidArgument.class).hasMessageContaining("process.terminal");
+        assertThat(h.runtime().find(id)).isEmpty();
+    }
+
+    @Test
+    void creatingASecondContainerWithTheSameIdIsRefusedAndTheFirstSurvives() throws Exception {
+        ContainerHarness.Ctr first = h.run(sh("sleep 100").build());
+        Path bundle = dir.resolve("b-dup");
+        Bundles.writeConfig(bundle, first.built().config());
+        assertThatThrownBy(() -> h.runtime().create(new CreateRequest(first.id(), null, bundle, false, false, false, dir.resolve("dup.log"), 0)))
+                .isInstanceOf(EngineException.AlreadyExists.class);
+        assertThat(h.runtime().state(first.id()).status()).isEqualTo(OciRuntime.Status.RUNNING);
+        assertThat(h.runtime().state(first.id()).bundle()).isEqualTo(first.bundle());
     }
 
     @Test

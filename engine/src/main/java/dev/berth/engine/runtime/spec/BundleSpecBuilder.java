@@ -33,6 +33,8 @@ public final class BundleSpecBuilder {
 
     public static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     public static final long CPU_PERIOD_US = 100_000;
+    /** The OCI annotation holding the signal {@code stop} sends first. */
+    public static final String STOP_SIGNAL_ANNOTATION = "org.opencontainers.image.stopSignal";
     public static final long DEFAULT_SHM_BYTES = 64L * 1024 * 1024;
     private static final long MIN_MEMORY = 6L * 1024 * 1024;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,127}");
@@ -130,8 +132,16 @@ public final class BundleSpecBuilder {
                 null);
         OciConfig config = new OciConfig(OciConfig.VERSION, process,
                 new OciConfig.Root(rootfs.toAbsolutePath().normalize().toString(), spec.readOnlyRootfs()),
-                hostname, mounts(spec, hostNet), linux, null);
+                hostname, mounts(spec, hostNet), linux, annotations(spec));
         return new Result(config, user, warnings);
+    }
+
+    /** The stop signal travels with the bundle (OCI's image annotation), so that stop finds it after an engine restart. */
+    private static Map<String, String> annotations(RunSpec spec) {
+        if (spec.stopSignal() == null || spec.stopSignal().isBlank()) {
+            return null;
+        }
+        return Map.of(STOP_SIGNAL_ANNOTATION, spec.stopSignal().strip());
     }
 
     private List<String> env(RunSpec spec, String hostname, UserResolver.ExecUser user) {

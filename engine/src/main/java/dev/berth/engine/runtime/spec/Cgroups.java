@@ -71,7 +71,29 @@ public final class Cgroups {
 
     /** Whether the memory controller can limit swap (v1 needs swap accounting: {@code memory.memsw.*}). */
     public boolean supportsSwapLimit() {
-        return unified() ? controllers().contains("memory") : Files.exists(mountRoot.resolve("memory/memory.memsw.limit_in_bytes"));
+        if (!unified()) {
+            return Files.exists(mountRoot.resolve("memory/memory.memsw.limit_in_bytes"));
+        }
+        if (!controllers().contains("memory")) {
+            return false;
+        }
+        // memory.swap.max exists in non-root cgroups only when the kernel accounts swap; look at our own
+        String own = ownV2Path();
+        return own == null || own.equals("/") || Files.exists(dir("", own).resolve("memory.swap.max"));
+    }
+
+    /** This process's cgroup in the v2 tree ({@code 0::/path} in {@code /proc/self/cgroup}), or null. */
+    private static String ownV2Path() {
+        try {
+            for (String line : HostFiles.read(Path.of("/proc/self/cgroup")).split("\n")) {
+                if (line.startsWith("0::")) {
+                    return line.substring(3).strip();
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return null;
     }
 
     /** Whether a block I/O weight can be set (CFQ/BFQ on v1, the io controller on v2). */
