@@ -62,8 +62,9 @@ public final class OciRuntime {
     public record Created(long pid, long conmonPid) {}
 
     /**
-     * A command to run in a running container ({@code docker exec}); {@code null} fields take the
-     * container's values; {@code env} entries are added to (and override) the container's.
+     * A command to run in a running container ({@code docker exec}, without a terminal: runc's
+     * foreground TTY mode needs a controlling terminal on the engine's side); {@code null} fields
+     * take the container's values; {@code env} entries are added to (and override) the container's.
      */
     public record ExecRequest(List<String> args, List<String> env, String user, String workdir) {
         public ExecRequest {
@@ -237,7 +238,7 @@ public final class OciRuntime {
         } catch (EngineException e) {
             // nothing was left
         }
-        if (isAlive(conmonPid) && "conmon".equals(readText(Path.of("/proc/" + conmonPid + "/comm")).strip())) {
+        if (isAlive(conmonPid) && isConmon(conmonPid)) {
             ProcessHandle.of(conmonPid).ifPresent(ProcessHandle::destroyForcibly);
         }
         cgroups.remove(Cgroups.containerPath(id));
@@ -435,9 +436,11 @@ public final class OciRuntime {
     }
 
     /**
-     * Starts a non-interactive {@code runc exec} in a running container and returns the process
-     * (its stdout and stderr are the command's). The exit value of the process is the command's
-     * exit code; 126 or 127 when the command could not be run, as in Docker.
+     * Starts {@code runc exec} in a running container and returns the process: what is written to
+     * its stdin reaches the command (close it to end the command's input), its stdout and stderr
+     * are the command's. The exit value is the
+     * command's exit code; {@link #exec} maps runc's own failure to start it to 126/127 as Docker
+     * does. runc keeps running with the command, as a child of the engine.
      */
     public Process startExec(String id, ExecRequest request) {
         State s = state(id);
@@ -465,7 +468,6 @@ public final class OciRuntime {
         try {
             Process p = new ProcessBuilder(paths.runtime().toString(), "--root", paths.runtimeRoot().toString(),
                     "exec", "--process", processFile.toString(), id)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .start();
             p.onExit().whenComplete((x, e) -> deleteQuietly(processFile));
             return p;
@@ -480,6 +482,7 @@ public final class OciRuntime {
         Process p = startExec(id, request);
         CompletableFuture<byte[]> err = Commands.readAsync(p.getErrorStream());
         try {
+            p.getOutputStream().close(); // no input
             byte[] out = p.getInputStream().readAllBytes();
             int code = p.waitFor();
             byte[] errBytes = err.get();
@@ -584,6 +587,14 @@ public final class OciRuntime {
             return OptionalLong.of(Long.parseLong(s));
         } catch (NumberFormatException e) {
             return OptionalLong.empty();
+        }
+    }
+
+    private static boolean isConmon(long pid) {
+        try {
+            return HostFiles.read(Path.of("/proc/" + pid + "/comm")).strip().equals("conmon");
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -252,6 +252,21 @@ class OciRuntimeTest {
     }
 
     @Test
+    void startedExecTakesInputOnItsStdin() throws Exception {
+        ContainerHarness.Ctr c = h.run(sh("sleep 100").build());
+        Process p = h.runtime().startExec(c.id(), new OciRuntime.ExecRequest(List.of("sh", "-c", "tr a-z A-Z; exit 6"), List.of(), "app", null));
+        try {
+            p.getOutputStream().write("hello from stdin\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).isEqualTo(6);
+            assertThat(out).isEqualTo("HELLO FROM STDIN\n");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
     void execInAStoppedContainerIsRefused() throws Exception {
         ContainerHarness.Ctr c = h.run(sh("true").build());
         h.runtime().waitForExit(c.id(), Duration.ofSeconds(10));
