@@ -143,7 +143,7 @@ class AttachAndLogsTest {
         ContainerHarness.Ctr c = h.create(RunSpec.builder(List.of("sh", "-c",
                 "for i in $(seq 1 " + lines + "); do echo line-$i-padding-padding-padding; sleep 0.02; done")).build(), 2000);
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
-        Thread follower = Thread.ofPlatform().start(() -> {
+        Thread follower = Thread.ofPlatform().daemon().start(() -> {
             try {
                 LogReader.follow(c.log(), LogReader.Query.ALL, () -> h.runtime().exitCode(c.id()).isEmpty(),
                         e -> seen.add(e.text().strip()));
@@ -168,7 +168,7 @@ class AttachAndLogsTest {
                 "echo a; echo b; echo c; while [ ! -e /tmp/go ]; do sleep 0.02; done; echo d")).build());
         OciRuntimeTest.awaitLog(c, "c");
         List<String> seen = new CopyOnWriteArrayList<>();
-        Thread follower = Thread.ofPlatform().start(() -> {
+        Thread follower = Thread.ofPlatform().daemon().start(() -> {
             try {
                 LogReader.follow(c.log(), LogReader.Query.tail(2), () -> h.runtime().exitCode(c.id()).isEmpty(),
                         e -> seen.add(e.text()));

@@ -90,7 +90,7 @@ class LogReaderTest {
         Files.writeString(log, line(1, "stdout", 'F', "a"));
         List<String> seen = new CopyOnWriteArrayList<>();
         AtomicBoolean running = new AtomicBoolean(true);
-        Thread follower = Thread.ofPlatform().start(() -> {
+        Thread follower = Thread.ofPlatform().daemon().start(() -> {
             try {
                 LogReader.follow(log, LogReader.Query.ALL, running::get, e -> seen.add(e.text().strip()));
             } catch (InterruptedException e) {
@@ -129,7 +129,7 @@ class LogReaderTest {
         Files.writeString(prompt, line(1, "stdout", 'P', "# "));
         List<LogReader.Entry> got = new CopyOnWriteArrayList<>();
         AtomicBoolean running = new AtomicBoolean(true);
-        Thread follower = Thread.ofPlatform().start(() -> {
+        Thread follower = Thread.ofPlatform().daemon().start(() -> {
             try {
                 LogReader.follow(prompt, LogReader.Query.ALL, running::get, got::add);
             } catch (InterruptedException e) {
