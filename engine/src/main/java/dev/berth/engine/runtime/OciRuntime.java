@@ -283,6 +283,24 @@ public final class OciRuntime {
         }
     }
 
+    /** Every container runc knows under this runtime root (for recovery after an engine restart). */
+    public List<State> list() {
+        Commands.Result r = runc("list", "--format", "json");
+        List<State> out = new ArrayList<>();
+        try {
+            JsonNode arr = Json.mapper().readTree(r.stdout());
+            if (arr != null && arr.isArray()) {
+                for (JsonNode n : arr) {
+                    out.add(new State(n.path("id").asText(), Status.valueOf(n.path("status").asText().toUpperCase(Locale.ROOT)),
+                            n.path("pid").asLong(), Path.of(n.path("bundle").asText())));
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new EngineException.Unavailable("cannot understand runc list: " + r.out(), e);
+        }
+        return out;
+    }
+
     /** runc's state, or empty when runc does not know the id. */
     public Optional<State> find(String id) {
         try {

@@ -319,6 +319,17 @@ class OciRuntimeTest {
     }
 
     @Test
+    void listShowsEveryContainerWithItsStatusAndBundle() throws Exception {
+        assertThat(h.runtime().list()).isEmpty();
+        ContainerHarness.Ctr running = h.run(sh("sleep 100").build());
+        ContainerHarness.Ctr created = h.create(sh("true").build());
+        assertThat(h.runtime().list()).extracting(OciRuntime.State::id, OciRuntime.State::status, OciRuntime.State::bundle)
+                .containsExactlyInAnyOrder(
+                        org.assertj.core.groups.Tuple.tuple(running.id(), OciRuntime.Status.RUNNING, running.bundle()),
+                        org.assertj.core.groups.Tuple.tuple(created.id(), OciRuntime.Status.CREATED, created.bundle()));
+    }
+
+    @Test
     void unknownIdsAreNotFoundAndDeleteIsIdempotent() {
         assertThatThrownBy(() -> h.runtime().state("nope")).isInstanceOf(EngineException.NotFound.class)
                 .hasMessage("no such container: nope");
