@@ -454,13 +454,16 @@ public final class OciRuntime {
     }
 
     /**
-     * Starts {@code runc exec} in a running container and returns the process: what is written to
-     * its stdin reaches the command (close it to end the command's input), its stdout and stderr
-     * are the command's. The exit value is the
-     * command's exit code; {@link #exec} maps runc's own failure to start it to 126/127 as Docker
-     * does. runc keeps running with the command, as a child of the engine.
+     * A prepared {@code runc exec}: the command line and the process file it reads (delete it
+     * once the command has ended). With a terminal, run the command inside a pseudo-terminal of
+     * the caller's (pty4j, {@code script}): runc's foreground TTY mode needs a controlling
+     * terminal, creates the container's terminal and relays between the two (resizing it when
+     * the caller's terminal is resized).
      */
-    public Process startExec(String id, ExecRequest request) {
+    public record ExecCommand(List<String> command, Path processFile) {}
+
+    /** Prepares an exec in a running container; {@code tty} gives the command a terminal. */
+    public ExecCommand prepareExec(String id, ExecRequest request, boolean tty) {
         State s = state(id);
         if (s.status() != Status.RUNNING) {
             throw new EngineException.FailedPrecondition("container " + id + " is not running");
@@ -479,18 +482,33 @@ public final class OciRuntime {
         if (!cwd.startsWith("/")) {
             throw new EngineException.InvalidArgument("the working directory '" + cwd + "' is invalid, it needs to be an absolute path");
         }
-        OciConfig.Process process = new OciConfig.Process(false, null, user, request.args(), mergeEnv(base.env(), request.env()),
+        List<String> env = mergeEnv(base.env(), request.env());
+        if (tty && env.stream().noneMatch(e -> e.startsWith("TERM="))) {
+            env.add("TERM=xterm");
+        }
+        OciConfig.Process process = new OciConfig.Process(tty, null, user, request.args(), env,
                 cwd, base.capabilities(), base.rlimits(), base.noNewPrivileges(), null);
         Path processFile = s.bundle().resolve("exec-" + UUID.randomUUID() + ".json");
         Json.write(processFile, process);
+        return new ExecCommand(List.of(paths.runtime().toString(), "--root", paths.runtimeRoot().toString(),
+                "exec", "--process", processFile.toString(), id), processFile);
+    }
+
+    /**
+     * Starts {@code runc exec} (without a terminal) in a running container and returns the
+     * process: what is written to its stdin reaches the command (close it to end the command's
+     * input), its stdout and stderr are the command's. The exit value is the command's exit code;
+     * {@link #exec} maps runc's own failure to start it to 126/127 as Docker does. runc keeps
+     * running with the command, as a child of the engine.
+     */
+    public Process startExec(String id, ExecRequest request) {
+        ExecCommand cmd = prepareExec(id, request, false);
         try {
-            Process p = new ProcessBuilder(paths.runtime().toString(), "--root", paths.runtimeRoot().toString(),
-                    "exec", "--process", processFile.toString(), id)
-                    .start();
-            p.onExit().whenComplete((x, e) -> deleteQuietly(processFile));
+            Process p = new ProcessBuilder(cmd.command()).start();
+            p.onExit().whenComplete((x, e) -> deleteQuietly(cmd.processFile()));
             return p;
         } catch (IOException e) {
-            deleteQuietly(processFile);
+            deleteQuietly(cmd.processFile());
             throw new EngineException.Unavailable("cannot run " + paths.runtime() + " exec: " + e.getMessage(), e);
         }
     }

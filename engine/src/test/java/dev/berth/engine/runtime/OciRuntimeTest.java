@@ -267,6 +267,25 @@ class OciRuntimeTest {
     }
 
     @Test
+    void preparedExecWithATerminalRunsInACallersPseudoTerminal() throws Exception {
+        ContainerHarness.Ctr c = h.run(sh("sleep 100").build());
+        OciRuntime.ExecCommand cmd = h.runtime().prepareExec(c.id(), new OciRuntime.ExecRequest(List.of("sh"), List.of(), "app", null), true);
+        // util-linux script(1) plays the part of pty4j: it runs the command in a new pseudo-terminal
+        String line = cmd.command().stream().map(a -> "'" + a + "'").collect(java.util.stream.Collectors.joining(" "));
+        Process p = new ProcessBuilder("script", "-qfec", line, "/dev/null").start();
+        try {
+            p.getOutputStream().write("tty; id -u; echo $TERM; exit 6\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            p.getOutputStream().flush();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as(out).isEqualTo(6);
+            assertThat(out).contains("/dev/pts/").contains("1000\r\n").contains("xterm\r\n");
+        } finally {
+            p.destroyForcibly();
+            Files.deleteIfExists(cmd.processFile());
+        }
+    }
+
+    @Test
     void execInAStoppedContainerIsRefused() throws Exception {
         ContainerHarness.Ctr c = h.run(sh("true").build());
         h.runtime().waitForExit(c.id(), Duration.ofSeconds(10));
