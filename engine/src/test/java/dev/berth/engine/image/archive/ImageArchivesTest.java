@@ -2,16 +2,20 @@ package dev.berth.engine.image.archive;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.luben.zstd.ZstdOutputStream;
 import dev.berth.engine.errors.EngineException;
 import dev.berth.engine.events.Event;
 import dev.berth.engine.image.ImageRecord;
 import dev.berth.engine.image.ImageService;
 import dev.berth.engine.image.Reference;
+import dev.berth.engine.layer.Changeset;
 import dev.berth.engine.oci.Digest;
 import dev.berth.engine.oci.ImageConfig;
 import dev.berth.engine.oci.Platform;
 import dev.berth.engine.snapshot.ChainIds;
+import dev.berth.engine.snapshot.Mounts;
 import dev.berth.engine.state.Json;
 import dev.berth.testkit.BusyboxImage;
 import dev.berth.testkit.Layer;
@@ -353,7 +357,54 @@ class ImageArchivesTest {
     }
 
     @Test
-    void saveRefusesAnImageWhoseLayerIsNoLongerStoredNamingTheLayer() throws Exception {
+    void saveRegeneratesALayerWhoseBlobIsGoneFromItsSnapshotWhenBerthWroteThatLayer() throws Exception {
+        BusyboxImage image = BusyboxImage.build(tmp.resolve("layout"));
+        ArchiveFixture f = new ArchiveFixture(tmp.resolve("store"));
+        f.archives.load(new ByteArrayInputStream(ArchiveFixture.tarOf(image.layout())), ImageService.ProgressListener.NONE);
+        Digest base = image.layers().getFirst().diffId();
+        // a layer made the way commit and build make theirs: files in an upper dir, diffed into a tar
+        Mounts work = f.snapshots.prepare("work", base.toString());
+        Path upper = work.upperDir().orElseThrow();
+        Files.createDirectories(upper.resolve("etc"));
+        Files.writeString(upper.resolve("etc/motd"), "made here\n");
+        Files.createDirectories(upper.resolve("srv/data"));
+        Files.writeString(upper.resolve("srv/data/file"), "data\n");
+        ByteArrayOutputStream layerTar = new ByteArrayOutputStream();
+        Changeset.diff(work.lowerDirs(), upper, layerTar);
+        Digest diffId = Digest.sha256(layerTar.toByteArray());
+        f.snapshots.commit(ChainIds.next(base, diffId).toString(), "work");
+
+        ObjectNode config = (ObjectNode) JSON.readTree(image.configBytes());
+        ((ArrayNode) config.get("rootfs").get("diff_ids")).add(diffId.toString());
+        ((ArrayNode) config.get("history")).addObject().put("created_by", "berth commit");
+        Digest id = f.archives.storeBytes(JSON.writeValueAsBytes(config));
+        Digest goneBlob = Digest.sha256("never stored".getBytes(StandardCharsets.UTF_8));
+        f.images.put(new ImageRecord(id, null, null, List.of(image.layers().getFirst().digest(), goneBlob),
+                List.of(base, diffId), 0, null, null));
+        f.images.tag(Reference.parse("made:1"), id);
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        f.archives.save(List.of(f.images.resolve("made:1")), out);
+        assertThat(untar(out.toByteArray()).get("blobs/sha256/" + diffId.encoded())).isEqualTo(layerTar.toByteArray());
+        assertThat(f.content.exists(diffId)).as("the regenerated tar is not kept").isFalse();
+        assertThat(f.content.ingests()).isEmpty();
+        List<String> keys = new ArrayList<>();
+        f.snapshots.walk(i -> keys.add(i.key()));
+        assertThat(keys).containsExactlyInAnyOrder(base.toString(), ChainIds.next(base, diffId).toString());
+
+        ArchiveFixture b = new ArchiveFixture(tmp.resolve("b"));
+        assertThat(b.archives.load(new ByteArrayInputStream(out.toByteArray()), ImageService.ProgressListener.NONE))
+                .containsExactly("Loaded image: made:1");
+        assertThat(b.images.resolve("made:1").id()).isEqualTo(id);
+        b.withRootfs(ChainIds.next(base, diffId), root -> {
+            assertThat(root.resolve("etc/motd")).hasContent("made here");
+            assertThat(root.resolve("srv/data/file")).hasContent("data");
+            assertThat(root.resolve("bin/busybox")).isRegularFile();
+        });
+    }
+
+    @Test
+    void saveRefusesALayerWhoseBlobIsGoneAndWhoseSnapshotDoesNotReproduceItNamingTheLayer() throws Exception {
         BusyboxImage image = busybox(tmp.resolve("layout"));
         ArchiveFixture f = new ArchiveFixture(tmp.resolve("store"));
         f.archives.load(new ByteArrayInputStream(ArchiveFixture.tarOf(image.layout())), ImageService.ProgressListener.NONE);
@@ -363,7 +414,12 @@ class ImageArchivesTest {
                 OutputStream.nullOutputStream()))
                 .isInstanceOf(EngineException.FailedPrecondition.class)
                 .hasMessageContaining(image.layers().getLast().diffId().toString())
-                .hasMessageContaining(gone.toString());
+                .hasMessageContaining(gone.toString())
+                .hasMessageContaining("no longer give the same tar");
+        assertThat(f.content.ingests()).isEmpty();
+        List<String> keys = new ArrayList<>();
+        f.snapshots.walk(i -> keys.add(i.key()));
+        assertThat(keys).as("the scratch snapshot is removed").hasSize(image.layers().size());
     }
 
     @Test
