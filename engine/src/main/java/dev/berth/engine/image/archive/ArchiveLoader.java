@@ -56,6 +56,8 @@ final class ArchiveLoader {
 
     /** Entries up to this size (JSON metadata) are kept in memory; larger ones go to the content store. */
     static final int IN_MEMORY_MAX = 1024 * 1024;
+    /** At most this many bytes of small entries are kept in memory in all; the rest go to the content store. */
+    static final long IN_MEMORY_TOTAL = 32L * 1024 * 1024;
     private static final int MAX_LINK_HOPS = 16;
     private static final Pattern BLOB = Pattern.compile("blobs/(sha256|sha512)/([a-f0-9]+)");
 
@@ -79,6 +81,7 @@ final class ArchiveLoader {
     private final ImageService.ProgressListener listener;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
     private final Set<Digest> added = new HashSet<>();
+    private long inMemory;
 
     ArchiveLoader(ImageArchives archives, ContentStore content, ImageStore images, Unpacker unpacker, EventBus events,
                   ImageService.ProgressListener listener) {
@@ -176,7 +179,8 @@ final class ArchiveLoader {
     }
 
     private Entry readOther(String name, long size, InputStream in) throws IOException {
-        if (size <= IN_MEMORY_MAX) {
+        if (size <= IN_MEMORY_MAX && inMemory + size <= IN_MEMORY_TOTAL) {
+            inMemory += size;
             return new Bytes(in.readNBytes((int) size));
         }
         return new Blob(storeStream(in, size, null, "archive entry " + name));

@@ -119,6 +119,14 @@ final class ArchiveFixture {
             return this;
         }
 
+        RawTar hardlink(String name, String target) {
+            TarArchiveEntry e = new TarArchiveEntry(name, TarConstants.LF_LINK, true);
+            e.setLinkName(target);
+            entries.add(e);
+            contents.add(new byte[0]);
+            return this;
+        }
+
         byte[] bytes() {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             write(out);

@@ -145,6 +145,22 @@ class ImageArchivesTest {
     }
 
     @Test
+    void loadsAGzipCompressedSaveArchive() throws Exception {
+        BusyboxImage image = busybox(tmp.resolve("layout"));
+        ArchiveFixture a = new ArchiveFixture(tmp.resolve("a"));
+        a.archives.load(new ByteArrayInputStream(ArchiveFixture.tarOf(image.layout())), ImageService.ProgressListener.NONE);
+        a.images.tag(Reference.parse("busybox:gz"), image.config().digest());
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream z = new GZIPOutputStream(gz)) {
+            a.archives.save(List.of(a.images.resolve("busybox:gz")), z);
+        }
+        ArchiveFixture b = new ArchiveFixture(tmp.resolve("b"));
+        assertThat(b.archives.load(new ByteArrayInputStream(gz.toByteArray()), ImageService.ProgressListener.NONE))
+                .containsExactly("Loaded image: busybox:gz");
+        assertThat(b.images.resolve("busybox:gz").id()).isEqualTo(image.config().digest());
+    }
+
+    @Test
     void loadsAnOciLayoutTarWithFullNameAnnotationAndPicksTheHostPlatformFromAnIndex() throws Exception {
         BusyboxImage image = BusyboxImage.builder().multiPlatform().build(tmp.resolve("layout"));
         Path indexJson = image.layout().resolve("index.json");
@@ -238,6 +254,8 @@ class ImageArchivesTest {
                 new Case(new ArchiveFixture.RawTar().symlink("manifest.json", "../../canary").bytes(),
                         "points outside the archive"),
                 new Case(new ArchiveFixture.RawTar().symlink("x.json", "/etc/passwd").bytes(), "points outside the archive"),
+                new Case(new ArchiveFixture.RawTar().hardlink("index.json", "../../canary").bytes(), "outside the archive"),
+                new Case(new ArchiveFixture.RawTar().hardlink("index.json", "/etc/passwd").bytes(), "absolute path"),
                 new Case(new ArchiveFixture.RawTar().file("manifest.json",
                         "[{\"Config\":\"../../canary\",\"RepoTags\":[\"evil:latest\"],\"Layers\":[\"a/layer.tar\"]}]").bytes(),
                         "outside the archive"),
