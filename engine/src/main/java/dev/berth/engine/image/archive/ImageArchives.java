@@ -360,6 +360,10 @@ public final class ImageArchives {
      */
     public ImageRecord importRootfs(InputStream tar, Optional<Reference> tag, List<String> changes, String message,
                                    Optional<Platform> platform) throws InterruptedException {
+        if (tag.isPresent() && tag.get().digest() != null) {
+            throw new EngineException.InvalidArgument("cannot import as " + tag.get().familiar()
+                    + ": an imported image can be tagged, not given a digest");
+        }
         ImageConfig.Config runConfig = ChangeCommands.apply(null, changes);
         Platform p = platform.orElseGet(Platform::host);
         String ref = "import-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
@@ -397,7 +401,7 @@ public final class ImageArchives {
         }
         long compressedSize = content.info(layerBlob).size();
         try {
-            unpacker.unpack(List.of(new Unpacker.Layer(diffId, layerBlob.toString(), () -> content.open(layerBlob))));
+            unpacker.unpack(List.of(new Unpacker.Layer(diffId, "the imported archive", () -> content.open(layerBlob))));
         } catch (RuntimeException e) {
             if (!layerWasStored) {
                 deleteQuietly(layerBlob);

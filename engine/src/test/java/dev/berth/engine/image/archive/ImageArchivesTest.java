@@ -358,6 +358,10 @@ class ImageArchivesTest {
                 List.of("EXPOSE 99999"), "", Optional.empty()))
                 .isInstanceOf(EngineException.InvalidArgument.class)
                 .hasMessageContaining("99999");
+        assertThatThrownBy(() -> f.archives.importRootfs(new ByteArrayInputStream(tar),
+                Optional.of(Reference.parse("x@sha256:" + "a".repeat(64))), List.of(), "", Optional.empty()))
+                .isInstanceOf(EngineException.InvalidArgument.class)
+                .hasMessageContaining("not given a digest");
         assertThat(f.images.list()).isEmpty();
         assertThat(f.content.list()).isEmpty();
     }
@@ -369,7 +373,8 @@ class ImageArchivesTest {
                 .getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> f.archives.importRootfs(new ByteArrayInputStream(junk), Optional.empty(), List.of(),
                 "", Optional.empty()))
-                .isInstanceOf(EngineException.class);
+                .isInstanceOf(EngineException.InvalidArgument.class)
+                .hasMessageStartingWith("the imported archive is corrupt or truncated");
         assertThat(f.images.list()).isEmpty();
         assertThat(f.content.list()).isEmpty();
     }
