@@ -185,13 +185,8 @@ class ImageArchivesTest {
         f.withRootfs(ChainIds.top(r.diffIds()), root -> assertThat(root.resolve("bin/busybox")).isRegularFile());
     }
 
-    @Test
-    void loadsTheLegacyDockerSaveLayoutWithLayerDirectoriesAndSymlinkedLayers() throws Exception {
-        BusyboxImage image = busybox(tmp.resolve("layout"));
-        List<Layer> layers = List.of(BusyboxImage.baseLayer(), Layer.builder().createdBy("RUN change things")
-                .file("/etc/motd", "hello from the second layer\n")
-                .whiteout("/etc/group").opaque("/var").file("/var/new", "new\n").build());
-        byte[] config = image.configBytes();
+    /** Docker's pre-25 save layout: {@code <id>/layer.tar} directories, {@code <hex>.json} config, a shared layer as a symlink. */
+    private static byte[] legacyArchive(BusyboxImage image, List<Layer> layers, boolean swapLayers) {
         String configHex = image.config().digest().encoded();
         ArchiveFixture.RawTar tar = new ArchiveFixture.RawTar();
         String base = "1111111111111111111111111111111111111111111111111111111111111111";
@@ -203,19 +198,51 @@ class ImageArchivesTest {
                 .file(top + "/layer.tar", layers.get(1).tar());
         // Docker's old save wrote a layer that two images share once, and a relative symlink for the other
         tar.symlink(alias + "/layer.tar", "../" + top + "/layer.tar");
-        tar.file(configHex + ".json", config);
+        tar.file(configHex + ".json", image.configBytes());
         tar.file("repositories", "{\"busybox\":{\"legacy\":\"" + top + "\"}}");
+        String first = (swapLayers ? alias : base) + "/layer.tar";
+        String second = (swapLayers ? base : alias) + "/layer.tar";
         tar.file("manifest.json", "[{\"Config\":\"" + configHex + ".json\",\"RepoTags\":[\"busybox:legacy\"],"
-                + "\"Layers\":[\"" + base + "/layer.tar\",\"" + alias + "/layer.tar\"]}]");
+                + "\"Layers\":[\"" + first + "\",\"" + second + "\"]}]");
+        return tar.bytes();
+    }
 
+    private static List<Layer> legacyLayers() {
+        return List.of(BusyboxImage.baseLayer(), Layer.builder().createdBy("RUN change things")
+                .file("/etc/motd", "hello from the second layer\n")
+                .whiteout("/etc/group").opaque("/var").file("/var/new", "new\n").build());
+    }
+
+    @Test
+    void loadsTheLegacyDockerSaveLayoutWithLayerDirectoriesAndSymlinkedLayers() throws Exception {
+        BusyboxImage image = busybox(tmp.resolve("layout"));
+        List<Layer> layers = legacyLayers();
         ArchiveFixture f = new ArchiveFixture(tmp.resolve("store"));
-        List<String> lines = f.archives.load(new ByteArrayInputStream(tar.bytes()), ImageService.ProgressListener.NONE);
+        List<String> lines = f.archives.load(new ByteArrayInputStream(legacyArchive(image, layers, false)),
+                ImageService.ProgressListener.NONE);
         assertThat(lines).containsExactly("Loaded image: busybox:legacy");
         ImageRecord r = f.images.resolve("busybox:legacy");
         assertThat(r.id()).isEqualTo(image.config().digest());
         assertThat(r.manifestDigest()).isNull();
         assertThat(r.diffIds()).containsExactly(Digest.sha256(layers.get(0).tar()), Digest.sha256(layers.get(1).tar()));
         f.withRootfs(ChainIds.top(r.diffIds()), ImageArchivesTest::assertBusyboxTree);
+    }
+
+    @Test
+    void aLayerWhoseDiffIdContradictsTheConfigIsRefusedAndNoImageIsRecorded() throws Exception {
+        BusyboxImage image = busybox(tmp.resolve("layout"));
+        List<Layer> layers = legacyLayers();
+        ArchiveFixture f = new ArchiveFixture(tmp.resolve("store"));
+        assertThatThrownBy(() -> f.archives.load(new ByteArrayInputStream(legacyArchive(image, layers, true)),
+                ImageService.ProgressListener.NONE))
+                .isInstanceOf(EngineException.InvalidArgument.class)
+                .hasMessageContaining("DiffID " + Digest.sha256(layers.get(1).tar()))
+                .hasMessageContaining(Digest.sha256(layers.get(0).tar()).toString());
+        assertThat(f.images.list()).isEmpty();
+        assertThat(f.content.list()).isEmpty();
+        List<String> snapshots = new ArrayList<>();
+        f.snapshots.walk(i -> snapshots.add(i.key()));
+        assertThat(snapshots).isEmpty();
     }
 
     @Test
