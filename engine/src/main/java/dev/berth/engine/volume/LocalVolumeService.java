@@ -91,7 +91,8 @@ public final class LocalVolumeService implements VolumeService {
      * Loads the volumes under {@code <stateRoot>/volumes}. A tmpfs- or bind-backed volume still
      * mounted from before with no container using it is unmounted.
      *
-     * @param events where {@code volume} events (create, mount, unmount, destroy) go; may be {@code null}
+     * @param events where {@code volume} events (create, destroy, prune) go; may be {@code null}. Docker's
+     *               per-container {@code mount} and {@code unmount} events are the container service's to send
      */
     public LocalVolumeService(Path stateRoot, EventBus events) {
         this.dir = stateRoot.toAbsolutePath().normalize().resolve("volumes");
@@ -487,7 +488,6 @@ public final class LocalVolumeService implements VolumeService {
             }
         }
         SysMount.mount(o.get("device"), data, o.get("type"), o.get("o"));
-        publish("mount", r.name(), Map.of("driver", r.driver(), "destination", data.toString()));
     }
 
     private void unmountData(VolumeRecord r) {
@@ -498,7 +498,6 @@ public final class LocalVolumeService implements VolumeService {
             save(r);
             volumes.put(r.name(), r);
         }
-        publish("unmount", r.name(), Map.of("driver", r.driver()));
     }
 
     @Override

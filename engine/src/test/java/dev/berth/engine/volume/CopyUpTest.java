@@ -84,7 +84,9 @@ class CopyUpTest {
 
     @AfterEach
     void noMountLeftBehind() {
-        assertThat(Mounts.unmountAllUnder(tmp)).isEmpty();
+        List<Path> left = Mounts.mountPointsUnder(tmp);
+        Mounts.unmountAllUnder(tmp);
+        assertThat(left).as("mounts left in /proc/self/mountinfo").isEmpty();
     }
 
     private static Map<String, Object> unix(Path p) throws Exception {

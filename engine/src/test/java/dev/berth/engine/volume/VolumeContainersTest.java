@@ -43,7 +43,9 @@ class VolumeContainersTest {
     @AfterEach
     void tearDown() {
         h.close();
-        assertThat(Mounts.unmountAllUnder(dir)).isEmpty();
+        List<Path> left = Mounts.mountPointsUnder(dir);
+        Mounts.unmountAllUnder(dir);
+        assertThat(left).as("mounts left in /proc/self/mountinfo").isEmpty();
     }
 
     /** Attaches {@code mounts} to a new container running {@code script} and runs it to its end. */
