@@ -1,12 +1,24 @@
 package dev.berth.engine.volume;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
 import java.util.Map;
 
 /**
  * One mount a container asks for, parsed from {@code -v}, {@code --mount}, {@code --tmpfs} (see
  * {@link MountSpecs}) or inherited through {@code --volumes-from} (see {@link VolumesFrom}).
  * Targets are absolute and clean ({@code /data}, never {@code /data/} or {@code /}).
+ *
+ * <p>The records persist as JSON through {@code state.Json} with a {@code type} property
+ * ({@code bind}, {@code volume}, {@code tmpfs}), so a container record can keep its mounts.
  */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = MountSpec.Bind.class, name = "bind"),
+        @JsonSubTypes.Type(value = MountSpec.VolumeMount.class, name = "volume"),
+        @JsonSubTypes.Type(value = MountSpec.Tmpfs.class, name = "tmpfs")})
 public sealed interface MountSpec permits MountSpec.Bind, MountSpec.VolumeMount, MountSpec.Tmpfs {
 
     /** The absolute path inside the container. */
@@ -32,6 +44,7 @@ public sealed interface MountSpec permits MountSpec.Bind, MountSpec.VolumeMount,
         }
 
         @Override
+        @JsonIgnore
         public String type() {
             return "bind";
         }
@@ -57,6 +70,7 @@ public sealed interface MountSpec permits MountSpec.Bind, MountSpec.VolumeMount,
             this(name, target, readOnly, false, null, Map.of(), Map.of());
         }
 
+        @JsonIgnore
         public boolean anonymous() {
             return name == null;
         }
@@ -67,6 +81,7 @@ public sealed interface MountSpec permits MountSpec.Bind, MountSpec.VolumeMount,
         }
 
         @Override
+        @JsonIgnore
         public String type() {
             return "volume";
         }
@@ -83,6 +98,7 @@ public sealed interface MountSpec permits MountSpec.Bind, MountSpec.VolumeMount,
         }
 
         @Override
+        @JsonIgnore
         public boolean readOnly() {
             for (String o : options.split(",")) {
                 if (o.equals("ro")) {
@@ -93,6 +109,7 @@ public sealed interface MountSpec permits MountSpec.Bind, MountSpec.VolumeMount,
         }
 
         @Override
+        @JsonIgnore
         public String type() {
             return "tmpfs";
         }

@@ -163,4 +163,17 @@ class MountSpecsTest {
         assertThatThrownBy(() -> VolumesFrom.parse("db").resolve(List.of(new MountSpec.VolumeMount(null, "/x", false)), List.of()))
                 .isInstanceOf(EngineException.FailedPrecondition.class).hasMessageContaining("anonymous volume at /x");
     }
+
+    @Test
+    void resolvedMountsRoundTripThroughTheEnginesJson() throws Exception {
+        List<MountSpec> mounts = List.of(
+                new MountSpec.VolumeMount("dbdata", "/var/lib/db", true, true, null, Map.of("type", "tmpfs"), Map.of("a", "b")),
+                new MountSpec.Bind("/srv", "/srv", false, "rslave", true),
+                new MountSpec.Tmpfs("/run", "ro,size=1m"));
+        var mapper = dev.berth.engine.state.Json.mapper();
+        String json = mapper.writerFor(new com.fasterxml.jackson.core.type.TypeReference<List<MountSpec>>() {}).writeValueAsString(mounts);
+        assertThat(json).contains("\"type\":\"volume\"", "\"type\":\"bind\"", "\"type\":\"tmpfs\"");
+        List<MountSpec> back = mapper.readValue(json, new com.fasterxml.jackson.core.type.TypeReference<List<MountSpec>>() {});
+        assertThat(back).isEqualTo(mounts);
+    }
 }
