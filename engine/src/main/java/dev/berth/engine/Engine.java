@@ -1,10 +1,17 @@
 package dev.berth.engine;
 
+import dev.berth.engine.container.LocalContainerService;
+import dev.berth.engine.content.ContentStore;
+import dev.berth.engine.content.FilesystemContentStore;
 import dev.berth.engine.events.Event;
 import dev.berth.engine.events.EventBus;
 import dev.berth.engine.image.ImageStore;
 import dev.berth.engine.runtime.HostTools;
+import dev.berth.engine.runtime.OciRuntime;
 import dev.berth.engine.runtime.RuntimeDetector;
+import dev.berth.engine.runtime.spec.BundleSpecBuilder;
+import dev.berth.engine.snapshot.OverlaySnapshotter;
+import dev.berth.engine.snapshot.Snapshotter;
 import dev.berth.engine.state.AtomicFiles;
 import dev.berth.engine.state.StateRoot;
 import dev.berth.engine.system.HostInfo;
@@ -32,13 +39,20 @@ public final class Engine implements AutoCloseable {
     private final EventBus events;
     private final SystemService system;
     private final ImageStore images;
+    private final ContentStore content;
+    private final Snapshotter snapshots;
+    private final LocalContainerService containers;
 
-    private Engine(EngineConfig config, StateRoot stateRoot, EventBus events, SystemService system, ImageStore images) {
+    private Engine(EngineConfig config, StateRoot stateRoot, EventBus events, SystemService system, ImageStore images,
+                   ContentStore content, Snapshotter snapshots, LocalContainerService containers) {
         this.config = config;
         this.stateRoot = stateRoot;
         this.events = events;
         this.system = system;
         this.images = images;
+        this.content = content;
+        this.snapshots = snapshots;
+        this.containers = containers;
     }
 
     /**
@@ -52,10 +66,16 @@ public final class Engine implements AutoCloseable {
             EventBus events = new EventBus();
             HostTools tools = new RuntimeDetector(root.subdir("tmp")).detect();
             ImageStore images = new ImageStore(root.subdir("image"));
-            // containers join the counts with the container service
-            SystemService system = new SystemService(engineId(root), HostInfo.read(), tools, root.dir(),
-                    () -> new SystemService.Counts(0, 0, 0, 0, images.list().size()));
-            Engine engine = new Engine(config, root, events, system, images);
+            ContentStore content = new FilesystemContentStore(root.subdir("content"));
+            Snapshotter snapshots = OverlaySnapshotter.open(root.subdir("snapshots"));
+            LocalContainerService containers = new LocalContainerService(root.subdir("containers"), images, content,
+                    snapshots, OciRuntime.forHost(tools, root.subdir("runtime")), BundleSpecBuilder.forHost(), events);
+            SystemService system = new SystemService(engineId(root), HostInfo.read(), tools, root.dir(), () -> {
+                var c = containers.counts();
+                return new SystemService.Counts(c.total(), c.running(), c.paused(), c.stopped(), images.list().size());
+            });
+            containers.recover();
+            Engine engine = new Engine(config, root, events, system, images, content, snapshots, containers);
             events.publish(Event.of("daemon", "start", system.info().engineId(),
                     Map.of("name", system.info().host().hostname())));
             return engine;
@@ -99,8 +119,24 @@ public final class Engine implements AutoCloseable {
         return images;
     }
 
+    /** The content-addressed blob store ({@code <root>/content}). */
+    public ContentStore content() {
+        return content;
+    }
+
+    /** The overlay snapshots keyed by chain ID ({@code <root>/snapshots}). */
+    public Snapshotter snapshots() {
+        return snapshots;
+    }
+
+    /** Create, start, stop, exec, logs, ... : the container operations (containers keep running after close). */
+    public LocalContainerService containers() {
+        return containers;
+    }
+
     @Override
     public void close() {
+        containers.close();
         events.publish(Event.of("daemon", "stop", system.info().engineId(), Map.of()));
         stateRoot.close();
     }
