@@ -452,7 +452,16 @@ public final class LocalContainerService implements ContainerService, AutoClosea
 
     @Override
     public int wait(String nameOrId, WaitCondition condition, Duration timeout) throws InterruptedException {
-        String id = find(nameOrId).id();
+        String id;
+        try {
+            id = find(nameOrId).id();
+        } catch (EngineException.NotFound e) {
+            Integer code = removedExitCodes.get(nameOrId);
+            if (code != null && condition != WaitCondition.NOT_RUNNING) {
+                return code; // removed already (by its full id)
+            }
+            throw e;
+        }
         long seen = exitCount(id);
         long deadline = System.nanoTime() + (timeout == null ? Duration.ofDays(3650) : timeout).toNanos();
         synchronized (changes) {
