@@ -767,15 +767,17 @@ public final class LocalContainerService implements ContainerService, AutoClosea
         Process p = process;
         p.onExit().whenComplete((x, err) -> {
             readPid(e);
-            e.exitCode = p.exitValue();
-            e.running = false;
+            int code = p.exitValue();
             ptys.remove(execId);
             deleteQuietly(prepared.processFile());
             deleteQuietly(pidFile);
             Container now = containers.get(e.containerId);
             if (now != null) {
-                publish(now, "exec_die", Map.of("execID", execId, "exitCode", Integer.toString(e.exitCode)));
+                publish(now, "exec_die", Map.of("execID", execId, "exitCode", Integer.toString(code)));
             }
+            // after the event: whoever sees the exit code in inspect has also been sent exec_die
+            e.exitCode = code;
+            e.running = false;
         });
         PtyProcess ptyProcess = pty;
         return new ExecSession() {
