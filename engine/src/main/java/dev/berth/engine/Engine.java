@@ -1,5 +1,6 @@
 package dev.berth.engine;
 
+import dev.berth.engine.container.ContainerService;
 import dev.berth.engine.container.LocalContainerService;
 import dev.berth.engine.content.ContentStore;
 import dev.berth.engine.content.FilesystemContentStore;
@@ -130,7 +131,7 @@ public final class Engine implements AutoCloseable {
     }
 
     /** Create, start, stop, exec, logs, ... : the container operations (containers keep running after close). */
-    public LocalContainerService containers() {
+    public ContainerService containers() {
         return containers;
     }
 

@@ -17,6 +17,7 @@ import dev.berth.engine.runtime.Conmon;
 import dev.berth.engine.runtime.LogReader;
 import dev.berth.engine.runtime.OciRuntime;
 import dev.berth.engine.runtime.spec.BundleSpecBuilder;
+import dev.berth.engine.runtime.spec.Cgroups;
 import dev.berth.engine.runtime.spec.RunSpec;
 import dev.berth.engine.snapshot.ChainIds;
 import dev.berth.engine.snapshot.Mounter;
@@ -539,8 +540,8 @@ public final class LocalContainerService implements ContainerService, AutoClosea
         removedExitCodes.put(id, c.state().exitCode());
         containers.remove(id);
         backoff.remove(id);
-        notifyChanges();
         publish(c, "destroy", Map.of());
+        notifyChanges();
     }
 
     @Override
@@ -1013,21 +1014,44 @@ public final class LocalContainerService implements ContainerService, AutoClosea
 
     /** Records the end of a run: exit code, runtime and mount cleaned up, {@code die} published. */
     private Container finishRun(Container c, int exitCode, String error) {
+        boolean oom = oomKilled(c.id()); // read before runc delete removes the cgroup
         try {
             runtime.delete(c.id(), true);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot delete " + c.id() + " from the runtime: " + e.getMessage());
         }
         unmountRootfs(c);
-        ContainerState s = c.state().exited(exitCode, Instant.now(), false);
+        ContainerState s = c.state().exited(exitCode, Instant.now(), oom);
         if (error != null) {
-            s = new ContainerState(s.status(), 0, exitCode, s.startedAt(), s.finishedAt(), false, error, s.restartCount(),
+            s = new ContainerState(s.status(), 0, exitCode, s.startedAt(), s.finishedAt(), oom, error, s.restartCount(),
                     s.manuallyStopped());
         }
         exits.computeIfAbsent(c.id(), k -> new AtomicLong()).incrementAndGet();
-        Container done = save(c.withState(s));
+        Container done = saveQuietly(c.withState(s));
+        if (oom) {
+            publish(done, "oom", Map.of());
+        }
         publish(done, "die", Map.of("exitCode", Integer.toString(exitCode)));
+        notifyChanges(); // waiters return after the events are out
         return done;
+    }
+
+    /** Whether the kernel's OOM killer killed a process of the container ({@code oom_kill} in its memory cgroup). */
+    private static boolean oomKilled(String id) {
+        Cgroups cgroups = Cgroups.host();
+        Path dir = cgroups.dir("memory", Cgroups.containerPath(id));
+        Path file = dir.resolve(cgroups.unified() ? "memory.events" : "memory.oom_control");
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                String[] f = line.strip().split("\\s+");
+                if (f.length == 2 && f[0].equals("oom_kill")) {
+                    return Long.parseLong(f[1]) > 0;
+                }
+            }
+        } catch (IOException | NumberFormatException | UncheckedIOException e) {
+            // no memory cgroup (any more): no OOM seen
+        }
+        return false;
     }
 
     private long exitCount(String id) {
@@ -1285,9 +1309,15 @@ public final class LocalContainerService implements ContainerService, AutoClosea
     }
 
     private Container save(Container c) {
+        saveQuietly(c);
+        notifyChanges();
+        return c;
+    }
+
+    /** Saves without waking waiters (the caller does, once its events are published). */
+    private Container saveQuietly(Container c) {
         Json.write(c.paths().dir().resolve(STATE), c.state());
         containers.put(c.id(), c);
-        notifyChanges();
         return c;
     }
 

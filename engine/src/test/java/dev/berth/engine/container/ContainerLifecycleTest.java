@@ -4,6 +4,7 @@ import dev.berth.engine.errors.EngineException;
 import dev.berth.engine.events.Event;
 import dev.berth.engine.runtime.LogReader;
 import dev.berth.engine.runtime.spec.Cgroups;
+import dev.berth.engine.runtime.spec.RunSpec;
 import dev.berth.testkit.LocalImages;
 import dev.berth.testkit.RootOnly;
 import dev.berth.testkit.TempEngine;
@@ -235,6 +236,20 @@ class ContainerLifecycleTest {
         List<LogReader.Entry> tailFollowed = new CopyOnWriteArrayList<>();
         svc().followLogs(c.id(), ContainerService.LogOptions.ALL.withTail(1), tailFollowed::add);
         assertThat(text(tailFollowed)).isEqualTo("four\n");
+    }
+
+    @Test
+    void memoryLimitKillsAndReportsOomKilled() throws Exception {
+        Container c = fx.run(busybox("sh", "-c", "head -c 200m /dev/zero | tail")
+                .resources(new RunSpec.Resources(16L * 1024 * 1024, null, null, null, null, null, null, null, null)));
+        int code = svc().wait(c.id(), NOT_RUNNING, T);
+        Container done = svc().inspect(c.id());
+        assertThat(done.state().oomKilled()).isTrue();
+        assertThat(code).isNotZero();
+        assertThat(temp.engine().events().recent()).anySatisfy(e -> {
+            assertThat(e.action()).isEqualTo("oom");
+            assertThat(e.actorId()).isEqualTo(c.id());
+        });
     }
 
     @Test

@@ -108,6 +108,10 @@ class ExecAndAttachTest {
                 List.of(), null, null, true, true, true, true));
         try (ContainerService.ExecSession s = svc().execStart(exec, 24, 80)) {
             ContainerFixture.sleep(300);
+            ContainerService.ExecInspect running = svc().execInspect(exec);
+            assertThat(running.running()).isTrue();
+            assertThat(running.pid()).isPositive();
+            assertThat(java.nio.file.Files.readString(Path.of("/proc/" + running.pid() + "/comm")).strip()).isEqualTo("sh");
             svc().execResize(exec, 50, 132);
             ContainerFixture.sleep(300);
             s.stdin().write("\n".getBytes(StandardCharsets.UTF_8));
