@@ -333,7 +333,9 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             return save(c.withState(c.state().withStatus(ContainerStatus.EXITED).withManuallyStopped(true)));
         }
         if (!c.state().running()) {
-            return c;
+            // it may have ended just now, its restart not yet decided: a stop still means "stay stopped"
+            return c.state().status() == ContainerStatus.EXITED && !c.state().manuallyStopped()
+                    ? save(c.withState(c.state().withManuallyStopped(true))) : c;
         }
         c = save(c.withState(c.state().withManuallyStopped(true)));
         Duration t = timeout != null ? timeout

@@ -239,6 +239,56 @@ class ContainerLifecycleTest {
     }
 
     @Test
+    void restartStopsAndStartsAgain() throws Exception {
+        Container c = fx.run(busybox("sh", "-c", "echo started; trap 'exit 0' TERM; while :; do sleep 0.1; done"));
+        awaitLog(c.id(), "started");
+        Container again = svc().restart(c.id(), Duration.ofSeconds(5));
+        assertThat(again.state().status()).isEqualTo(ContainerStatus.RUNNING);
+        assertThat(again.state().startedAt()).isAfter(c.state().startedAt());
+        assertThat(again.state().pid()).isNotEqualTo(c.state().pid());
+        long deadline = System.nanoTime() + T.toNanos();
+        while (!stdout(c.id()).equals("started\nstarted\n") && System.nanoTime() < deadline) {
+            ContainerFixture.sleep(20);
+        }
+        assertThat(stdout(c.id())).isEqualTo("started\nstarted\n");
+        assertThat(temp.engine().events().recent()).filteredOn(e -> e.actorId().equals(c.id())).extracting(Event::action)
+                .containsSubsequence("start", "kill", "die", "start", "restart");
+        assertThat(svc().stop(c.id(), Duration.ofSeconds(5)).state().exitCode()).isZero();
+    }
+
+    @Test
+    void alwaysRestartsWithBackoffUntilStopped() throws Exception {
+        Container c = fx.run(busybox("sh", "-c", "exit 1").restartPolicy(RestartPolicy.ALWAYS));
+        long deadline = System.nanoTime() + T.toNanos();
+        while (svc().inspect(c.id()).state().restartCount() < 3 && System.nanoTime() < deadline) {
+            ContainerFixture.sleep(20);
+        }
+        assertThat(svc().inspect(c.id()).state().restartCount()).isGreaterThanOrEqualTo(3);
+        Container stopped = svc().stop(c.id(), Duration.ofSeconds(1));
+        assertThat(stopped.state().status()).isEqualTo(ContainerStatus.EXITED);
+        int count = stopped.state().restartCount();
+        ContainerFixture.sleep(1500); // past the backoff: a stopped container is not restarted
+        Container later = svc().inspect(c.id());
+        assertThat(later.state().status()).isEqualTo(ContainerStatus.EXITED);
+        assertThat(later.state().restartCount()).isEqualTo(count);
+        assertThat(later.state().manuallyStopped()).isTrue();
+    }
+
+    @Test
+    void readOnlyRootfsTmpfsUlimitsAndNoNewPrivilegesReachTheProcess() throws Exception {
+        Container c = fx.run(busybox("sh", "-c",
+                "touch /x 2>/dev/null && echo rw || echo ro; touch /scratch/y && echo tmpfs-ok; ulimit -n; "
+                        + "grep NoNewPrivs /proc/self/status | tr -d ' \\t'")
+                .readOnly(true).tmpfs("/scratch", "size=1m").ulimit("nofile", 1000, 1000));
+        assertThat(svc().wait(c.id(), NOT_RUNNING, T)).isZero();
+        assertThat(stdout(c.id())).isEqualTo("ro\ntmpfs-ok\n1000\nNoNewPrivs:1\n");
+        Container off = fx.run(busybox("sh", "-c", "grep NoNewPrivs /proc/self/status | tr -d ' \\t'")
+                .securityOpt("no-new-privileges:false"));
+        assertThat(svc().wait(off.id(), NOT_RUNNING, T)).isZero();
+        assertThat(stdout(off.id())).isEqualTo("NoNewPrivs:0\n");
+    }
+
+    @Test
     void memoryLimitKillsAndReportsOomKilled() throws Exception {
         Container c = fx.run(busybox("sh", "-c", "head -c 200m /dev/zero | tail")
                 .resources(new RunSpec.Resources(16L * 1024 * 1024, null, null, null, null, null, null, null, null)));
