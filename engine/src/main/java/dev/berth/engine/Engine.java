@@ -69,8 +69,11 @@ public final class Engine implements AutoCloseable {
             ImageStore images = new ImageStore(root.subdir("image"));
             ContentStore content = new FilesystemContentStore(root.subdir("content"));
             Snapshotter snapshots = OverlaySnapshotter.open(root.subdir("snapshots"));
-            LocalContainerService containers = new LocalContainerService(root.subdir("containers"), images, content,
-                    snapshots, OciRuntime.forHost(tools, root.subdir("runtime")), BundleSpecBuilder.forHost(), events);
+            LocalContainerService containers = tools.runtime().isPresent() && tools.conmon().isPresent()
+                    ? new LocalContainerService(root.subdir("containers"), images, content, snapshots,
+                            OciRuntime.forHost(tools, root.subdir("runtime")), BundleSpecBuilder.forHost(), events)
+                    : LocalContainerService.withoutRuntime(root.subdir("containers"), images, content, snapshots,
+                            "no working OCI runtime with conmon: " + tools.summary(), events);
             SystemService system = new SystemService(engineId(root), HostInfo.read(), tools, root.dir(), () -> {
                 var c = containers.counts();
                 return new SystemService.Counts(c.total(), c.running(), c.paused(), c.stopped(), images.list().size());

@@ -82,7 +82,9 @@ public final class LocalContainerService implements ContainerService, AutoClosea
     private final ImageStore images;
     private final ContentReader content;
     private final Snapshotter snapshots;
+    /** Null when this host has no working runtime; then {@link #rt()} says why. */
     private final OciRuntime runtime;
+    private final String runtimeProblem;
     private final BundleSpecBuilder specs;
     private final EventBus events;
 
@@ -102,6 +104,21 @@ public final class LocalContainerService implements ContainerService, AutoClosea
      */
     public LocalContainerService(Path dir, ImageStore images, ContentReader content, Snapshotter snapshots,
                                  OciRuntime runtime, BundleSpecBuilder specs, EventBus events) {
+        this(dir, images, content, snapshots, runtime, null, specs, events);
+    }
+
+    /**
+     * A service on a host without a working runtime: containers can be listed, inspected and
+     * removed, and anything that needs the runtime fails with {@code runtimeProblem}.
+     */
+    public static LocalContainerService withoutRuntime(Path dir, ImageStore images, ContentReader content,
+                                                       Snapshotter snapshots, String runtimeProblem, EventBus events) {
+        return new LocalContainerService(dir, images, content, snapshots, null, runtimeProblem, null, events);
+    }
+
+    private LocalContainerService(Path dir, ImageStore images, ContentReader content, Snapshotter snapshots,
+                                  OciRuntime runtime, String runtimeProblem, BundleSpecBuilder specs, EventBus events) {
+        this.runtimeProblem = runtimeProblem;
         this.dir = dir.toAbsolutePath().normalize();
         this.images = images;
         this.content = content;
@@ -244,21 +261,22 @@ public final class LocalContainerService implements ContainerService, AutoClosea
         if (c.state().status() == ContainerStatus.PAUSED) {
             throw new EngineException.Conflict("cannot start a paused container, try unpause instead");
         }
+        rt(); // a host without a runtime fails here, before anything is mounted
         Container.Paths p = c.paths();
         try {
             mountRootfs(c);
             BundleSpecBuilder.Result built = specs.build(id, p.rootfs(), runSpec(c));
             Bundles.writeConfig(p.bundle(), built.config());
-            if (runtime.find(id).isPresent()) {
-                runtime.delete(id, true);
+            if (rt().find(id).isPresent()) {
+                rt().delete(id, true);
             }
-            OciRuntime.Created created = runtime.create(new dev.berth.engine.runtime.CreateRequest(id, c.name(), p.bundle(),
+            OciRuntime.Created created = rt().create(new dev.berth.engine.runtime.CreateRequest(id, c.name(), p.bundle(),
                     c.config().tty(), c.config().openStdin(), true, p.log(), 0));
-            runtime.start(id);
+            rt().start(id);
             c = save(c.withState(c.state().started(created.pid(), Instant.now())));
         } catch (RuntimeException e) {
             try {
-                runtime.delete(id, true);
+                rt().delete(id, true);
             } catch (RuntimeException ignored) {
                 // nothing was created
             }
@@ -345,14 +363,14 @@ public final class LocalContainerService implements ContainerService, AutoClosea
         }
         String signal = c.config().stopSignal() == null ? "SIGTERM" : c.config().stopSignal();
         publish(c, "kill", Map.of("signal", signal));
-        OciRuntime.StopOutcome outcome = runtime.stop(id, signal, t);
+        OciRuntime.StopOutcome outcome = rt().stop(id, signal, t);
         OptionalInt code = switch (outcome) {
             case OciRuntime.StopOutcome.Exited e -> OptionalInt.of(e.exitCode());
             case OciRuntime.StopOutcome.Killed k -> OptionalInt.of(k.exitCode());
             case OciRuntime.StopOutcome.NotRunning n -> n.exitCode();
         };
         if (code.isEmpty()) {
-            code = runtime.waitForExit(id, Duration.ofSeconds(5));
+            code = rt().waitForExit(id, Duration.ofSeconds(5));
         }
         return finishRun(c, code.orElse(137), null);
     }
@@ -370,7 +388,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             if (upper.equals("KILL") || upper.equals("SIGKILL") || upper.equals("9")) {
                 c = save(c.withState(c.state().withManuallyStopped(true)));
             }
-            runtime.kill(id, sig);
+            rt().kill(id, sig);
             publish(c, "kill", Map.of("signal", sig));
             return c;
         });
@@ -398,7 +416,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             if (c.state().status() != ContainerStatus.RUNNING) {
                 throw new EngineException.Conflict("Container " + id + " is not running");
             }
-            runtime.pause(id);
+            rt().pause(id);
             c = save(c.withState(c.state().withStatus(ContainerStatus.PAUSED)));
             publish(c, "pause", Map.of());
             return c;
@@ -413,7 +431,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             if (c.state().status() != ContainerStatus.PAUSED) {
                 throw new EngineException.Conflict("Container " + id + " is not paused");
             }
-            runtime.resume(id);
+            rt().resume(id);
             c = save(c.withState(c.state().withStatus(ContainerStatus.RUNNING)));
             publish(c, "unpause", Map.of());
             return c;
@@ -508,12 +526,12 @@ public final class LocalContainerService implements ContainerService, AutoClosea
                 }
                 c = save(c.withState(c.state().withManuallyStopped(true)));
                 try {
-                    runtime.kill(id, "KILL");
+                    rt().kill(id, "KILL");
                 } catch (EngineException.FailedPrecondition | EngineException.NotFound e) {
                     // it ended meanwhile
                 }
                 publish(c, "kill", Map.of("signal", "SIGKILL"));
-                c = finishRun(c, runtime.waitForExit(id, Duration.ofSeconds(30)).orElse(137), null);
+                c = finishRun(c, rt().waitForExit(id, Duration.ofSeconds(30)).orElse(137), null);
             }
             removeLocked(c);
             return null;
@@ -523,7 +541,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
     private void removeLocked(Container c) {
         String id = c.id();
         try {
-            runtime.delete(id, true);
+            rt().delete(id, true);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot delete " + id + " from the runtime: " + e.getMessage());
         }
@@ -736,7 +754,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             throw new EngineException.Conflict("Container " + c.id() + " is not running");
         }
         ExecConfig cfg = e.config;
-        OciRuntime.ExecCommand prepared = runtime.prepareExec(c.id(),
+        OciRuntime.ExecCommand prepared = rt().prepareExec(c.id(),
                 new OciRuntime.ExecRequest(cfg.cmd(), cfg.env(), cfg.user(), cfg.workdir()), cfg.tty());
         Path pidFile = c.paths().bundle().resolve("exec-" + execId.substring(0, 12) + ".pid");
         List<String> command = new ArrayList<>(prepared.command());
@@ -880,7 +898,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             throw new EngineException.Conflict("You cannot attach to a stopped container, start it first");
         }
         byte[] keys = detachKeys == null || detachKeys.isBlank() ? DEFAULT_DETACH_KEYS : parseDetachKeys(detachKeys);
-        AttachSocket socket = runtime.attach(c.id());
+        AttachSocket socket = rt().attach(c.id());
         publish(c, "attach", Map.of());
         return new AttachSession() {
             private int matched;
@@ -972,7 +990,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
         if (!c.state().running()) {
             throw new EngineException.Conflict("Container " + c.id() + " is not running");
         }
-        runtime.resize(c.id(), height, width);
+        rt().resize(c.id(), height, width);
         publish(c, "resize", Map.of("height", Integer.toString(height), "width", Integer.toString(width)));
     }
 
@@ -983,15 +1001,15 @@ public final class LocalContainerService implements ContainerService, AutoClosea
      * gone, the run is over. Cheap (a file and {@code /proc}): called by every operation.
      */
     private Container sync(Container c) {
-        if (!c.state().running()) {
+        if (!c.state().running() || runtime == null) {
             return c;
         }
-        OptionalInt code = runtime.exitCode(c.id());
+        OptionalInt code = rt().exitCode(c.id());
         if (code.isPresent()) {
             return finishRun(c, code.getAsInt(), null);
         }
         if (!conmonAlive(c)) {
-            code = runtime.exitCode(c.id()); // conmon writes it before it exits
+            code = rt().exitCode(c.id()); // conmon writes it before it exits
             if (code.isPresent()) {
                 return finishRun(c, code.getAsInt(), null);
             }
@@ -1018,7 +1036,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
     private Container finishRun(Container c, int exitCode, String error) {
         boolean oom = oomKilled(c.id()); // read before runc delete removes the cgroup
         try {
-            runtime.delete(c.id(), true);
+            rt().delete(c.id(), true);
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot delete " + c.id() + " from the runtime: " + e.getMessage());
         }
@@ -1064,7 +1082,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
     private void startMonitor(String id, Instant run) {
         spawn("monitor-" + id.substring(0, 12), () -> {
             while (!closed) {
-                runtime.waitForExit(id, Duration.ofSeconds(2));
+                rt().waitForExit(id, Duration.ofSeconds(2));
                 Boolean done = locked(id, () -> {
                     Container c = containers.get(id);
                     if (c == null || !run.equals(c.state().startedAt())) {
@@ -1154,6 +1172,10 @@ public final class LocalContainerService implements ContainerService, AutoClosea
                 LOG.log(System.Logger.Level.WARNING, "cannot load container " + d + ": " + e.getMessage());
             }
         }
+        if (runtime == null) {
+            LOG.log(System.Logger.Level.WARNING, "containers are not recovered: " + runtimeProblem);
+            return;
+        }
         for (String id : List.copyOf(containers.keySet())) {
             try {
                 locked(id, () -> {
@@ -1170,7 +1192,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
         String id = c.id();
         ContainerStatus status = c.state().status();
         if (status == ContainerStatus.RUNNING || status == ContainerStatus.PAUSED) {
-            Optional<OciRuntime.State> rs = runtime.find(id);
+            Optional<OciRuntime.State> rs = rt().find(id);
             if (rs.isPresent() && (rs.get().status() == OciRuntime.Status.RUNNING || rs.get().status() == OciRuntime.Status.PAUSED)
                     && conmonAlive(c)) {
                 ContainerStatus now = rs.get().status() == OciRuntime.Status.PAUSED ? ContainerStatus.PAUSED : ContainerStatus.RUNNING;
@@ -1180,9 +1202,9 @@ public final class LocalContainerService implements ContainerService, AutoClosea
                 startMonitor(id, c.state().startedAt());
                 return;
             }
-            OptionalInt code = runtime.exitCode(id);
+            OptionalInt code = rt().exitCode(id);
             if (code.isEmpty() && rs.isPresent()) {
-                code = runtime.waitForExit(id, Duration.ofSeconds(2));
+                code = rt().waitForExit(id, Duration.ofSeconds(2));
             }
             c = code.isPresent() ? finishRun(c, code.getAsInt(), null)
                     : finishRun(c, 255, "the container ended while the engine was away and no exit code was recorded");
@@ -1191,8 +1213,8 @@ public final class LocalContainerService implements ContainerService, AutoClosea
         }
         // not running: nothing may be left mounted or in the runtime
         unmountRootfs(c);
-        if (runtime.find(id).isPresent()) {
-            runtime.delete(id, true);
+        if (rt().find(id).isPresent()) {
+            rt().delete(id, true);
         }
         if (status == ContainerStatus.RESTARTING) {
             afterExit(c.withState(c.state().withStatus(ContainerStatus.EXITED)), true);
@@ -1265,6 +1287,13 @@ public final class LocalContainerService implements ContainerService, AutoClosea
         } finally {
             lock.unlock();
         }
+    }
+
+    private OciRuntime rt() {
+        if (runtime == null) {
+            throw new EngineException.Unavailable("containers cannot run on this host: " + runtimeProblem);
+        }
+        return runtime;
     }
 
     private Container current(String id) {

@@ -328,6 +328,21 @@ class ContainerLifecycleTest {
     }
 
     @Test
+    void aHostWithoutARuntimeCreatesButRefusesToStartAndSaysWhy() {
+        var e = temp.engine();
+        LocalContainerService svc = LocalContainerService.withoutRuntime(work.resolve("no-runtime"), e.images(), e.content(),
+                e.snapshots(), "runc is missing", e.events());
+        Container c = svc.create(busybox("true").build());
+        assertThatThrownBy(() -> svc.start(c.id())).isInstanceOf(EngineException.Unavailable.class)
+                .hasMessageContaining("runc is missing");
+        assertThat(svc.inspect(c.id()).state().status()).isEqualTo(ContainerStatus.CREATED);
+        assertThat(dev.berth.testkit.Mounts.mountPointsUnder(work.resolve("no-runtime"))).isEmpty();
+        svc.remove(c.id(), false, false);
+        assertThat(svc.list(ContainerFilter.ALL)).isEmpty();
+        assertThat(work.resolve("no-runtime").resolve(c.id())).doesNotExist();
+    }
+
+    @Test
     void pruneRemovesOnlyStoppedContainers() throws Exception {
         Container running = fx.run(busybox("sleep", "100"));
         Container exited = fx.run(busybox("true"));
