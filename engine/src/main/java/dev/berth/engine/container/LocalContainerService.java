@@ -348,7 +348,9 @@ public final class LocalContainerService implements ContainerService, AutoClosea
     private Container stopLocked(String id, Duration timeout) throws InterruptedException {
         Container c = sync(current(id));
         if (c.state().status() == ContainerStatus.RESTARTING) {
-            return save(c.withState(c.state().withStatus(ContainerStatus.EXITED).withManuallyStopped(true)));
+            c = saveQuietly(c.withState(c.state().withStatus(ContainerStatus.EXITED).withManuallyStopped(true)));
+            runEnded(id);
+            return c;
         }
         if (!c.state().running()) {
             // it may have ended just now, its restart not yet decided: a stop still means "stay stopped"
@@ -473,9 +475,9 @@ public final class LocalContainerService implements ContainerService, AutoClosea
 
     @Override
     public int wait(String nameOrId, WaitCondition condition, Duration timeout) throws InterruptedException {
-        String id;
+        Container first;
         try {
-            id = find(nameOrId).id();
+            first = find(nameOrId);
         } catch (EngineException.NotFound e) {
             Integer code = removedExitCodes.get(nameOrId);
             if (code != null && condition != WaitCondition.NOT_RUNNING) {
@@ -483,7 +485,9 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             }
             throw e;
         }
+        String id = first.id();
         long seen = exitCount(id);
+        boolean wasRunning = first.state().running() || first.state().status() == ContainerStatus.RESTARTING;
         long deadline = System.nanoTime() + (timeout == null ? Duration.ofDays(3650) : timeout).toNanos();
         synchronized (changes) {
             while (true) {
@@ -494,7 +498,8 @@ public final class LocalContainerService implements ContainerService, AutoClosea
                 ContainerState s = c.state();
                 switch (condition) {
                     case NOT_RUNNING -> {
-                        if (!s.running() && s.status() != ContainerStatus.RESTARTING) {
+                        // a run seen running ends when its exit is counted: after its die event is out
+                        if (!s.running() && s.status() != ContainerStatus.RESTARTING && (!wasRunning || exitCount(id) != seen)) {
                             return s.exitCode();
                         }
                     }
@@ -1046,13 +1051,12 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             s = new ContainerState(s.status(), 0, exitCode, s.startedAt(), s.finishedAt(), oom, error, s.restartCount(),
                     s.manuallyStopped());
         }
-        exits.computeIfAbsent(c.id(), k -> new AtomicLong()).incrementAndGet();
         Container done = saveQuietly(c.withState(s));
         if (oom) {
             publish(done, "oom", Map.of());
         }
         publish(done, "die", Map.of("exitCode", Integer.toString(exitCode)));
-        notifyChanges(); // waiters return after the events are out
+        runEnded(c.id()); // waiters return after the events are out
         return done;
     }
 
@@ -1072,6 +1076,12 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             // no memory cgroup (any more): no OOM seen
         }
         return false;
+    }
+
+    /** Counts the end of a run (an exit, or a pending restart called off) and wakes waiters. */
+    private void runEnded(String id) {
+        exits.computeIfAbsent(id, k -> new AtomicLong()).incrementAndGet();
+        notifyChanges();
     }
 
     private long exitCount(String id) {
