@@ -762,8 +762,12 @@ public final class LocalContainerService implements ContainerService, AutoClosea
         OciRuntime.ExecCommand prepared = rt().prepareExec(c.id(),
                 new OciRuntime.ExecRequest(cfg.cmd(), cfg.env(), cfg.user(), cfg.workdir()), cfg.tty());
         Path pidFile = c.paths().bundle().resolve("exec-" + execId.substring(0, 12) + ".pid");
+        Path runcLog = c.paths().bundle().resolve("exec-" + execId.substring(0, 12) + ".log");
         List<String> command = new ArrayList<>(prepared.command());
         command.addAll(command.size() - 1, List.of("--pid-file", pidFile.toString()));
+        // global options (before the subcommand): runc's own failure goes to a log we can read at exit
+        int sub = command.indexOf("exec");
+        command.addAll(sub, List.of("--log", runcLog.toString(), "--log-format", "json"));
         e.pidFile = pidFile;
         Process process;
         PtyProcess pty = null;
@@ -793,10 +797,11 @@ public final class LocalContainerService implements ContainerService, AutoClosea
         Process p = process;
         p.onExit().whenComplete((x, err) -> {
             readPid(e);
-            int code = p.exitValue();
+            int code = execExitCode(p.exitValue(), runcLog);
             ptys.remove(execId);
             deleteQuietly(prepared.processFile());
             deleteQuietly(pidFile);
+            deleteQuietly(runcLog);
             Container now = containers.get(e.containerId);
             if (now != null) {
                 publish(now, "exec_die", Map.of("execID", execId, "exitCode", Integer.toString(code)));
@@ -824,7 +829,9 @@ public final class LocalContainerService implements ContainerService, AutoClosea
 
             @Override
             public int waitFor() throws InterruptedException {
-                return p.waitFor();
+                int raw = p.waitFor();
+                Integer known = e.exitCode;
+                return known != null ? known : execExitCode(raw, runcLog);
             }
 
             @Override
@@ -851,6 +858,33 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             throw new EngineException.InvalidArgument("invalid terminal size " + height + "x" + width);
         }
         pty.setWinSize(new WinSize(width, height));
+    }
+
+    /**
+     * The exec's exit code as Docker reports it: the command's, or 127 (command not found) / 126
+     * (cannot be run) when runc itself failed to start it, which its log says.
+     */
+    private static int execExitCode(int raw, Path runcLog) {
+        String failure = null;
+        try {
+            for (String line : Files.readAllLines(runcLog, StandardCharsets.UTF_8)) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                var n = Json.mapper().readTree(line);
+                String level = n.path("level").asText();
+                if (level.equals("error") || level.equals("fatal")) {
+                    failure = n.path("msg").asText();
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            return raw; // no log: runc started the command
+        }
+        if (failure == null) {
+            return raw;
+        }
+        String lower = failure.toLowerCase(Locale.ROOT);
+        return lower.contains("not found") || lower.contains("no such file") ? 127 : 126;
     }
 
     private static void readPid(Exec e) {

@@ -134,6 +134,21 @@ class ExecAndAttachTest {
     }
 
     @Test
+    void execOfAMissingCommandExitsWith127AndSaysWhy() throws Exception {
+        Container c = sleeper();
+        String exec = svc().execCreate(c.id(), ContainerService.ExecConfig.of("no-such-command"));
+        try (ContainerService.ExecSession s = svc().execStart(exec, 0, 0)) {
+            s.stdin().close();
+            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(s.stderr()));
+            readAll(s.stdout());
+            assertThat(s.waitFor()).isEqualTo(127);
+            assertThat(new String(err.get(20, TimeUnit.SECONDS), StandardCharsets.UTF_8)).contains("no-such-command");
+        }
+        awaitExecEnd(exec);
+        assertThat(svc().execInspect(exec).exitCode()).isEqualTo(127);
+    }
+
+    @Test
     void execIsRefusedInAStoppedContainer() {
         Container c = fx.create(CreateRequest.builder("busybox").cmd("true"));
         assertThatThrownBy(() -> svc().execCreate(c.id(), ContainerService.ExecConfig.of("true")))
