@@ -2,7 +2,18 @@ package dev.berth.engine;
 
 import dev.berth.engine.events.Event;
 import dev.berth.engine.events.EventBus;
+import dev.berth.engine.content.ContentStore;
+import dev.berth.engine.content.FilesystemContentStore;
+import dev.berth.engine.image.ContainerUsage;
+import dev.berth.engine.image.ImageService;
 import dev.berth.engine.image.ImageStore;
+import dev.berth.engine.image.LocalImageService;
+import dev.berth.engine.layer.LayerApplier;
+import dev.berth.engine.registry.RegistryClient;
+import dev.berth.engine.registry.RegistryConfig;
+import dev.berth.engine.snapshot.OverlaySnapshotter;
+import dev.berth.engine.snapshot.Snapshotter;
+import dev.berth.engine.snapshot.Unpacker;
 import dev.berth.engine.runtime.HostTools;
 import dev.berth.engine.runtime.RuntimeDetector;
 import dev.berth.engine.state.AtomicFiles;
@@ -32,13 +43,25 @@ public final class Engine implements AutoCloseable {
     private final EventBus events;
     private final SystemService system;
     private final ImageStore images;
+    private final ContentStore content;
+    private final Snapshotter snapshots;
+    private final Unpacker unpacker;
+    private final RegistryClient registry;
+    private final ImageService imageService;
 
-    private Engine(EngineConfig config, StateRoot stateRoot, EventBus events, SystemService system, ImageStore images) {
+    private Engine(EngineConfig config, StateRoot stateRoot, EventBus events, SystemService system, ImageStore images,
+                   ContentStore content, Snapshotter snapshots, Unpacker unpacker, RegistryClient registry,
+                   ImageService imageService) {
         this.config = config;
         this.stateRoot = stateRoot;
         this.events = events;
         this.system = system;
         this.images = images;
+        this.content = content;
+        this.snapshots = snapshots;
+        this.unpacker = unpacker;
+        this.registry = registry;
+        this.imageService = imageService;
     }
 
     /**
@@ -46,20 +69,37 @@ public final class Engine implements AutoCloseable {
      *
      * @throws dev.berth.engine.errors.EngineException.Conflict when another engine owns the root
      */
-    public static Engine start(EngineConfig config) {
-        StateRoot root = StateRoot.acquire(config.root(), config.socket().toString());
+    public static Engine start(EngineConfig given) {
+        StateRoot root = StateRoot.acquire(given.root(), given.socket().toString());
+        RegistryClient registry = null;
         try {
+            EngineConfig config = given.withConfigFile();
             EventBus events = new EventBus();
             HostTools tools = new RuntimeDetector(root.subdir("tmp")).detect();
             ImageStore images = new ImageStore(root.subdir("image"));
+            ContentStore content = new FilesystemContentStore(root.subdir("content"));
+            Snapshotter snapshots = OverlaySnapshotter.open(root.subdir("snapshots"));
+            Unpacker unpacker = new Unpacker(snapshots, LayerApplier.overlay());
+            registry = new RegistryClient(RegistryConfig.defaults(root.dir().resolve("auth.json"))
+                    .withInsecureRegistries(config.insecureRegistries())
+                    .withMirrors(config.registryMirrors()));
+            // the container service replaces this seam; until it exists no container can use an image
+            ContainerUsage containerUsage = ContainerUsage.NO_CONTAINERS_YET;
+            ImageService imageService = new LocalImageService(images, content, snapshots, unpacker, registry, events,
+                    containerUsage, LocalImageService.Settings.defaults(config.registryMirrors()),
+                    root.subdir("image").resolve("blob-sources.json"));
             // containers join the counts with the container service
             SystemService system = new SystemService(engineId(root), HostInfo.read(), tools, root.dir(),
                     () -> new SystemService.Counts(0, 0, 0, 0, images.list().size()));
-            Engine engine = new Engine(config, root, events, system, images);
+            Engine engine = new Engine(config, root, events, system, images, content, snapshots, unpacker, registry,
+                    imageService);
             events.publish(Event.of("daemon", "start", system.info().engineId(),
                     Map.of("name", system.info().host().hostname())));
             return engine;
         } catch (RuntimeException e) {
+            if (registry != null) {
+                registry.close();
+            }
             root.close();
             throw e;
         }
@@ -99,9 +139,35 @@ public final class Engine implements AutoCloseable {
         return images;
     }
 
+    /** Pull, push, tag, remove, inspect, ... : the image operations (what the images API and pane call). */
+    public ImageService imageService() {
+        return imageService;
+    }
+
+    /** The content-addressed blob store ({@code <root>/content}). */
+    public ContentStore content() {
+        return content;
+    }
+
+    /** The overlay snapshots keyed by chain ID ({@code <root>/snapshots}). */
+    public Snapshotter snapshots() {
+        return snapshots;
+    }
+
+    /** Unpacks layers into snapshots, each once. */
+    public Unpacker unpacker() {
+        return unpacker;
+    }
+
+    /** The registry client (logins in {@code <root>/auth.json}). */
+    public RegistryClient registry() {
+        return registry;
+    }
+
     @Override
     public void close() {
         events.publish(Event.of("daemon", "stop", system.info().engineId(), Map.of()));
+        registry.close();
         stateRoot.close();
     }
 }
