@@ -189,10 +189,16 @@ public final class Unpacker {
     }
 
     private void removeQuietly(String key) {
+        // a cancelled unpack runs this on an interrupted thread: file channels would refuse the metadata write
+        boolean interrupted = Thread.interrupted();
         try {
             snapshots.remove(key);
         } catch (EngineException ignored) {
             // cleanup() on the next start removes a transient snapshot left behind
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
