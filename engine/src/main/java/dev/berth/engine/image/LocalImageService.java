@@ -579,16 +579,27 @@ public final class LocalImageService implements ImageService {
             List<RemovedImage> out = new ArrayList<>();
             Optional<Reference> byRef = namedByReference(name, image);
             List<Reference> refs = references(image.id());
+            int using = containers.containersUsing(image.id());
             if (byRef.isPresent()) {
                 Reference r = byRef.get();
+                boolean singleReference = refs.stream().map(Reference::name).distinct().count() <= 1
+                        && refs.stream().filter(x -> x.digest() == null).count() <= 1;
+                if (!force && singleReference && using > 0) {
+                    // untagging would leave the container's image dangling: Docker wants that forced
+                    throw new EngineException.Conflict("conflict: unable to remove repository reference \"" + name
+                            + "\" (must force) - " + using + " container" + (using == 1 ? " is" : "s are")
+                            + " using its referenced image " + image.id().shortId());
+                }
                 untag(r, image.id(), out);
                 List<Reference> rest = references(image.id());
-                // only digest references of the same repository left: they go too (Docker does the same)
-                if (!rest.isEmpty() && rest.stream().allMatch(x -> x.digest() != null && x.name().equals(r.name()))) {
-                    for (Reference x : rest) {
-                        untag(x, image.id(), out);
+                // the repository's last tag went: its digest references go too (as in Docker)
+                if (r.digest() == null && rest.stream().noneMatch(x -> x.digest() == null && x.name().equals(r.name()))) {
+                    for (Reference x : List.copyOf(rest)) {
+                        if (x.digest() != null && x.name().equals(r.name())) {
+                            untag(x, image.id(), out);
+                        }
                     }
-                    rest = List.of();
+                    rest = references(image.id());
                 }
                 if (!rest.isEmpty()) {
                     return out;
@@ -598,7 +609,6 @@ public final class LocalImageService implements ImageService {
                 throw new EngineException.Conflict("conflict: unable to delete " + image.id().shortId()
                         + " (must be forced) - image is referenced in multiple repositories");
             }
-            int using = containers.containersUsing(image.id());
             if (using > 0) {
                 if (!force) {
                     throw new EngineException.Conflict("conflict: unable to delete " + (byRef.isPresent() ? name
