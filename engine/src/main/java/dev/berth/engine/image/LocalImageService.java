@@ -375,16 +375,22 @@ public final class LocalImageService implements ImageService {
         return new EngineException.Unavailable(String.valueOf(t.getMessage()), t);
     }
 
-    private void storeBlob(Digest digest, byte[] bytes) {
-        if (content.exists(digest)) {
-            return;
-        }
-        try (Writer w = content.writer("blob-" + digest, bytes.length, digest)) {
-            if (w.offset() > 0) {
-                w.truncate(0);
+    private void storeBlob(Digest digest, byte[] bytes) throws InterruptedException {
+        while (!content.exists(digest)) {
+            Writer w;
+            try {
+                w = content.writer("blob-" + digest, bytes.length, digest);
+            } catch (EngineException.Conflict busy) {
+                Thread.sleep(50); // a concurrent pull of the same image is storing it
+                continue;
             }
-            w.write(bytes);
-            w.commit(bytes.length, digest);
+            try (w) {
+                if (w.offset() > 0) {
+                    w.truncate(0);
+                }
+                w.write(bytes);
+                w.commit(bytes.length, digest);
+            }
         }
     }
 

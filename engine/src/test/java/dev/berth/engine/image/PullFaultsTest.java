@@ -162,7 +162,7 @@ class PullFaultsTest {
         });
         puller.set(th);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (engine.content().ingests().stream().noneMatch(i -> i.offset() > (1 << 20))) {
+        while (engine.content().ingests().stream().noneMatch(i -> big.equals(i.expected()) && i.offset() > (1 << 20))) {
             assertThat(System.nanoTime()).as("download started").isLessThan(deadline);
             Thread.sleep(20);
         }

@@ -22,6 +22,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static dev.berth.engine.image.ImageService.Phase.ALREADY_EXISTS;
@@ -212,6 +215,23 @@ class PullTest {
         assertThat(engine.snapshots().stat(ChainIds.top(b.diffIds()).toString()).created()).isEqualTo(baseCreated);
         assertThat(ImageTestSupport.tree(engine.snapshots(), ChainIds.top(c.diffIds()), tmp.resolve("mnt")))
                 .containsEntry("/hello", "f:world").containsKey("/bin/busybox");
+    }
+
+    @Test
+    void twoConcurrentPullsOfTheSameImageBothSucceedAndUnpackEachLayerOnce() throws Exception {
+        BusyboxImage image = BusyboxImage.builder().layer(Layer.builder().file("/a", "a").build()).build(tmp.resolve("c"));
+        image.pushTo(registry, "pull/concurrent:latest");
+        try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+            Future<ImageRecord> a = pool.submit(() -> images.pull(ref("pull/concurrent"), ImageService.PullOptions.defaults(), null));
+            Future<ImageRecord> b = pool.submit(() -> images.pull(ref("pull/concurrent"), ImageService.PullOptions.defaults(), null));
+            assertThat(a.get(60, TimeUnit.SECONDS).id()).isEqualTo(image.config().digest());
+            assertThat(b.get(60, TimeUnit.SECONDS).id()).isEqualTo(image.config().digest());
+        }
+        assertThat(ImageTestSupport.allSnapshots(engine.snapshots())).hasSize(2);
+        assertThat(ImageTestSupport.committed(engine.snapshots())).hasSize(2);
+        assertThat(engine.content().ingests()).isEmpty();
+        assertThat(ImageTestSupport.corruptBlobs(engine.content())).isEmpty();
+        assertThat(engine.content().list()).hasSize(4); // two layers, config, manifest
     }
 
     @Test
