@@ -5,6 +5,8 @@ import dev.berth.engine.content.Writer;
 import dev.berth.engine.errors.EngineException;
 import dev.berth.engine.events.Event;
 import dev.berth.engine.events.EventBus;
+import dev.berth.engine.image.archive.ImageArchives;
+import dev.berth.engine.layer.Compression;
 import dev.berth.engine.oci.Descriptor;
 import dev.berth.engine.oci.Digest;
 import dev.berth.engine.oci.ImageConfig;
@@ -108,6 +110,7 @@ public final class LocalImageService implements ImageService {
     private final ContainerUsage containers;
     private final Settings settings;
     private final BlobSources sources;
+    private final ImageArchives archives;
     /** Blobs and chains a pull in progress is about to reference; garbage collection keeps them. */
     private final Map<Digest, AtomicInteger> pins = new ConcurrentHashMap<>();
     /** One removal / collection at a time. */
@@ -125,6 +128,7 @@ public final class LocalImageService implements ImageService {
         this.containers = containers;
         this.settings = settings;
         this.sources = new BlobSources(sourcesFile);
+        this.archives = new ImageArchives(content, store, unpacker, events);
     }
 
     // ================================================================== pull
@@ -497,12 +501,8 @@ public final class LocalImageService implements ImageService {
         ImageRecord image = store.get(id).orElseThrow(() -> new EngineException.NotFound("No such image: " + id));
         RegistryRepository repo = RegistryRepository.of(ref.domain(), ref.path());
         out.onProgress(status("", "The push refers to repository [" + ref.name() + "]"));
-        if (image.manifestDigest() == null || !content.exists(image.manifestDigest())) {
-            throw new EngineException.FailedPrecondition("image " + ref.familiar() + " has no manifest in the content"
-                    + " store (it was not pulled from a registry); it cannot be pushed as is");
-        }
-        byte[] manifestBytes = readManifest(image.manifestDigest());
-        Manifest.Image manifest = (Manifest.Image) Manifest.parse(image.manifestMediaType(), manifestBytes);
+        Manifest.Image manifest = manifestFor(image, ref);
+        byte[] manifestBytes = manifest.bytes();
         List<Descriptor> blobs = new ArrayList<>(manifest.manifest().layers());
         for (Descriptor d : blobs) {
             if (!content.exists(d.digest())) {
@@ -526,6 +526,43 @@ public final class LocalImageService implements ImageService {
         out.onProgress(status(ref.tag(), ref.tag() + ": digest: " + pushed + " size: " + manifestBytes.length));
         events.publish(Event.of("image", "push", ref.familiar(), Map.of("name", ref.familiarName())));
         return new PushResult(ref, pushed, manifestBytes.length);
+    }
+
+    /**
+     * The manifest to push: the one the image was pulled as, or, for an image that never had one
+     * (loaded from a docker-save archive), an OCI manifest made from its config and layer blobs,
+     * stored and recorded so the next push sends the same bytes.
+     */
+    private Manifest.Image manifestFor(ImageRecord image, Reference ref) throws InterruptedException {
+        if (image.manifestDigest() != null && content.exists(image.manifestDigest())) {
+            return (Manifest.Image) Manifest.parse(image.manifestMediaType(), readManifest(image.manifestDigest()));
+        }
+        List<Descriptor> layers = new ArrayList<>();
+        for (Digest d : image.layers()) {
+            if (!content.exists(d)) {
+                throw new EngineException.FailedPrecondition("layer blob " + d + " of " + ref.familiar()
+                        + " is not in the content store, and the image has no manifest to push");
+            }
+            Compression c;
+            try (InputStream in = new java.io.BufferedInputStream(content.open(d))) {
+                c = Compression.detect(in, "layer " + d);
+            } catch (IOException e) {
+                throw new EngineException.Unavailable("cannot read layer blob " + d + ": " + e.getMessage(), e);
+            }
+            String type = switch (c) {
+                case GZIP -> MediaTypes.OCI_LAYER_GZIP;
+                case ZSTD -> MediaTypes.OCI_LAYER_ZSTD;
+                case NONE -> MediaTypes.OCI_LAYER_TAR;
+            };
+            layers.add(Descriptor.of(type, d, content.info(d).size()));
+        }
+        byte[] bytes = Json.toBytes(dev.berth.engine.oci.ImageManifest.of(MediaTypes.OCI_MANIFEST,
+                Descriptor.of(MediaTypes.OCI_CONFIG, image.id(), content.info(image.id()).size()), layers));
+        Manifest.Image m = (Manifest.Image) Manifest.parse(MediaTypes.OCI_MANIFEST, bytes);
+        storeBlob(m.digest(), bytes);
+        store.put(new ImageRecord(image.id(), m.digest(), MediaTypes.OCI_MANIFEST, image.layers(), image.diffIds(),
+                image.size(), image.created(), image.added()));
+        return m;
     }
 
     private void pushBlob(RegistryRepository repo, Descriptor d, ProgressListener out, boolean report) {
@@ -951,19 +988,22 @@ public final class LocalImageService implements ImageService {
     // ================================================================== archives (image.archive)
 
     @Override
-    public void save(List<String> names, OutputStream out) {
-        throw new EngineException.Unavailable("docker save is not available in this build");
+    public void save(List<String> names, OutputStream out) throws InterruptedException {
+        if (names == null || names.isEmpty()) {
+            throw new EngineException.InvalidArgument("docker save needs at least one image name");
+        }
+        archives.save(names.stream().map(store::resolve).toList(), out);
     }
 
     @Override
-    public List<String> load(InputStream archive, ProgressListener listener) {
-        throw new EngineException.Unavailable("docker load is not available in this build");
+    public List<String> load(InputStream archive, ProgressListener listener) throws InterruptedException {
+        return archives.load(archive, synchronizedListener(listener));
     }
 
     @Override
     public ImageRecord importImage(InputStream rootfsTar, Optional<Reference> tag, List<String> changes, String message,
-                                   Optional<Platform> platform) {
-        throw new EngineException.Unavailable("docker import is not available in this build");
+                                   Optional<Platform> platform) throws InterruptedException {
+        return archives.importRootfs(rootfsTar, tag, changes == null ? List.of() : changes, message, platform);
     }
 
     // ================================================================== search, login

@@ -330,6 +330,66 @@ class ImageOperationsTest {
     }
 
     @Test
+    void aSavedAndLoadedImageCanBePushedAndPulledBackUnchanged() throws Exception {
+        BusyboxImage image = BusyboxImage.build(tmp.resolve("sl"));
+        image.pushTo(registry, "ops/saved:latest");
+        ImageRecord r = pull("ops/saved");
+        java.io.ByteArrayOutputStream archive = new java.io.ByteArrayOutputStream();
+        images.save(List.of(registry.reference("ops/saved")), archive);
+        images.remove(registry.reference("ops/saved"), false, false);
+        assertThat(engine.content().list()).isEmpty();
+
+        List<String> loaded = images.load(new java.io.ByteArrayInputStream(archive.toByteArray()), null);
+        assertThat(loaded).anyMatch(l -> l.contains("ops/saved"));
+        assertThat(engine.images().resolve(registry.reference("ops/saved")).id()).isEqualTo(r.id());
+        images.tag(registry.reference("ops/saved"), ref("ops/reloaded:1"));
+        ImageService.PushResult pushed = images.push(ref("ops/reloaded:1"), Optional.empty(), null);
+
+        try (TempEngine other = TempEngine.start()) {
+            ImageRecord back = other.engine().imageService().pull(ref("ops/reloaded").withDigest(pushed.digest()),
+                    ImageService.PullOptions.defaults(), null);
+            assertThat(back.id()).isEqualTo(r.id());
+            assertThat(ImageTestSupport.tree(other.engine().snapshots(), ChainIds.top(back.diffIds()), tmp.resolve("mnt")))
+                    .containsEntry("/bin/sh", "l:/bin/busybox");
+        }
+    }
+
+    @Test
+    void anImageWithoutAManifestIsPushedWithAnOciManifestMadeFromItsBlobs() throws Exception {
+        BusyboxImage image = BusyboxImage.builder().compression(BusyboxImage.Compression.ZSTD)
+                .layer(Layer.builder().file("/z", "z").build()).build(tmp.resolve("nm"));
+        image.pushTo(registry, "ops/nomanifest:latest");
+        ImageRecord r = pull("ops/nomanifest");
+        // as a legacy docker-save load records it: no manifest
+        engine.images().put(new ImageRecord(r.id(), null, null, r.layers(), r.diffIds(), r.size(), r.created(), r.added()));
+        images.tag(r.id().toString(), ref("ops/madeup:1"));
+        ImageService.PushResult pushed = images.push(ref("ops/madeup:1"), Optional.empty(), null);
+        assertThat(engine.images().get(r.id()).orElseThrow().manifestDigest()).isEqualTo(pushed.digest());
+        try (TempEngine other = TempEngine.start()) {
+            ImageRecord back = other.engine().imageService().pull(ref("ops/madeup:1"), ImageService.PullOptions.defaults(), null);
+            assertThat(back.id()).isEqualTo(r.id());
+            assertThat(back.manifestMediaType()).isEqualTo(MediaTypes.OCI_MANIFEST);
+            assertThat(ImageTestSupport.tree(other.engine().snapshots(), ChainIds.top(back.diffIds()), tmp.resolve("mnt")))
+                    .containsEntry("/z", "f:z");
+        }
+    }
+
+    @Test
+    void anImportedRootfsIsAnImageThatCanBePushed() throws Exception {
+        byte[] rootfs = Layer.builder().file("/hello.txt", "hello\n").build().tar();
+        ImageRecord imported = images.importImage(new java.io.ByteArrayInputStream(rootfs), Optional.of(ref("ops/imported:1")),
+                List.of("CMD [\"/bin/cat\", \"/hello.txt\"]"), "from a test", Optional.empty());
+        assertThat(images.inspect(imported.id().toString()).config().config().cmd()).containsExactly("/bin/cat", "/hello.txt");
+        ImageTestSupport.Recorder progress = new ImageTestSupport.Recorder();
+        images.push(ref("ops/imported:1"), Optional.empty(), progress);
+        assertThat(progress.phasesOf(imported.layers().getFirst().shortId())).contains(PUSHED);
+        try (TempEngine other = TempEngine.start()) {
+            ImageRecord back = other.engine().imageService().pull(ref("ops/imported:1"), ImageService.PullOptions.defaults(), null);
+            assertThat(back.id()).isEqualTo(imported.id());
+        }
+    }
+
+    @Test
     void searchListsThePrivateRegistrysCatalogAndSaysWhenDockerHubIsUnreachable() throws Exception {
         BusyboxImage image = BusyboxImage.build(tmp.resolve("s"));
         image.pushTo(registry, "tools/searchable-one:latest");
