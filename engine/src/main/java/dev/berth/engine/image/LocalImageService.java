@@ -139,6 +139,8 @@ public final class LocalImageService implements ImageService {
         Reference named = ref.tag() == null && ref.digest() == null ? ref.withTag(Reference.DEFAULT_TAG) : ref;
         RegistryRepository repo = RegistryRepository.of(named.domain(), named.path());
         Platform platform = options.platform().orElse(Platform.host());
+        RegistryClient registry = options.credentials().map(c -> this.registry.withCredentials(repo.registry(), c))
+                .orElse(this.registry);
         String statusId = named.tag() != null ? named.tag() : named.digest().toString();
         out.onProgress(status(statusId, "Pulling from " + repo.path()));
         checkInterrupted();
@@ -164,7 +166,7 @@ public final class LocalImageService implements ImageService {
         pinned.addAll(chains);
         pin(pinned);
         try {
-            boolean downloaded = fetchLayers(repo, layers, diffIds, chains, out);
+            boolean downloaded = fetchLayers(registry, repo, layers, diffIds, chains, out);
             storeBlob(configDesc.digest(), configBytes);
             storeBlob(manifest.digest(), manifest.bytes());
             if (resolved.root() != manifest) {
@@ -210,7 +212,7 @@ public final class LocalImageService implements ImageService {
     }
 
     /** Returns whether any layer had to be fetched or unpacked. */
-    private boolean fetchLayers(RegistryRepository repo, List<Descriptor> layers, List<Digest> diffIds,
+    private boolean fetchLayers(RegistryClient registry, RegistryRepository repo, List<Descriptor> layers, List<Digest> diffIds,
                                 List<Digest> chains, ProgressListener out) throws InterruptedException {
         int n = layers.size();
         Unpacker.Scratch[] scratches = new Unpacker.Scratch[n];
@@ -240,7 +242,7 @@ public final class LocalImageService implements ImageService {
                 futures.add(done.submit(() -> {
                     slots.acquire();
                     try {
-                        Unpacker.Scratch s = fetchLayer(repo, layers.get(index), diffIds.get(index), out);
+                        Unpacker.Scratch s = fetchLayer(registry, repo, layers.get(index), diffIds.get(index), out);
                         created.add(s);
                         scratches[index] = s;
                         return index;
@@ -281,7 +283,8 @@ public final class LocalImageService implements ImageService {
         }
     }
 
-    private Unpacker.Scratch fetchLayer(RegistryRepository repo, Descriptor layer, Digest diffId, ProgressListener out)
+    private Unpacker.Scratch fetchLayer(RegistryClient registry, RegistryRepository repo, Descriptor layer, Digest diffId,
+                                        ProgressListener out)
             throws InterruptedException {
         Digest blob = layer.digest();
         String id = blob.shortId();
@@ -488,12 +491,14 @@ public final class LocalImageService implements ImageService {
         }
         PushResult last = null;
         for (Reference t : targets) {
-            last = pushOne(t, out);
+            RegistryClient client = credentials == null || credentials.isEmpty() ? registry
+                    : registry.withCredentials(t.domain(), credentials.get());
+            last = pushOne(client, t, out);
         }
         return last;
     }
 
-    private PushResult pushOne(Reference ref, ProgressListener out) throws InterruptedException {
+    private PushResult pushOne(RegistryClient registry, Reference ref, ProgressListener out) throws InterruptedException {
         Digest id = store.allTags().get(ref);
         if (id == null) {
             throw new EngineException.NotFound("An image does not exist locally with the tag: " + ref.familiar());
@@ -513,9 +518,9 @@ public final class LocalImageService implements ImageService {
         blobs.forEach(d -> out.onProgress(new Progress(d.digest().shortId(), Phase.PREPARING, 0, d.size(), "Preparing")));
         for (Descriptor d : blobs) {
             checkInterrupted();
-            pushBlob(repo, d, out, true);
+            pushBlob(registry, repo, d, out, true);
         }
-        pushBlob(repo, manifest.manifest().config(), out, false);
+        pushBlob(registry, repo, manifest.manifest().config(), out, false);
         checkInterrupted();
         Digest pushed = registry.putManifest(repo, ref.tag(), manifest.mediaType(), manifestBytes);
         List<Digest> all = new ArrayList<>(blobs.stream().map(Descriptor::digest).toList());
@@ -565,7 +570,8 @@ public final class LocalImageService implements ImageService {
         return m;
     }
 
-    private void pushBlob(RegistryRepository repo, Descriptor d, ProgressListener out, boolean report) {
+    private void pushBlob(RegistryClient registry, RegistryRepository repo, Descriptor d, ProgressListener out,
+                          boolean report) {
         String id = d.digest().shortId();
         RegistryRepository mountFrom = sources.repositories(d.digest()).stream()
                 .map(s -> {
