@@ -931,7 +931,7 @@ public final class LocalImageService implements ImageService {
                 if (containers.containersUsing(r.id()) > 0) {
                     continue;
                 }
-                if (until != null && !r.added().isBefore(until)) {
+                if (until != null && !created(r).isBefore(until)) {
                     continue;
                 }
                 if (!labelsMatch(labels(r), f.getOrDefault("label", List.of()))) {

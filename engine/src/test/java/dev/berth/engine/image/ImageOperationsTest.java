@@ -289,6 +289,40 @@ class ImageOperationsTest {
                 .isInstanceOf(EngineException.InvalidArgument.class);
     }
 
+    /** Pushes busybox's base layer with a config created at {@code created}; returns the image id. */
+    private Digest pushCreatedAt(String repo, String created, BusyboxImage image) {
+        RegistryRepository r = RegistryRepository.of(registry.host(), repo);
+        BusyboxImage.LayerBlob base = image.layers().getFirst();
+        engine.registry().pushBlob(r, base.digest(), base.size(), BlobContent.of(image.blob(base.digest())), null, null);
+        byte[] config = Json.toBytes(Map.of("architecture", "amd64", "os", "linux", "created", created,
+                "rootfs", Map.of("type", "layers", "diff_ids", List.of(base.diffId().toString()))));
+        Digest cd = Digest.sha256(config);
+        engine.registry().pushBlob(r, cd, config.length, BlobContent.of(config), null, null);
+        engine.registry().putManifest(r, "latest", MediaTypes.OCI_MANIFEST, Json.toBytes(ImageManifest.of(
+                MediaTypes.OCI_MANIFEST, Descriptor.of(MediaTypes.OCI_CONFIG, cd, config.length),
+                List.of(Descriptor.of(base.mediaType(), base.digest(), base.size())))));
+        return cd;
+    }
+
+    @Test
+    void listFiltersBeforeAndSinceAndPruneUntilUseTheCreatedTime() throws Exception {
+        BusyboxImage image = BusyboxImage.build(tmp.resolve("t"));
+        Digest jan = pushCreatedAt("ops/jan", "2025-01-01T00:00:00Z", image);
+        Digest feb = pushCreatedAt("ops/feb", "2025-02-01T00:00:00Z", image);
+        Digest mar = pushCreatedAt("ops/mar", "2025-03-01T00:00:00Z", image);
+        pull("ops/jan");
+        pull("ops/feb");
+        pull("ops/mar");
+        assertThat(images.list(false, Map.of("before", List.of(registry.reference("ops/feb")))))
+                .extracting(s -> s.image().id()).containsExactly(jan);
+        assertThat(images.list(false, Map.of("since", List.of(registry.reference("ops/feb")))))
+                .extracting(s -> s.image().id()).containsExactly(mar);
+        ImageService.PruneReport p = images.prune(true, Map.of("until", List.of("2025-02-15T00:00:00Z")));
+        assertThat(p.removed()).extracting(ImageService.RemovedImage::deleted).filteredOn(java.util.Objects::nonNull)
+                .contains(jan.toString(), feb.toString()).doesNotContain(mar.toString());
+        assertThat(engine.images().list()).extracting(ImageRecord::id).containsExactly(mar);
+    }
+
     @Test
     void pruneRemovesDanglingImagesOrEveryUnusedOne() throws Exception {
         BusyboxImage.builder().label("v", "1").build(tmp.resolve("v1")).pushTo(registry, "ops/prune:latest");
