@@ -36,6 +36,13 @@ import java.util.stream.Stream;
  * <p>Layout: {@code networks/<id>.json} ({@link NetworkRecord}), {@code networks/ipam/<id>.json}
  * (address to container id), {@code networks/attachments/<containerId>.json} ({@link Attachment}),
  * namespace files under {@code netns/<containerId>}. All methods are serialized on this object.
+ *
+ * <p>Published ports go with a container's first network only (one netavark call with the
+ * ports, further networks in calls of their own), so connect and disconnect of other networks
+ * never touch them. Known netavark 1.4 behaviour: it keeps its base chains
+ * ({@code NETAVARK_FORWARD}, {@code NETAVARK-HOSTPORT-*}) after the last teardown, and it can
+ * leave a network's port-forwarding chain ({@code NETAVARK-DN-...}) empty, without rules, when
+ * the last container to leave had no published ports; neither holds a rule.
  */
 public final class NetworkService {
 
