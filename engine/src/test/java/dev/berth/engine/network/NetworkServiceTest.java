@@ -360,6 +360,42 @@ class NetworkServiceTest {
     }
 
     @Test
+    void addressesComeFromTheIpRangeAndStaticAddressesAnywhereInTheSubnetAreHonoured() {
+        service.create(new NetworkCreateRequest("ranged", "bridge", "10.89.85.0/24", "10.89.85.254", "10.89.85.64/26",
+                false, Map.of(), Map.of()));
+        Attachment a = service.attach(cid('a'), "ranged-a", null, List.of(EndpointRequest.of("ranged")), List.<PortMapping>of());
+        Attachment b = service.attach(cid('b'), "ranged-b", null,
+                List.of(new EndpointRequest("ranged", List.of(), "10.89.85.7")), List.<PortMapping>of());
+        assertThat(a.endpoints().getFirst().ipAddress()).isEqualTo("10.89.85.64");
+        assertThat(a.endpoints().getFirst().gateway()).isEqualTo("10.89.85.254");
+        assertThat(b.endpoints().getFirst().ipAddress()).isEqualTo("10.89.85.7");
+        assertThat(NetHost.run(List.of("nsenter", "--net=" + a.netnsPath(), "ip", "route"), 10).out())
+                .contains("default via 10.89.85.254");
+        assertThat(service.allocated("ranged")).containsOnlyKeys("10.89.85.64", "10.89.85.7");
+        assertThatThrownBy(() -> service.attach(cid('c'), "c", null,
+                List.of(new EndpointRequest("ranged", List.of(), "10.89.86.7")), List.<PortMapping>of()))
+                .isInstanceOf(EngineException.InvalidArgument.class).hasMessageContaining("10.89.85.0/24");
+        assertThatThrownBy(() -> service.attach(cid('c'), "c", null,
+                List.of(new EndpointRequest("ranged", List.of(), "10.89.85.254")), List.<PortMapping>of()))
+                .isInstanceOf(EngineException.Conflict.class).hasMessageContaining("gateway");
+        assertThat(service.attachment(cid('c'))).isEmpty();
+        assertThat(service.allocated("ranged")).hasSize(2);
+    }
+
+    @Test
+    void linksOnTheDefaultBridgeBecomeHostsEntries() {
+        Attachment db = service.attach(cid('d'), "/db", null, List.of(), List.<PortMapping>of());
+        HostsFile.Entry link = service.linkEntry(cid('d'), "database");
+        assertThat(link).isEqualTo(new HostsFile.Entry(db.endpoints().getFirst().ipAddress(),
+                List.of("database", "db", cid('d').substring(0, 12))));
+        assertThat(service.resolvConf(db, List.of(), List.of())).doesNotContain("nameserver 127.");
+        service.create(NetworkCreateRequest.withSubnet("user", "10.89.87.0/24"));
+        service.attach(cid('u'), "u", null, List.of(EndpointRequest.of("user")), List.<PortMapping>of());
+        assertThatThrownBy(() -> service.linkEntry(cid('u'), "x")).isInstanceOf(EngineException.InvalidArgument.class)
+                .hasMessageContaining("default bridge");
+    }
+
+    @Test
     void hostAndNoneModesNeedNoNetavark() {
         Attachment host = service.attach(cid('h'), "h", null, List.of(EndpointRequest.of("host")), List.<PortMapping>of());
         assertThat(host.netnsPath()).isNull();
