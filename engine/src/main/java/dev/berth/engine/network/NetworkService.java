@@ -51,6 +51,7 @@ public final class NetworkService {
 
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]*");
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final System.Logger LOG = System.getLogger(NetworkService.class.getName());
 
     /**
      * Where things live and which binaries to run.
@@ -419,6 +420,10 @@ public final class NetworkService {
      * the error is thrown.
      */
     public synchronized boolean detach(String containerId) {
+        return detach(containerId, false);
+    }
+
+    private boolean detach(String containerId, boolean force) {
         Attachment a = attachments.get(containerId);
         if (a == null) {
             return false;
@@ -454,8 +459,12 @@ public final class NetworkService {
                 }
             }
         }
-        if (failure != null) {
+        if (failure != null && !force) {
             throw failure;
+        }
+        if (failure != null) {
+            LOG.log(System.Logger.Level.WARNING, "network teardown of gone container " + a.containerName() + " ("
+                    + containerId + ") failed, its record is dropped anyway: " + failure.getMessage());
         }
         releaseAll(containerId);
         if (a.ownsNetns() && a.netnsPath() != null) {
@@ -474,7 +483,9 @@ public final class NetworkService {
         List<String> removed = new ArrayList<>();
         for (String id : List.copyOf(attachments.keySet())) {
             if (!runningContainerIds.contains(id)) {
-                detach(id);
+                // the container is gone for good: a teardown that fails now would fail forever, so the
+                // record goes anyway (the failure is logged) rather than blocking every later reconcile
+                detach(id, true);
                 removed.add(id);
             }
         }

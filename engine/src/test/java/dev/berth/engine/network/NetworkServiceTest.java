@@ -326,7 +326,7 @@ class NetworkServiceTest {
     @Test
     void reconcileAfterRestartKeepsRunningContainersAndTearsDownGoneOnes() throws Exception {
         service.create(NetworkCreateRequest.withSubnet("keep", "10.89.70.0/24"));
-        Attachment a = service.attach(cid('a'), "survivor", null, List.of(EndpointRequest.of("keep")), List.<PortMapping>of());
+        Attachment a = service.attach(cid('a'), "survivor", null, List.of(EndpointRequest.of("keep")), List.of(), List.of("127.0.0.1"));
         Attachment b = service.attach(cid('b'), "gone", null, List.of(EndpointRequest.of("keep")),
                 PortSpec.parseAll(List.of("127.0.0.1::8080")), List.of());
         serveHttp(b, "b\n");
