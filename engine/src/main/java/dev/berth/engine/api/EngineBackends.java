@@ -1,7 +1,9 @@
 package dev.berth.engine.api;
 
 import dev.berth.engine.Engine;
+import dev.berth.engine.api.containers.ContainersRouter;
 import dev.berth.engine.api.events.EventsBackend;
+import dev.berth.engine.api.exec.ExecRouter;
 import dev.berth.engine.api.events.EventsRouter;
 import dev.berth.engine.api.http.Router;
 import dev.berth.engine.api.system.SystemBackend;
@@ -37,6 +39,7 @@ final class EngineBackends {
             }
         };
         EventsBackend events = (filter, since) -> engine.events().subscribe(filter, since);
-        return List.of(new SystemRouter(system), new EventsRouter(events));
+        return List.of(new SystemRouter(system), new EventsRouter(events),
+                new ContainersRouter(engine.containers()), new ExecRouter(engine.containers()));
     }
 }
