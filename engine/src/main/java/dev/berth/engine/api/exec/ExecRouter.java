@@ -93,10 +93,21 @@ public final class ExecRouter implements Router {
             out.join();
             err.join();
             session.waitFor();
+            awaitExitRecorded(id);
             if (in != null) {
                 in.interrupt();
             }
             conn.closeWrite();
+        }
+    }
+
+    /**
+     * The CLI asks for the exit code ({@code GET /exec/{id}/json}) as soon as the stream ends:
+     * the stream ends only once the service has recorded it.
+     */
+    private void awaitExitRecorded(String id) throws InterruptedException {
+        for (int i = 0; i < 500 && containers.execInspect(id).exitCode() == null; i++) {
+            Thread.sleep(10);
         }
     }
 

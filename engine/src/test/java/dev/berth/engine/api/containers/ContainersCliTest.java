@@ -1,0 +1,211 @@
+package dev.berth.engine.api.containers;
+
+import dev.berth.engine.api.ApiServer;
+import dev.berth.engine.container.Container;
+import dev.berth.engine.container.ContainerFilter;
+import dev.berth.testkit.LocalImages;
+import dev.berth.testkit.RootOnly;
+import dev.berth.testkit.TempEngine;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The installed docker CLI against the containers and exec routes of a real engine. */
+@RootOnly
+class ContainersCliTest {
+
+    static final String DOCKER = "/usr/local/bin/docker";
+
+    @TempDir
+    static Path tmp;
+    static TempEngine engine;
+    static ApiServer api;
+    static Path sock;
+
+    @BeforeAll
+    static void start() {
+        engine = TempEngine.start();
+        LocalImages.busybox(engine.engine(), tmp.resolve("image"), "busybox:latest");
+        sock = tmp.resolve("api.sock");
+        api = ApiServer.serve(engine.engine(), sock);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (api != null) {
+            api.close();
+        }
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    @AfterEach
+    void removeContainers() {
+        for (Container c : engine.engine().containers().list(ContainerFilter.ALL)) {
+            engine.engine().containers().remove(c.id(), true, false);
+        }
+    }
+
+    record Run(int exit, String out, String err) {}
+
+    static Run docker(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(DOCKER, "-H", "unix://" + sock));
+        cmd.addAll(List.of(args));
+        return run(cmd, null);
+    }
+
+    /** Runs {@code shellCommand} under {@code script}, which gives it a pseudo-terminal; {@code input} is typed into it. */
+    static Run underPty(String shellCommand, String input) throws IOException, InterruptedException {
+        return run(List.of("script", "-qec", shellCommand, "/dev/null"), input);
+    }
+
+    private static Run run(List<String> cmd, String input) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("DOCKER_CONFIG", tmp.resolve("docker-config").toString());
+        pb.environment().remove("DOCKER_HOST");
+        pb.environment().remove("DOCKER_CONTEXT");
+        Path out = Files.createTempFile(tmp, "out", ".txt");
+        Path err = Files.createTempFile(tmp, "err", ".txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        try {
+            if (input != null) {
+                Thread.sleep(1500); // let the shell in the container start and print its prompt
+                p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
+                p.getOutputStream().flush();
+            } else {
+                p.getOutputStream().close();
+            }
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                throw new AssertionError(String.join(" ", cmd) + " did not finish in 60 s; out: "
+                        + Files.readString(out) + " err: " + Files.readString(err));
+            }
+        } finally {
+            p.destroyForcibly();
+        }
+        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    static String ok(Run r) {
+        assertThat(r.exit()).as("out: " + r.out() + "\nerr: " + r.err()).isZero();
+        return r.out();
+    }
+
+    @Test
+    void runRmPrintsTheOutputAndRemovesTheContainer() throws Exception {
+        Run r = docker("run", "--rm", "busybox", "echo", "hi");
+        assertThat(ok(r)).isEqualTo("hi\n");
+        assertThat(engine.engine().containers().list(ContainerFilter.ALL)).isEmpty();
+    }
+
+    @Test
+    void runExitsWithTheContainersExitCode() throws Exception {
+        Run r = docker("run", "busybox", "sh", "-c", "echo out; echo err >&2; exit 3");
+        assertThat(r.exit()).as(r.err()).isEqualTo(3);
+        assertThat(r.out()).isEqualTo("out\n");
+        assertThat(r.err()).contains("err\n");
+    }
+
+    @Test
+    void runDetachedThenPsLogsExecStopAndRemove() throws Exception {
+        String id = ok(docker("run", "-d", "--name", "web", "busybox", "sh", "-c",
+                "echo one; echo two; echo three >&2; exec sleep 300")).strip();
+        assertThat(id).matches("[0-9a-f]{64}");
+        String ps = ok(docker("ps"));
+        assertThat(ps).contains("web").containsPattern("Up (Less than a second|\\d+ seconds?)");
+        assertThat(ok(docker("ps", "-q", "--no-trunc"))).isEqualTo(id + "\n");
+
+        Thread.sleep(300);
+        Run logs = docker("logs", "web");
+        assertThat(logs.out()).isEqualTo("one\ntwo\n");
+        assertThat(logs.err()).isEqualTo("three\n");
+        assertThat(ok(docker("logs", "--tail", "1", "web"))).isEqualTo("");
+        assertThat(ok(docker("logs", "-t", "web"))).containsPattern("\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z one\n");
+
+        assertThat(ok(docker("exec", "web", "echo", "hi"))).isEqualTo("hi\n");
+        assertThat(docker("exec", "web", "sh", "-c", "exit 5").exit()).isEqualTo(5);
+
+        assertThat(ok(docker("inspect", "-f", "{{.State.Running}} {{.Name}} {{.Config.Image}}", "web")))
+                .isEqualTo("true /web busybox\n");
+
+        ok(docker("pause", "web"));
+        assertThat(ok(docker("inspect", "-f", "{{.State.Status}}", "web"))).isEqualTo("paused\n");
+        ok(docker("unpause", "web"));
+        ok(docker("rename", "web", "web2"));
+        assertThat(ok(docker("ps", "--format", "{{.Names}}"))).isEqualTo("web2\n");
+
+        ok(docker("stop", "-t", "1", "web2"));
+        assertThat(ok(docker("ps", "-a", "--format", "{{.Names}} {{.Status}}")))
+                .matches("web2 Exited \\(137\\) .* ago\n");
+        assertThat(ok(docker("ps", "--format", "{{.Names}}"))).isEmpty();
+        ok(docker("start", "web2"));
+        assertThat(ok(docker("inspect", "-f", "{{.State.Running}}", "web2"))).isEqualTo("true\n");
+        ok(docker("restart", "-t", "1", "web2"));
+        ok(docker("kill", "-s", "KILL", "web2"));
+        assertThat(ok(docker("wait", "web2"))).isEqualTo("137\n");
+        ok(docker("rm", "-f", "web2"));
+        assertThat(docker("inspect", "web2").err()).contains("No such");
+    }
+
+    @Test
+    void logsFollowEndsWhenTheContainerExits() throws Exception {
+        ok(docker("run", "-d", "--name", "counter", "busybox", "sh", "-c",
+                "for i in 1 2 3; do echo line$i; sleep 0.3; done"));
+        Run r = docker("logs", "-f", "counter");
+        assertThat(ok(r)).isEqualTo("line1\nline2\nline3\n");
+    }
+
+    @Test
+    void execWithATtyRunsOnATerminal() throws Exception {
+        ok(docker("run", "-d", "--name", "term", "busybox", "sleep", "300"));
+        Run r = underPty(DOCKER + " -H unix://" + sock + " exec -it term sh -c tty", null);
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("/dev/pts/");
+    }
+
+    @Test
+    void runInteractiveWithATtyTakesTypedInput() throws Exception {
+        Run r = underPty(DOCKER + " -H unix://" + sock + " run --rm -it busybox sh", "echo hi-$((40+2)); exit\r");
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("hi-42");
+    }
+
+    @Test
+    void createOfAMissingImageSays404NoSuchImage() throws Exception {
+        Run r = docker("create", "--pull", "never", "nosuchimage");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("No such image: nosuchimage:latest");
+    }
+
+    @Test
+    void nameConflictIsRefused() throws Exception {
+        ok(docker("create", "--name", "dup", "busybox", "true"));
+        Run r = docker("create", "--name", "dup", "busybox", "true");
+        assertThat(r.exit()).isNotZero();
+        assertThat(r.err()).contains("dup").contains("already in use");
+    }
+
+    @Test
+    void psFiltersByStatusAndLabel() throws Exception {
+        ok(docker("create", "--name", "ca", "--label", "team=x", "busybox", "true"));
+        ok(docker("run", "--name", "cb", "busybox", "true"));
+        assertThat(ok(docker("ps", "-a", "--filter", "status=exited", "--format", "{{.Names}}"))).isEqualTo("cb\n");
+        assertThat(ok(docker("ps", "-a", "--filter", "label=team=x", "--format", "{{.Names}}"))).isEqualTo("ca\n");
+        assertThat(ok(docker("ps", "-a", "--filter", "status=created", "--format", "{{.Status}}"))).isEqualTo("Created\n");
+        assertThat(ok(docker("container", "prune", "-f"))).contains("Total reclaimed space");
+        assertThat(engine.engine().containers().list(ContainerFilter.ALL)).isEmpty();
+    }
+}
