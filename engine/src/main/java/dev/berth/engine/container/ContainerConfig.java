@@ -10,13 +10,20 @@ import java.util.Map;
  */
 public record ContainerConfig(String hostname, String user, List<String> env, List<String> cmd, List<String> entrypoint,
                               String workingDir, Map<String, String> labels, String stopSignal, Integer stopTimeout,
-                              boolean tty, boolean openStdin) {
+                              boolean tty, boolean openStdin, boolean stdinOnce) {
 
     public ContainerConfig {
         env = env == null ? List.of() : List.copyOf(env);
         cmd = cmd == null ? List.of() : List.copyOf(cmd);
         entrypoint = entrypoint == null ? List.of() : List.copyOf(entrypoint);
         labels = labels == null ? Map.of() : Map.copyOf(labels);
+    }
+
+    /** Without {@code stdinOnce} (false). */
+    public ContainerConfig(String hostname, String user, List<String> env, List<String> cmd, List<String> entrypoint,
+                           String workingDir, Map<String, String> labels, String stopSignal, Integer stopTimeout,
+                           boolean tty, boolean openStdin) {
+        this(hostname, user, env, cmd, entrypoint, workingDir, labels, stopSignal, stopTimeout, tty, openStdin, false);
     }
 
     /** The process's argv: entrypoint followed by cmd. */

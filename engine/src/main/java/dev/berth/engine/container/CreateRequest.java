@@ -24,13 +24,15 @@ import java.util.Objects;
  * @param init        run an init process as PID 1 (refused: no init binary is installed)
  * @param stopTimeout seconds {@code stop} waits before SIGKILL, {@code null} for 10
  * @param securityOpt {@code no-new-privileges[:true|false]}
+ * @param stdinOnce   close the container's stdin when the attached client ends its input (Docker's {@code StdinOnce})
  */
 public record CreateRequest(String image, String name, List<String> cmd, List<String> entrypoint, List<String> env,
                             String workdir, String user, String hostname, boolean tty, boolean openStdin,
                             Map<String, String> labels, String stopSignal, Integer stopTimeout, boolean autoRemove,
                             RestartPolicy restartPolicy, boolean readOnly, boolean privileged, List<String> capAdd,
                             List<String> capDrop, List<String> securityOpt, List<RunSpec.Ulimit> ulimits,
-                            Map<String, String> tmpfs, RunSpec.Resources resources, String networkMode, boolean init) {
+                            Map<String, String> tmpfs, RunSpec.Resources resources, String networkMode, boolean init,
+                            boolean stdinOnce) {
 
     public CreateRequest {
         Objects.requireNonNull(image, "image");
@@ -45,6 +47,18 @@ public record CreateRequest(String image, String name, List<String> cmd, List<St
         ulimits = ulimits == null ? List.of() : List.copyOf(ulimits);
         tmpfs = tmpfs == null ? Map.of() : Map.copyOf(tmpfs);
         resources = resources == null ? RunSpec.Resources.NONE : resources;
+    }
+
+    /** Without {@code stdinOnce} (false). */
+    public CreateRequest(String image, String name, List<String> cmd, List<String> entrypoint, List<String> env,
+                         String workdir, String user, String hostname, boolean tty, boolean openStdin,
+                         Map<String, String> labels, String stopSignal, Integer stopTimeout, boolean autoRemove,
+                         RestartPolicy restartPolicy, boolean readOnly, boolean privileged, List<String> capAdd,
+                         List<String> capDrop, List<String> securityOpt, List<RunSpec.Ulimit> ulimits,
+                         Map<String, String> tmpfs, RunSpec.Resources resources, String networkMode, boolean init) {
+        this(image, name, cmd, entrypoint, env, workdir, user, hostname, tty, openStdin, labels, stopSignal, stopTimeout,
+                autoRemove, restartPolicy, readOnly, privileged, capAdd, capDrop, securityOpt, ulimits, tmpfs, resources,
+                networkMode, init, false);
     }
 
     public static Builder builder(String image) {
@@ -78,6 +92,7 @@ public record CreateRequest(String image, String name, List<String> cmd, List<St
         private RunSpec.Resources resources = RunSpec.Resources.NONE;
         private String networkMode;
         private boolean init;
+        private boolean stdinOnce;
 
         private Builder(String image) {
             this.image = image;
@@ -109,11 +124,12 @@ public record CreateRequest(String image, String name, List<String> cmd, List<St
         public Builder resources(RunSpec.Resources v) { resources = v; return this; }
         public Builder networkMode(String v) { networkMode = v; return this; }
         public Builder init(boolean v) { init = v; return this; }
+        public Builder stdinOnce(boolean v) { stdinOnce = v; return this; }
 
         public CreateRequest build() {
             return new CreateRequest(image, name, cmd, entrypoint, env, workdir, user, hostname, tty, openStdin, labels,
                     stopSignal, stopTimeout, autoRemove, restartPolicy, readOnly, privileged, capAdd, capDrop,
-                    securityOpt, ulimits, tmpfs, resources, networkMode, init);
+                    securityOpt, ulimits, tmpfs, resources, networkMode, init, stdinOnce);
         }
     }
 }

@@ -230,7 +230,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
                 : net.equals("host") ? null : id.substring(0, 12);
         return new ContainerConfig(hostname, firstNonBlank(r.user(), ic.user()), List.copyOf(env.values()), cmd, entrypoint,
                 firstNonBlank(r.workdir(), ic.workingDir()), labels, firstNonBlank(r.stopSignal(), ic.stopSignal()),
-                r.stopTimeout(), r.tty(), r.openStdin());
+                r.stopTimeout(), r.tty(), r.openStdin(), r.stdinOnce());
     }
 
     private ImageConfig.Config imageConfig(ImageRecord image) {
@@ -271,7 +271,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
                 rt().delete(id, true);
             }
             OciRuntime.Created created = rt().create(new dev.berth.engine.runtime.CreateRequest(id, c.name(), p.bundle(),
-                    c.config().tty(), c.config().openStdin(), true, p.log(), 0));
+                    c.config().tty(), c.config().openStdin(), !c.config().stdinOnce(), p.log(), 0));
             rt().start(id);
             c = save(c.withState(c.state().started(created.pid(), Instant.now())));
         } catch (RuntimeException e) {
