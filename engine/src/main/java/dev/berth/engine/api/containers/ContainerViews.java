@@ -113,7 +113,7 @@ final class ContainerViews {
         m.put("AttachStderr", false);
         m.put("Tty", cfg.tty());
         m.put("OpenStdin", cfg.openStdin());
-        m.put("StdinOnce", false);
+        m.put("StdinOnce", cfg.stdinOnce());
         m.put("Env", cfg.env());
         m.put("Cmd", cfg.cmd());
         m.put("Image", c.imageName());

@@ -364,7 +364,7 @@ public final class ContainersRouter implements Router {
                                boolean wantOut, boolean wantErr, String detachKeys) throws InterruptedException {
         ContainerService.AttachSession session = containers.attach(c.id(), detachKeys);
         try (session) {
-            Thread input = wantStdin ? Thread.ofVirtual().start(() -> pumpStdin(conn, session, false)) : null;
+            Thread input = wantStdin ? Thread.ofVirtual().start(() -> pumpStdin(conn, session)) : null;
             Thread output = Thread.ofPlatform().daemon().name("attach-out-" + c.shortId()).start(() -> {
                 try {
                     for (var f = session.read(); f != null; f = session.read()) {
@@ -411,7 +411,7 @@ public final class ContainersRouter implements Router {
                     }
                 }
                 if (s != null) {
-                    pumpStdin(conn, s, true);
+                    pumpStdin(conn, s);
                 }
             });
         }
@@ -493,7 +493,11 @@ public final class ContainersRouter implements Router {
         }
     }
 
-    private static void pumpStdin(HijackedConnection conn, ContainerService.AttachSession session, boolean closeAtEnd) {
+    /**
+     * Client input to the container until the client ends it; then the container's stdin is
+     * ended too when it was created with StdinOnce (conmon leaves it open otherwise).
+     */
+    private static void pumpStdin(HijackedConnection conn, ContainerService.AttachSession session) {
         byte[] buf = new byte[8192];
         try {
             InputStream in = conn.input();
@@ -506,9 +510,7 @@ public final class ContainersRouter implements Router {
                     }
                 }
             }
-            if (closeAtEnd) {
-                session.closeStdin();
-            }
+            session.closeStdin();
         } catch (IOException e) {
             // client or container gone
         }

@@ -44,6 +44,7 @@ final class CreateBody {
                 .hostname(blankToNull(text(body, "Hostname")))
                 .tty(body.path("Tty").asBoolean(false))
                 .openStdin(body.path("OpenStdin").asBoolean(false))
+                .stdinOnce(body.path("StdinOnce").asBoolean(false))
                 .stopSignal(blankToNull(text(body, "StopSignal")));
         if (body.hasNonNull("StopTimeout")) {
             b.stopTimeout(body.get("StopTimeout").asInt());

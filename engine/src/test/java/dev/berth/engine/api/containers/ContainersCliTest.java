@@ -67,12 +67,23 @@ class ContainersCliTest {
         return run(cmd, null);
     }
 
+    /** The docker CLI with {@code stdin} piped into it, then closed. */
+    static Run dockerWithStdin(String stdin, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(DOCKER, "-H", "unix://" + sock));
+        cmd.addAll(List.of(args));
+        return run(cmd, stdin, true);
+    }
+
     /** Runs {@code shellCommand} under {@code script}, which gives it a pseudo-terminal; {@code input} is typed into it. */
     static Run underPty(String shellCommand, String input) throws IOException, InterruptedException {
         return run(List.of("script", "-qec", shellCommand, "/dev/null"), input);
     }
 
     private static Run run(List<String> cmd, String input) throws IOException, InterruptedException {
+        return run(cmd, input, false);
+    }
+
+    private static Run run(List<String> cmd, String input, boolean closeInput) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("DOCKER_CONFIG", tmp.resolve("docker-config").toString());
         pb.environment().remove("DOCKER_HOST");
@@ -86,6 +97,9 @@ class ContainersCliTest {
                 Thread.sleep(1500); // let the shell in the container start and print its prompt
                 p.getOutputStream().write(input.getBytes(StandardCharsets.UTF_8));
                 p.getOutputStream().flush();
+                if (closeInput) {
+                    p.getOutputStream().close();
+                }
             } else {
                 p.getOutputStream().close();
             }
@@ -207,5 +221,41 @@ class ContainersCliTest {
         assertThat(ok(docker("ps", "-a", "--filter", "status=created", "--format", "{{.Status}}"))).isEqualTo("Created\n");
         assertThat(ok(docker("container", "prune", "-f"))).contains("Total reclaimed space");
         assertThat(engine.engine().containers().list(ContainerFilter.ALL)).isEmpty();
+    }
+
+    @Test
+    void runInteractiveForwardsPipedStdinUntilItEnds() throws Exception {
+        Run r = dockerWithStdin("alpha\nbeta\n", "run", "--rm", "-i", "busybox", "sh", "-c", "while read l; do echo got-$l; done; echo end");
+        assertThat(ok(r)).isEqualTo("got-alpha\ngot-beta\nend\n");
+    }
+
+    @Test
+    void attachToARunningContainerStreamsItsOutputUntilItExits() throws Exception {
+        ok(docker("run", "-d", "--name", "late", "busybox", "sh", "-c", "sleep 1.5; echo late-line"));
+        Run r = docker("attach", "late");
+        assertThat(ok(r)).isEqualTo("late-line\n");
+    }
+
+    @Test
+    void startAttachedPrintsOnlyTheNewRunsOutput() throws Exception {
+        assertThat(ok(docker("run", "--name", "again", "busybox", "echo", "x"))).isEqualTo("x\n");
+        assertThat(ok(docker("start", "-a", "again"))).isEqualTo("x\n");
+        assertThat(ok(docker("logs", "again"))).isEqualTo("x\nx\n");
+    }
+
+    @Test
+    void waitReturnsTheExitCodeOfARunningContainer() throws Exception {
+        ok(docker("run", "-d", "--name", "waiter", "busybox", "sh", "-c", "sleep 0.5; exit 7"));
+        assertThat(ok(docker("wait", "waiter"))).isEqualTo("7\n");
+    }
+
+    @Test
+    void killSendsTheNamedSignal() throws Exception {
+        ok(docker("run", "-d", "--name", "trap", "busybox", "sh", "-c",
+                "trap 'echo got-usr1; exit 0' USR1; while true; do sleep 0.1; done"));
+        Thread.sleep(500);
+        ok(docker("kill", "-s", "USR1", "trap"));
+        assertThat(ok(docker("wait", "trap"))).isEqualTo("0\n");
+        assertThat(ok(docker("logs", "trap"))).isEqualTo("got-usr1\n");
     }
 }
