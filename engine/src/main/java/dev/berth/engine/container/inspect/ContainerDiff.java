@@ -78,25 +78,12 @@ public final class ContainerDiff {
      */
     public static List<Change> changes(List<Path> lowerDirs, Path upperDir, Set<String> mountTargets) {
         List<Changeset.Change> all = Changeset.changes(lowerDirs, upperDir);
-        Set<String> hidden = new HashSet<>();
-        for (Changeset.Change c : all) {
-            if (c.kind() == Changeset.Kind.ADDED && mountTargets.contains(c.path())) {
-                hidden.add(c.path());
-            }
-        }
-        // a directory modified only because a hidden target was created in it is hidden too
-        List<Changeset.Change> kept = new ArrayList<>();
-        for (Changeset.Change c : all) {
-            if (hidden.contains(c.path()) || isUnderHidden(c.path(), hidden)) {
-                continue;
-            }
-            if (c.kind() == Changeset.Kind.MODIFIED && onlyHiddenBelow(c.path(), all, hidden)) {
-                continue;
-            }
-            kept.add(c);
-        }
+        Set<String> hidden = hidden(all, mountTargets);
         List<Change> out = new ArrayList<>();
-        for (Changeset.Change c : kept) {
+        for (Changeset.Change c : all) {
+            if (hidden.contains(c.path())) {
+                continue;
+            }
             out.add(new Change(c.path(), switch (c.kind()) {
                 case MODIFIED -> Kind.MODIFIED.code();
                 case ADDED -> Kind.ADDED.code();
@@ -105,6 +92,28 @@ public final class ContainerDiff {
         }
         out.sort(Comparator.comparing(Change::path));
         return List.copyOf(out);
+    }
+
+    /**
+     * The paths of {@code all} that exist only because the runtime mounted over them: mount
+     * targets that were added, what lies below them, and directories modified only by those.
+     */
+    static Set<String> hidden(List<Changeset.Change> all, Set<String> mountTargets) {
+        Set<String> targets = new HashSet<>();
+        for (Changeset.Change c : all) {
+            if (c.kind() == Changeset.Kind.ADDED && mountTargets.contains(c.path())) {
+                targets.add(c.path());
+            }
+        }
+        Set<String> hidden = new HashSet<>();
+        for (Changeset.Change c : all) {
+            if (targets.contains(c.path()) || isUnderHidden(c.path(), targets)) {
+                hidden.add(c.path());
+            } else if (c.kind() == Changeset.Kind.MODIFIED && onlyHiddenBelow(c.path(), all, targets)) {
+                hidden.add(c.path());
+            }
+        }
+        return hidden;
     }
 
     /** As {@link #changes(List, Path, Set)} with {@link #RUNTIME_MOUNT_TARGETS}. */

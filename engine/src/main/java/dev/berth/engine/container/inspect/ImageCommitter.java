@@ -31,6 +31,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.GZIPOutputStream;
 
@@ -69,11 +70,15 @@ public final class ImageCommitter {
      * @param author       the author ({@code -a}), or null
      * @param comment      the commit message ({@code -m}), or null
      * @param tag          where to tag the new image, or empty
+     * @param mountTargets paths the runtime mounted over; left out of the layer when they were
+     *                     created only for that, as {@link ContainerDiff} leaves them out (Docker
+     *                     keeps them in an init layer that is never committed)
      */
     public record Request(ImageRecord parent, byte[] parentConfig, List<Path> lowerDirs, Path upperDir,
                           ImageConfig.Config container, List<String> changes, String author, String comment,
-                          Optional<Reference> tag) {
+                          Optional<Reference> tag, Set<String> mountTargets) {
         public Request {
+            mountTargets = mountTargets == null ? ContainerDiff.RUNTIME_MOUNT_TARGETS : Set.copyOf(mountTargets);
             Objects.requireNonNull(parent, "parent");
             Objects.requireNonNull(parentConfig, "parentConfig");
             Objects.requireNonNull(upperDir, "upperDir");
@@ -184,14 +189,22 @@ public final class ImageCommitter {
             CountingStream uncompressed;
             try (GZIPOutputStream gz = new GZIPOutputStream(compressed, 64 * 1024)) {
                 uncompressed = new CountingStream(new DigestOutputStream(gz, sha));
-                Changeset.diff(r.lowerDirs(), r.upperDir(), uncompressed);
-                uncompressed.flush();
+                Set<String> hidden = ContainerDiff.hidden(Changeset.changes(r.lowerDirs(), r.upperDir()), r.mountTargets());
+                TarEntryFilter filter = new TarEntryFilter(uncompressed, name -> !hidden.contains(containerPath(name)));
+                Changeset.diff(r.lowerDirs(), r.upperDir(), filter);
+                filter.flush();
             }
             Digest digest = w.commit(compressed.count, null);
             return new LayerBlob(digest, compressed.count, Digest.of(sha), uncompressed.count);
         } catch (IOException e) {
             throw new EngineException.Unavailable("cannot write the layer of " + r.upperDir() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** {@code etc/hosts} or {@code etc/} (archive names) to {@code /etc/hosts}, {@code /etc}. */
+    private static String containerPath(String archiveName) {
+        String n = archiveName.endsWith("/") ? archiveName.substring(0, archiveName.length() - 1) : archiveName;
+        return "/" + n;
     }
 
     private Digest put(byte[] bytes, String what) {

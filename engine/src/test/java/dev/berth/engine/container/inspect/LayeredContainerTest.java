@@ -153,7 +153,7 @@ class LayeredContainerTest {
                 mounts.lowerDirs(), mounts.upperDir().orElseThrow(), containerConfig,
                 List.of("CMD [\"cat\", \"/hello\"]", "ENV GREETING=\"hello world\" OTHER=2", "LABEL org.example.x=y",
                         "EXPOSE 8080", "WORKDIR /tmp", "USER nobody", "STOPSIGNAL SIGINT", "VOLUME /data"),
-                "Ann <ann@example.com>", "added hello", Optional.of(Reference.parse("committed:v1"))));
+                "Ann <ann@example.com>", "added hello", Optional.of(Reference.parse("committed:v1")), null));
 
         // the image is stored and tagged; its ID is its config's digest
         assertThat(images.resolve("committed:v1").id()).isEqualTo(done.imageId());
@@ -186,7 +186,10 @@ class LayeredContainerTest {
             blob = in.readAllBytes();
         }
         assertThat(Digest.sha256(blob)).isEqualTo(done.layerDigest());
-        assertThat(Digest.sha256(new GZIPInputStream(new ByteArrayInputStream(blob)).readAllBytes())).isEqualTo(done.diffId());
+        byte[] tar = new GZIPInputStream(new ByteArrayInputStream(blob)).readAllBytes();
+        assertThat(Digest.sha256(tar)).isEqualTo(done.diffId());
+        // what the container changed, and not the files runc made as mount targets (Docker's init layer holds those)
+        assertThat(Tars.read(tar).keySet()).containsExactly("etc/", "etc/.wh.group", "hello", "tmp/", "tmp/d/", "tmp/d/f");
         // the manifest is OCI, names the config and every layer
         ImageManifest m;
         try (InputStream in = content.open(done.manifestDigest())) {
@@ -212,6 +215,8 @@ class LayeredContainerTest {
         assertThat(target.resolve("etc/passwd")).hasContent(BusyboxImage.PASSWD.strip());
         assertThat(target.resolve("tmp/d/f")).hasContent("x");
         assertThat(target.resolve("bin/busybox")).isRegularFile();
+        assertThat(target.resolve("etc/hosts")).doesNotExist();
+        assertThat(target.resolve("etc/resolv.conf")).doesNotExist();
     }
 
     @Test
