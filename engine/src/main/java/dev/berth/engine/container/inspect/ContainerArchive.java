@@ -49,7 +49,10 @@ import java.util.Set;
  * the container's root, checks again that the resolved parent is a directory inside the root,
  * and creates the last component with no-follow calls. A running container could still swap a
  * directory for a link between the check and the write; the window is one system call wide and
- * the link would again be one the container itself can follow.
+ * the link would again be one the container itself can follow. Walking a directory tree of a
+ * <em>running</em> container ({@link #archive}) has the same kind of window (Docker's
+ * CVE-2018-15664): callers should pause the container around {@code archive} and {@code extract}
+ * of a running container, as Docker does since 19.03.
  */
 public final class ContainerArchive {
 
@@ -420,8 +423,12 @@ public final class ContainerArchive {
             long gid = options.chownGid().orElse(e.getLongGroupId());
             Posix.lchown(p, (int) uid, (int) gid);
             Instant mtime = e.getLastModifiedTime() == null ? Instant.now() : e.getLastModifiedTime().toInstant();
-            if (!e.isSymbolicLink()) {
-                Posix.chmod(p, e.getMode() & 07777); // after chown, which clears setuid/setgid bits
+            if (dir || e.isFile()) {
+                // after chown, which clears setuid/setgid bits; through a no-follow descriptor (fchmod), so a
+                // running container that swaps the new file for a link cannot make this chmod a host file
+                Files.setAttribute(p, "unix:mode", e.getMode() & 07777, NOFOLLOW);
+            } else if (!e.isSymbolicLink()) {
+                Posix.chmod(p, e.getMode() & 07777); // a device or FIFO just made by mknod (opening a FIFO would block)
             }
             if (dir) {
                 dirTimes.add(new Object[] {p, mtime});
