@@ -2,6 +2,7 @@ package dev.berth.engine.api;
 
 import dev.berth.engine.Engine;
 import dev.berth.engine.api.containers.ContainersRouter;
+import dev.berth.engine.api.containers.LocalFilesBackend;
 import dev.berth.engine.api.events.EventsBackend;
 import dev.berth.engine.api.exec.ExecRouter;
 import dev.berth.engine.api.events.EventsRouter;
@@ -40,6 +41,7 @@ final class EngineBackends {
         };
         EventsBackend events = (filter, since) -> engine.events().subscribe(filter, since);
         return List.of(new SystemRouter(system), new EventsRouter(events),
-                new ContainersRouter(engine.containers()), new ExecRouter(engine.containers()));
+                new ContainersRouter(engine.containers(), new LocalFilesBackend(engine.containers(), engine.snapshots())),
+                new ExecRouter(engine.containers()));
     }
 }

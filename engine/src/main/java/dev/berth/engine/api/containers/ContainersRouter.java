@@ -47,9 +47,11 @@ public final class ContainersRouter implements Router {
     private static final AtomicInteger ATTACH_SEQ = new AtomicInteger();
 
     private final ContainerService containers;
+    private final ContainerFilesBackend files;
 
-    public ContainersRouter(ContainerService containers) {
+    public ContainersRouter(ContainerService containers, ContainerFilesBackend files) {
         this.containers = containers;
+        this.files = files;
     }
 
     @Override
@@ -70,6 +72,8 @@ public final class ContainersRouter implements Router {
                 Route.post("/containers/{id}/resize", this::resize),
                 Route.delete("/containers/{id}", this::remove),
                 Route.get("/containers/{id}/logs", this::logs),
+                Route.get("/containers/{id}/top", ex -> ex.respondJson(files.top(ex.pathParam("id"), ex.query("ps_args").orElse("")))),
+                Route.get("/containers/{id}/changes", ex -> ex.respondJson(files.changes(ex.pathParam("id")))),
                 Route.hijacking("POST", "/containers/{id}/attach", this::attach));
     }
 

@@ -258,4 +258,14 @@ class ContainersCliTest {
         assertThat(ok(docker("wait", "trap"))).isEqualTo("0\n");
         assertThat(ok(docker("logs", "trap"))).isEqualTo("got-usr1\n");
     }
+
+    @Test
+    void topListsTheProcessesAndDiffTheChangedFiles() throws Exception {
+        ok(docker("run", "-d", "--name", "busy", "busybox", "sh", "-c", "echo x > /new-file; rm /bin/ls; exec sleep 300"));
+        Thread.sleep(500);
+        String top = ok(docker("top", "busy"));
+        assertThat(top).contains("UID").contains("PID").contains("sleep 300");
+        String diff = ok(docker("diff", "busy"));
+        assertThat(diff).contains("A /new-file").contains("D /bin/ls").contains("C /bin");
+    }
 }

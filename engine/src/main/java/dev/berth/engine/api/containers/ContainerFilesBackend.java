@@ -1,0 +1,16 @@
+package dev.berth.engine.api.containers;
+
+import dev.berth.engine.container.inspect.ContainerDiff;
+import dev.berth.engine.container.inspect.ProcessTable;
+
+import java.util.List;
+
+/** What {@code docker top} and {@code docker diff} need beyond the container service. */
+public interface ContainerFilesBackend {
+
+    /** The container's processes as {@code ps} with {@code psArgs} shows them. */
+    ProcessTable.Top top(String nameOrId, String psArgs);
+
+    /** What changed in the container's filesystem against its image. */
+    List<ContainerDiff.Change> changes(String nameOrId);
+}
