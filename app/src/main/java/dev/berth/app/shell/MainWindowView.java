@@ -1,0 +1,130 @@
+package dev.berth.app.shell;
+
+import dev.berth.app.builds.BuildsView;
+import dev.berth.app.containers.ContainersView;
+import dev.berth.app.events.EventsView;
+import dev.berth.app.i18n.Localization;
+import dev.berth.app.images.ImagesView;
+import dev.berth.app.networks.NetworksView;
+import dev.berth.app.settings.SettingsView;
+import dev.berth.app.volumes.VolumesView;
+import dev.berth.ui.UiResources;
+import javafx.scene.Node;
+import javafx.scene.Parent;
+import javafx.scene.control.Label;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.image.Image;
+import javafx.scene.image.ImageView;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import org.kordamp.ikonli.Ikon;
+import org.kordamp.ikonli.javafx.FontIcon;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignC;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignD;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignH;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignL;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignP;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** The main window: navigation on the left, the selected pane in the middle, the status bar below. */
+public final class MainWindowView {
+
+    private final BorderPane root = new BorderPane();
+    private final StackPane content = new StackPane();
+    private final Map<Page, Supplier<Parent>> factories = new EnumMap<>(Page.class);
+    private final Map<Page, Parent> panes = new EnumMap<>(Page.class);
+    private final ToggleGroup nav = new ToggleGroup();
+    private final Map<Page, ToggleButton> navButtons = new EnumMap<>(Page.class);
+
+    public MainWindowView(MainWindowViewModel vm, Localization i18n) {
+        factories.put(Page.CONTAINERS, () -> new ContainersView(vm.containers(), i18n).root());
+        factories.put(Page.IMAGES, () -> new ImagesView(vm.images(), i18n).root());
+        factories.put(Page.VOLUMES, () -> new VolumesView(vm.volumes(), i18n).root());
+        factories.put(Page.NETWORKS, () -> new NetworksView(vm.networks(), i18n).root());
+        factories.put(Page.BUILDS, () -> new BuildsView(vm.builds(), i18n).root());
+        factories.put(Page.EVENTS, () -> new EventsView(vm.events(), i18n).root());
+        factories.put(Page.SETTINGS, () -> new SettingsView(vm.settings(), i18n).root());
+
+        ImageView logo = new ImageView(new Image(UiResources.logo(64), 32, 32, true, true));
+        Label name = new Label();
+        name.textProperty().bind(i18n.text("app.title"));
+        name.getStyleClass().add("brand-name");
+        Label tagline = new Label();
+        tagline.textProperty().bind(i18n.text("app.tagline"));
+        tagline.getStyleClass().add("brand-tagline");
+        HBox brand = new HBox(logo, new VBox(name, tagline));
+        brand.getStyleClass().add("brand");
+
+        Region spacer = new Region();
+        VBox.setVgrow(spacer, Priority.ALWAYS);
+        VBox sidebar = new VBox(brand,
+                section(i18n, "nav.section.manage"),
+                navButton(i18n, Page.CONTAINERS, MaterialDesignC.CUBE_OUTLINE),
+                navButton(i18n, Page.IMAGES, MaterialDesignL.LAYERS_OUTLINE),
+                navButton(i18n, Page.VOLUMES, MaterialDesignD.DATABASE_OUTLINE),
+                navButton(i18n, Page.NETWORKS, MaterialDesignL.LAN),
+                navButton(i18n, Page.BUILDS, MaterialDesignH.HAMMER_WRENCH),
+                section(i18n, "nav.section.observe"),
+                navButton(i18n, Page.EVENTS, MaterialDesignP.PULSE),
+                spacer,
+                navButton(i18n, Page.SETTINGS, MaterialDesignC.COG_OUTLINE));
+        sidebar.getStyleClass().add("sidebar");
+
+        nav.selectedToggleProperty().addListener((obs, old, now) -> {
+            if (now == null) {
+                old.setSelected(true); // one page is always selected
+            } else {
+                vm.pageProperty().set((Page) now.getUserData());
+            }
+        });
+        vm.pageProperty().addListener((obs, old, now) -> show(now));
+        show(vm.pageProperty().get());
+
+        content.getStyleClass().add("content");
+        root.setLeft(sidebar);
+        root.setCenter(content);
+        root.setBottom(new StatusBarView(vm.statusBar()).root());
+        root.setId("main-window");
+    }
+
+    private static Node section(Localization i18n, String key) {
+        Label l = new Label();
+        l.textProperty().bind(i18n.text(key));
+        l.getStyleClass().add("nav-section");
+        return l;
+    }
+
+    private ToggleButton navButton(Localization i18n, Page page, Ikon icon) {
+        ToggleButton b = new ToggleButton();
+        b.setId("nav-" + page.id());
+        b.textProperty().bind(i18n.text(page.navKey()));
+        b.setGraphic(new FontIcon(icon));
+        b.getStyleClass().add("nav-button");
+        b.setUserData(page);
+        b.setToggleGroup(nav);
+        b.setMaxWidth(Double.MAX_VALUE);
+        navButtons.put(page, b);
+        return b;
+    }
+
+    private void show(Page page) {
+        Parent pane = panes.computeIfAbsent(page, p -> factories.get(p).get());
+        content.getChildren().setAll(pane);
+        ToggleButton b = navButtons.get(page);
+        if (b != null && !b.isSelected()) {
+            b.setSelected(true);
+        }
+    }
+
+    public Parent root() {
+        return root;
+    }
+}

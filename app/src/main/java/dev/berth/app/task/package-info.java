@@ -1,0 +1,6 @@
+/**
+ * Background work for view models. {@link dev.berth.app.task.UiExecutor} runs blocking calls
+ * on daemon threads and hands results back on the JavaFX thread; it is the only class that
+ * calls {@code Platform.runLater}. It also counts running tasks for the status bar.
+ */
+package dev.berth.app.task;
