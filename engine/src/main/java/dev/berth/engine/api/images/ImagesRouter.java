@@ -141,18 +141,18 @@ public final class ImagesRouter implements Router {
         Optional<Credentials> credentials = RegistryAuth.decodeHeader(ex.header(RegistryAuth.HEADER).orElse(null)).credentials();
         Optional<Digest> before = currentId(ref.toString());
 
-        ProgressMessages messages = new ProgressMessages(ProgressMessages.Operation.PULL);
+        String pullingFrom = "Pulling from " + ref.path();
         String pullingId = ref.digest() != null ? ref.digest().toString() : ref.tag();
         try (CancelOnDisconnect cancel = new CancelOnDisconnect(ex)) {
-            JsonStream out = new JsonStream(ex, List.of(JsonMessage.status("Pulling from " + ref.path(), pullingId)),
-                    cancel::cancel);
+            JsonStream out = new JsonStream(ex, List.of(JsonMessage.status(pullingFrom, pullingId)), cancel::cancel);
             try {
-                SeenStatus seen = new SeenStatus(out.listener(messages));
-                ImageRecord image = backend.pull(ref, new ImageService.PullOptions(platform, credentials), seen);
-                if (image.manifestDigest() != null && !seen.digest) {
+                Relay relay = new Relay(out.listener(new ProgressMessages(ProgressMessages.Operation.PULL)),
+                        List.of(pullingFrom));
+                ImageRecord image = backend.pull(ref, new ImageService.PullOptions(platform, credentials), relay);
+                if (image.manifestDigest() != null && !relay.saw("Digest: ")) {
                     out.send(JsonMessage.status("Digest: " + image.manifestDigest()));
                 }
-                if (!seen.status) {
+                if (!relay.saw("Status: ")) {
                     boolean same = before.isPresent() && before.get().equals(image.id());
                     out.send(JsonMessage.status("Status: " + (same ? "Image is up to date for " : "Downloaded newer image for ")
                             + ref.familiar()));
@@ -164,23 +164,37 @@ public final class ImagesRouter implements Router {
         }
     }
 
-    /** Remembers whether the service already said "Digest: ..." and "Status: ..." itself. */
-    private static final class SeenStatus implements ImageService.ProgressListener {
+    /**
+     * Passes the service's reports on, except the status lines the router writes itself (so a
+     * "Pulling from" line cannot begin the answer before the image is known to exist), and
+     * remembers which status lines the service wrote, so the router does not repeat them.
+     */
+    private static final class Relay implements ImageService.ProgressListener {
         private final ImageService.ProgressListener next;
-        volatile boolean digest;
-        volatile boolean status;
+        private final List<String> dropped;
+        private final Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-        SeenStatus(ImageService.ProgressListener next) {
+        Relay(ImageService.ProgressListener next, List<String> dropped) {
             this.next = next;
+            this.dropped = dropped;
         }
 
         @Override
         public void onProgress(ImageService.Progress p) {
             if (p.phase() == ImageService.Phase.STATUS && p.message() != null) {
-                digest |= p.message().startsWith("Digest: ");
-                status |= p.message().startsWith("Status: ");
+                for (String d : dropped) {
+                    if (p.message().startsWith(d)) {
+                        return;
+                    }
+                }
+                seen.add(p.message());
             }
             next.onProgress(p);
+        }
+
+        /** Whether the service wrote a status line beginning with {@code prefix}. */
+        boolean saw(String prefix) {
+            return seen.stream().anyMatch(m -> m.startsWith(prefix));
         }
     }
 
@@ -247,14 +261,17 @@ public final class ImagesRouter implements Router {
             }
         }
         Optional<Credentials> credentials = RegistryAuth.decodeHeader(ex.header(RegistryAuth.HEADER).orElse(null)).credentials();
+        String refersTo = "The push refers to repository [";
         try (CancelOnDisconnect cancel = new CancelOnDisconnect(ex)) {
-            JsonStream out = new JsonStream(ex,
-                    List.of(JsonMessage.status("The push refers to repository [" + repo.name() + "]")), cancel::cancel);
+            JsonStream out = new JsonStream(ex, List.of(JsonMessage.status(refersTo + repo.name() + "]")), cancel::cancel);
             try {
                 for (Reference ref : refs) {
-                    ImageService.PushResult r = backend.push(ref, credentials,
-                            out.listener(new ProgressMessages(ProgressMessages.Operation.PUSH)));
-                    out.send(JsonMessage.status(ref.tag() + ": digest: " + r.digest() + " size: " + r.size()));
+                    Relay relay = new Relay(out.listener(new ProgressMessages(ProgressMessages.Operation.PUSH)),
+                            List.of(refersTo));
+                    ImageService.PushResult r = backend.push(ref, credentials, relay);
+                    if (!relay.saw(ref.tag() + ": digest: ")) {
+                        out.send(JsonMessage.status(ref.tag() + ": digest: " + r.digest() + " size: " + r.size()));
+                    }
                     out.send(JsonMessage.aux(new ImageResponses.PushAux(ref.tag(), r.digest().toString(), r.size())));
                 }
             } catch (Exception e) {

@@ -51,7 +51,9 @@ public final class ProgressMessages {
         List<JsonMessage> out = new ArrayList<>(2);
         if (p.phase() == Phase.STATUS) {
             if (!message.isEmpty()) {
-                out.add(JsonMessage.status(message, id));
+                // "latest: digest: ..." already names its id; the CLI would print "latest: latest: digest: ..."
+                boolean named = p.id() != null && message.startsWith(p.id() + ":");
+                out.add(JsonMessage.status(message, named ? null : p.id() == null || p.id().isBlank() ? null : p.id()));
             }
             return out;
         }

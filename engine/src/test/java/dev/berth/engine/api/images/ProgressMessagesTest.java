@@ -100,6 +100,11 @@ class ProgressMessagesTest {
         ProgressMessages m = new ProgressMessages(ProgressMessages.Operation.PULL);
         assertThat(m.translate(new Progress(null, Phase.STATUS, 0, 0, "Digest: sha256:abc")))
                 .containsExactly(JsonMessage.status("Digest: sha256:abc"));
+        assertThat(m.translate(new Progress("latest", Phase.STATUS, 0, 0, "Pulling from library/busybox")))
+                .containsExactly(JsonMessage.status("Pulling from library/busybox", "latest"));
+        assertThat(m.translate(new Progress("latest", Phase.STATUS, 0, 0, "latest: digest: sha256:abc size: 527")))
+                .as("a line that names its id already is not prefixed with it again")
+                .containsExactly(JsonMessage.status("latest: digest: sha256:abc size: 527"));
         assertThat(m.translate(new Progress(null, Phase.RESOLVING, 0, 0, "resolving"))).isEmpty();
         assertThat(m.translate(new Progress(null, Phase.DONE, 0, 0, null))).isEmpty();
         assertThat(m.translate(new Progress(LAYER, Phase.FAILED, 0, 0, "boom")))
