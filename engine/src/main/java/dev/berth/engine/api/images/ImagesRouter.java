@@ -68,7 +68,13 @@ public final class ImagesRouter implements Router {
     // ------------------------------------------------------------------ reading
 
     private void list(Exchange ex) {
-        Map<String, List<String>> filters = ex.filters().acceptOnly(LIST_FILTERS).values();
+        Map<String, List<String>> filters = new LinkedHashMap<>(ex.filters().acceptOnly(LIST_FILTERS).values());
+        // the "filter" parameter of API < 1.41 (docker-java and Testcontainers still send it) is a reference filter
+        ex.query("filter").map(String::strip).filter(f -> !f.isEmpty()).ifPresent(f -> {
+            List<String> refs = new ArrayList<>(filters.getOrDefault("reference", List.of()));
+            refs.add(f);
+            filters.put("reference", refs);
+        });
         boolean sharedSize = ex.queryBool("shared-size");
         boolean virtualSize = !ex.apiVersion().isAtLeast(VIRTUAL_SIZE_REMOVED);
         ex.respondJson(backend.list(ex.queryBool("all"), filters).stream()
