@@ -79,6 +79,11 @@ public final class Unpacker {
         }
     }
 
+    /** The snapshotter the layers are unpacked into (e.g. to diff a committed layer back into a tar). */
+    public Snapshotter snapshotter() {
+        return snapshots;
+    }
+
     /** Whether the chain is unpacked and committed. */
     public boolean isCommitted(Digest chain) {
         try {
