@@ -389,14 +389,20 @@ public final class ImagesRouter implements Router {
                 ImageService.ProgressListener listener = quiet ? ImageService.ProgressListener.NONE
                         : out.listener(new ProgressMessages(ProgressMessages.Operation.LOAD));
                 for (String loaded : backend.load(ex.body(), listener)) {
-                    out.send(JsonMessage.stream((loaded.startsWith("sha256:") ? "Loaded image ID: " : "Loaded image: ")
-                            + loaded + "\n"));
+                    out.send(JsonMessage.stream(loadedLine(loaded)));
                 }
             } catch (Exception e) {
                 out.fail(e);
             }
             out.close();
         }
+    }
+
+    /** Docker's line for one loaded image: its reference or id, or the line the service already worded. */
+    static String loadedLine(String loaded) {
+        String line = loaded.startsWith("Loaded image") ? loaded
+                : (loaded.startsWith("sha256:") ? "Loaded image ID: " : "Loaded image: ") + loaded;
+        return line.endsWith("\n") ? line : line + "\n";
     }
 
     // ------------------------------------------------------------------ auth

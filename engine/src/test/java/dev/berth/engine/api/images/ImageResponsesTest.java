@@ -162,6 +162,13 @@ class ImageResponsesTest {
     }
 
     @Test
+    void loadedLinesSayWhatWasLoaded() {
+        assertThat(ImagesRouter.loadedLine("busybox:latest")).isEqualTo("Loaded image: busybox:latest\n");
+        assertThat(ImagesRouter.loadedLine(ID.toString())).isEqualTo("Loaded image ID: " + ID + "\n");
+        assertThat(ImagesRouter.loadedLine("Loaded image: busybox:latest")).isEqualTo("Loaded image: busybox:latest\n");
+    }
+
+    @Test
     void pullReferenceCombinesFromImageAndTagAsDockerDoes() {
         assertThat(ImagesRouter.pullReference("busybox", "1.36").toString()).isEqualTo("docker.io/library/busybox:1.36");
         assertThat(ImagesRouter.pullReference("docker.io/library/busybox", "").toString())
