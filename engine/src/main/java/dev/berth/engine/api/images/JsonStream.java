@@ -2,6 +2,7 @@ package dev.berth.engine.api.images;
 
 import dev.berth.engine.api.http.Exchange;
 import dev.berth.engine.api.http.ResponseStream;
+import dev.berth.engine.errors.EngineException;
 import dev.berth.engine.image.ImageService;
 import dev.berth.engine.state.Json;
 
@@ -18,6 +19,8 @@ import java.util.List;
  * Safe to use from several threads.
  */
 final class JsonStream {
+
+    private static final System.Logger LOG = System.getLogger(JsonStream.class.getName());
 
     private final Exchange ex;
     private final List<JsonMessage> preamble;
@@ -84,10 +87,15 @@ final class JsonStream {
                 throw failure;
             }
         }
-        if (!(failure instanceof InterruptedException) && ex.isOpen()) {
-            String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-            send(JsonMessage.error(message));
+        if (!ex.isOpen()) {
+            return; // the client went away: that is what cancelled the work
         }
+        if (!(failure instanceof EngineException) && !(failure instanceof InterruptedException)) {
+            LOG.log(System.Logger.Level.ERROR, ex.method() + " " + ex.path() + " failed after its progress began", failure);
+        }
+        String message = failure instanceof InterruptedException ? "cancelled"
+                : failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+        send(JsonMessage.error(message));
     }
 
     /** Ends the answer; one with no line at all is an empty 200 stream. */
