@@ -205,13 +205,24 @@ class ImagesApiTest {
     }
 
     @Test
-    void loginThroughAuthLetsPullsReachAPrivateRegistry() throws Exception {
+    void credentialsFromTheHeaderOrFromAuthReachAPrivateRegistry() throws Exception {
         try (LocalRegistry secure = LocalRegistry.startWithBasicAuth(RegistryExtension.USERNAME, RegistryExtension.PASSWORD)) {
             BusyboxImage.build(tmp.resolve("private")).pushTo(secure, "team/private:1");
             String ref = secure.reference("team/private:1");
             try (UnixHttp c = UnixHttp.post(engine.socket(), "/v1.47/images/create?fromImage=" + q(ref))) {
                 assertThat(c.status).as("no login yet").isEqualTo(401);
                 assertThat(Json.mapper().readTree(c.body()).path("message").asText()).isNotBlank();
+            }
+            String header = java.util.Base64.getUrlEncoder().encodeToString(("{\"username\":\"" + RegistryExtension.USERNAME
+                    + "\",\"password\":\"" + RegistryExtension.PASSWORD + "\",\"serveraddress\":\"" + secure.host() + "\"}")
+                    .getBytes(StandardCharsets.UTF_8));
+            String viaHeader = secure.reference("team/private:header");
+            BusyboxImage.build(tmp.resolve("private-header")).pushTo(secure, "team/private:header");
+            try (UnixHttp c = UnixHttp.request(engine.socket(), "POST", "/v1.47/images/create?fromImage=" + q(viaHeader),
+                    Map.of("X-Registry-Auth", header), null)) {
+                assertThat(c.status).as("credentials from X-Registry-Auth").isEqualTo(200);
+                assertThat(jsonLines(c).getLast().path("status").asText())
+                        .isEqualTo("Status: Downloaded newer image for " + viaHeader);
             }
             byte[] bad = ("{\"username\":\"" + RegistryExtension.USERNAME + "\",\"password\":\"wrong-pass\",\"serveraddress\":\""
                     + secure.host() + "\"}").getBytes(StandardCharsets.UTF_8);
