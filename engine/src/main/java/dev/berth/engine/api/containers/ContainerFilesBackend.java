@@ -2,10 +2,11 @@ package dev.berth.engine.api.containers;
 
 import dev.berth.engine.container.inspect.ContainerDiff;
 import dev.berth.engine.container.inspect.ProcessTable;
+import dev.berth.engine.container.inspect.StatsSampler;
 
 import java.util.List;
 
-/** What {@code docker top} and {@code docker diff} need beyond the container service. */
+/** What {@code docker top}, {@code docker diff} and {@code docker stats} need beyond the container service. */
 public interface ContainerFilesBackend {
 
     /** The container's processes as {@code ps} with {@code psArgs} shows them. */
@@ -13,4 +14,7 @@ public interface ContainerFilesBackend {
 
     /** What changed in the container's filesystem against its image. */
     List<ContainerDiff.Change> changes(String nameOrId);
+
+    /** A sampler of the running container's cgroup. */
+    StatsSampler stats(String nameOrId);
 }

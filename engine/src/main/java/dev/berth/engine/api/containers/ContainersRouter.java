@@ -73,6 +73,7 @@ public final class ContainersRouter implements Router {
                 Route.delete("/containers/{id}", this::remove),
                 Route.get("/containers/{id}/logs", this::logs),
                 Route.get("/containers/{id}/top", ex -> ex.respondJson(files.top(ex.pathParam("id"), ex.query("ps_args").orElse("")))),
+                Route.get("/containers/{id}/stats", this::stats),
                 Route.get("/containers/{id}/changes", ex -> ex.respondJson(files.changes(ex.pathParam("id")))),
                 Route.hijacking("POST", "/containers/{id}/attach", this::attach));
     }
@@ -241,6 +242,36 @@ public final class ContainersRouter implements Router {
             return;
         }
         out.write(Json.toBytes(Map.of("StatusCode", code)));
+        out.close();
+    }
+
+    /** {@code stream=false} (or {@code one-shot}): one document; else one document a second, one a line. */
+    private void stats(Exchange ex) throws IOException, InterruptedException {
+        var sampler = files.stats(ex.pathParam("id"));
+        boolean stream = ex.query("stream").map(v -> ex.queryBool("stream")).orElse(true);
+        boolean oneShot = ex.queryBool("one-shot");
+        if (!stream || oneShot) {
+            ex.respondJson(sampler.once(oneShot));
+            return;
+        }
+        ResponseStream out = ex.stream(200, "application/json");
+        Thread handler = Thread.currentThread();
+        ex.onDisconnect(handler::interrupt);
+        try {
+            sampler.stream(doc -> {
+                try {
+                    byte[] json = Json.toBytes(doc);
+                    byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
+                    line[json.length] = '\n';
+                    out.write(line);
+                    return true;
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+        } catch (InterruptedException e) {
+            return; // the client went away
+        }
         out.close();
     }
 

@@ -3,13 +3,17 @@ package dev.berth.engine.api.containers;
 import dev.berth.engine.container.Container;
 import dev.berth.engine.container.ContainerService;
 import dev.berth.engine.container.inspect.ContainerDiff;
+import dev.berth.engine.container.inspect.CgroupStats;
 import dev.berth.engine.container.inspect.ProcessTable;
+import dev.berth.engine.container.inspect.StatsSampler;
 import dev.berth.engine.errors.EngineException;
 import dev.berth.engine.runtime.spec.Cgroups;
 import dev.berth.engine.snapshot.Mounts;
 import dev.berth.engine.snapshot.Snapshotter;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.OptionalLong;
 
 /** {@link ContainerFilesBackend} on this host: the container's cgroup and its overlay snapshot. */
 public final class LocalFilesBackend implements ContainerFilesBackend {
@@ -29,6 +33,24 @@ public final class LocalFilesBackend implements ContainerFilesBackend {
             throw new EngineException.Conflict("Container " + c.id() + " is not running");
         }
         return ProcessTable.host().top(Cgroups.host(), Cgroups.containerPath(c.id()), psArgs);
+    }
+
+    @Override
+    public StatsSampler stats(String nameOrId) {
+        Container c = containers.inspect(nameOrId);
+        if (!c.state().running()) {
+            throw new EngineException.Conflict("Container " + c.id() + " is not running");
+        }
+        String id = c.id();
+        return new StatsSampler(CgroupStats.host(), id, c.dockerName(), Cgroups.containerPath(id),
+                c.state().pid() > 0 ? OptionalLong.of(c.state().pid()) : OptionalLong.empty(),
+                () -> {
+                    try {
+                        return containers.inspect(id).state().running();
+                    } catch (EngineException.NotFound e) {
+                        return false;
+                    }
+                }, Duration.ofSeconds(1));
     }
 
     @Override

@@ -268,4 +268,11 @@ class ContainersCliTest {
         String diff = ok(docker("diff", "busy"));
         assertThat(diff).contains("A /new-file").contains("D /bin/ls").contains("C /bin");
     }
+
+    @Test
+    void statsNoStreamShowsTheRunningContainer() throws Exception {
+        ok(docker("run", "-d", "--name", "measured", "busybox", "sleep", "300"));
+        String out = ok(docker("stats", "--no-stream", "--format", "{{.Name}} {{.MemUsage}} {{.PIDs}}", "measured"));
+        assertThat(out).matches("measured [0-9.]+[KMG]?i?B / [0-9.]+[KMGT]?i?B 1\n");
+    }
 }
