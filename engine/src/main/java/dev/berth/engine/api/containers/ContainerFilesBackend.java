@@ -15,6 +15,9 @@ public interface ContainerFilesBackend {
     /** What changed in the container's filesystem against its image. */
     List<ContainerDiff.Change> changes(String nameOrId);
 
+    /** The root of the running container's filesystem as the host sees it (for {@code docker cp}). */
+    java.nio.file.Path root(String nameOrId);
+
     /** A sampler of the running container's cgroup. */
     StatsSampler stats(String nameOrId);
 }

@@ -13,6 +13,7 @@ import dev.berth.engine.container.ContainerService;
 import dev.berth.engine.container.ContainerService.LogOptions;
 import dev.berth.engine.container.ContainerStatus;
 import dev.berth.engine.container.CreateRequest;
+import dev.berth.engine.container.inspect.ContainerArchive;
 import dev.berth.engine.errors.EngineException;
 import dev.berth.engine.runtime.LogReader;
 import dev.berth.engine.state.Json;
@@ -74,6 +75,8 @@ public final class ContainersRouter implements Router {
                 Route.get("/containers/{id}/logs", this::logs),
                 Route.get("/containers/{id}/top", ex -> ex.respondJson(files.top(ex.pathParam("id"), ex.query("ps_args").orElse("")))),
                 Route.get("/containers/{id}/stats", this::stats),
+                Route.get("/containers/{id}/archive", this::getArchive),
+                Route.put("/containers/{id}/archive", this::putArchive),
                 Route.get("/containers/{id}/changes", ex -> ex.respondJson(files.changes(ex.pathParam("id")))),
                 Route.hijacking("POST", "/containers/{id}/attach", this::attach));
     }
@@ -243,6 +246,36 @@ public final class ContainersRouter implements Router {
         }
         out.write(Json.toBytes(Map.of("StatusCode", code)));
         out.close();
+    }
+
+    /** {@code GET} (a tar of the path) and {@code HEAD} (its stat only), both with {@code X-Docker-Container-Path-Stat}. */
+    private void getArchive(Exchange ex) throws IOException {
+        String path = ex.query("path").filter(p -> !p.isBlank())
+                .orElseThrow(() -> new EngineException.InvalidArgument("path is required: /containers/{id}/archive?path=/some/file"));
+        Path root = files.root(ex.pathParam("id"));
+        ContainerArchive.PathStat st = ContainerArchive.stat(root, path);
+        ex.setHeader("X-Docker-Container-Path-Stat", st.header());
+        if (ex.isHead()) {
+            ex.respondEmpty(200);
+            return;
+        }
+        ResponseStream out = ex.stream(200, "application/x-tar");
+        ContainerArchive.archive(root, path, out);
+        out.close();
+    }
+
+    /** Extracts the uploaded tar into the directory {@code path} of the container. */
+    private void putArchive(Exchange ex) {
+        String path = ex.query("path").filter(p -> !p.isBlank())
+                .orElseThrow(() -> new EngineException.InvalidArgument("path is required: /containers/{id}/archive?path=/some/dir"));
+        Container c = containers.inspect(ex.pathParam("id"));
+        Path root = files.root(c.id());
+        boolean noOverwrite = ex.queryBool("noOverwriteDirNonDir");
+        ContainerArchive.ExtractOptions options = ex.queryBool("copyUIDGID")
+                ? ContainerArchive.ExtractOptions.copyUidGid(root, c.config().user(), noOverwrite)
+                : new ContainerArchive.ExtractOptions(noOverwrite, java.util.OptionalLong.empty(), java.util.OptionalLong.empty());
+        ContainerArchive.extract(root, path, ex.body(), options);
+        ex.respondEmpty(200);
     }
 
     /** {@code stream=false} (or {@code one-shot}): one document; else one document a second, one a line. */

@@ -35,6 +35,17 @@ public final class LocalFilesBackend implements ContainerFilesBackend {
         return ProcessTable.host().top(Cgroups.host(), Cgroups.containerPath(c.id()), psArgs);
     }
 
+    /** {@code /proc/<pid>/root}: the container's mounts (tmpfs, ...) as its processes see them. */
+    @Override
+    public java.nio.file.Path root(String nameOrId) {
+        Container c = containers.inspect(nameOrId);
+        if (!c.state().running() || c.state().pid() <= 0) {
+            throw new EngineException.Conflict("copying files of container " + c.name()
+                    + " needs it running: start it first (copying from a stopped container is not supported yet)");
+        }
+        return java.nio.file.Path.of("/proc", Long.toString(c.state().pid()), "root");
+    }
+
     @Override
     public StatsSampler stats(String nameOrId) {
         Container c = containers.inspect(nameOrId);

@@ -275,4 +275,21 @@ class ContainersCliTest {
         String out = ok(docker("stats", "--no-stream", "--format", "{{.Name}} {{.MemUsage}} {{.PIDs}}", "measured"));
         assertThat(out).matches("measured [0-9.]+[KMG]?i?B / [0-9.]+[KMGT]?i?B 1\n");
     }
+
+    @Test
+    void cpCopiesFilesBothWays() throws Exception {
+        ok(docker("run", "-d", "--name", "files", "busybox", "sh", "-c", "echo inside > /greeting; exec sleep 300"));
+        Thread.sleep(300);
+        Path host = tmp.resolve("cp-out");
+        Files.createDirectories(host);
+        ok(docker("cp", "files:/greeting", host.resolve("greeting").toString()));
+        assertThat(Files.readString(host.resolve("greeting"))).isEqualTo("inside\n");
+
+        Path upload = host.resolve("upload.txt");
+        Files.writeString(upload, "from-host\n");
+        ok(docker("cp", upload.toString(), "files:/tmp/"));
+        assertThat(ok(docker("exec", "files", "cat", "/tmp/upload.txt"))).isEqualTo("from-host\n");
+        Run missing = docker("cp", "files:/no/such", host.resolve("x").toString());
+        assertThat(missing.exit()).isNotZero();
+    }
 }
