@@ -76,6 +76,7 @@ public final class ContainersRouter implements Router {
                 Route.get("/containers/{id}/top", ex -> ex.respondJson(files.top(ex.pathParam("id"), ex.query("ps_args").orElse("")))),
                 Route.get("/containers/{id}/stats", this::stats),
                 Route.get("/containers/{id}/archive", this::getArchive),
+                Route.get("/containers/{id}/export", this::export),
                 Route.put("/containers/{id}/archive", this::putArchive),
                 Route.get("/containers/{id}/changes", ex -> ex.respondJson(files.changes(ex.pathParam("id")))),
                 Route.hijacking("POST", "/containers/{id}/attach", this::attach));
@@ -261,6 +262,14 @@ public final class ContainersRouter implements Router {
         }
         ResponseStream out = ex.stream(200, "application/x-tar");
         ContainerArchive.archive(root, path, out);
+        out.close();
+    }
+
+    /** The running container's whole filesystem as a tar. */
+    private void export(Exchange ex) {
+        Path root = files.root(ex.pathParam("id"));
+        ResponseStream out = ex.stream(200, "application/x-tar");
+        dev.berth.engine.container.inspect.RootfsExport.export(root, out);
         out.close();
     }
 

@@ -292,4 +292,16 @@ class ContainersCliTest {
         Run missing = docker("cp", "files:/no/such", host.resolve("x").toString());
         assertThat(missing.exit()).isNotZero();
     }
+
+    @Test
+    void exportWritesTheContainersFilesystemAsATar() throws Exception {
+        ok(docker("run", "-d", "--name", "exported", "busybox", "sh", "-c", "echo mark > /marker; exec sleep 300"));
+        Thread.sleep(300);
+        Path tar = tmp.resolve("export.tar");
+        ok(docker("export", "-o", tar.toString(), "exported"));
+        Process list = new ProcessBuilder("tar", "-tf", tar.toString()).redirectErrorStream(true).start();
+        String names = new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(list.waitFor()).isZero();
+        assertThat(names.lines()).contains("marker", "bin/busybox");
+    }
 }
