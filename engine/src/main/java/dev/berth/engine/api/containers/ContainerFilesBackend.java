@@ -18,6 +18,16 @@ public interface ContainerFilesBackend {
     /** The root of the running container's filesystem as the host sees it (for {@code docker cp}). */
     java.nio.file.Path root(String nameOrId);
 
+    /**
+     * {@code docker commit}: a new image from the container's writable layer.
+     *
+     * @param tagAs   {@code repo[:tag]} for the new image, or null for none
+     * @param changes Dockerfile instructions ({@code --change})
+     * @param pause   pause a running container while its layer is read
+     */
+    dev.berth.engine.container.inspect.ImageCommitter.Committed commit(String nameOrId, String tagAs, String comment,
+                                                                      String author, List<String> changes, boolean pause);
+
     /** A sampler of the running container's cgroup. */
     StatsSampler stats(String nameOrId);
 }

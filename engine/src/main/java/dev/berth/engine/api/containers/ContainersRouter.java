@@ -59,6 +59,7 @@ public final class ContainersRouter implements Router {
     public List<Route> routes() {
         return List.of(
                 Route.post("/containers/create", this::create),
+                Route.post("/commit", this::commit),
                 Route.get("/containers/json", this::list),
                 Route.post("/containers/prune", this::prune),
                 Route.get("/containers/{id}/json", this::inspect),
@@ -263,6 +264,30 @@ public final class ContainersRouter implements Router {
         ResponseStream out = ex.stream(200, "application/x-tar");
         ContainerArchive.archive(root, path, out);
         out.close();
+    }
+
+    /** {@code docker commit}: {@code container}, {@code repo}, {@code tag}, {@code comment}, {@code author}, {@code changes}, {@code pause}. */
+    private void commit(Exchange ex) throws IOException {
+        String container = ex.query("container").filter(v -> !v.isBlank())
+                .orElseThrow(() -> new EngineException.InvalidArgument("container is required: /commit?container=<name or id>"));
+        JsonNode body = ex.readJson(JsonNode.class);
+        if (body != null && body.isObject()) {
+            for (var field : body.properties()) {
+                JsonNode v = field.getValue();
+                if (!(v.isNull() || ((v.isArray() || v.isObject() || v.isTextual()) && (v.isTextual() ? v.asText().isEmpty() : v.isEmpty()))
+                        || (v.isBoolean() && !v.asBoolean()))) {
+                    throw new EngineException.InvalidArgument("a Config in the commit body is not supported (" + field.getKey()
+                            + "): use changes (--change) instead");
+                }
+            }
+        }
+        String repo = ex.query("repo").map(String::strip).orElse("");
+        String tag = ex.query("tag").map(String::strip).orElse("");
+        String tagAs = repo.isEmpty() ? null : tag.isEmpty() ? repo : repo + ":" + tag;
+        boolean pause = ex.query("pause").map(v -> ex.queryBool("pause")).orElse(true);
+        var committed = files.commit(container, tagAs, ex.query("comment").orElse(null), ex.query("author").orElse(null),
+                ex.queryAll("changes").stream().flatMap(v -> v.lines()).filter(v -> !v.isBlank()).toList(), pause);
+        ex.respondJson(201, Map.of("Id", committed.imageId().toString()));
     }
 
     /** The running container's whole filesystem as a tar. */

@@ -304,4 +304,12 @@ class ContainersCliTest {
         assertThat(list.waitFor()).isZero();
         assertThat(names.lines()).contains("marker", "bin/busybox");
     }
+
+    @Test
+    void commitMakesAnImageWithTheContainersChanges() throws Exception {
+        ok(docker("run", "--name", "tocommit", "busybox", "sh", "-c", "echo committed > /stamp"));
+        String id = ok(docker("commit", "-c", "CMD [\"cat\", \"/stamp\"]", "tocommit", "stamped:v1")).strip();
+        assertThat(id).startsWith("sha256:");
+        assertThat(ok(docker("run", "--rm", "stamped:v1"))).isEqualTo("committed\n");
+    }
 }
