@@ -178,6 +178,29 @@ public final class ImagesViewModel implements AutoCloseable {
 
     // ---- commands -------------------------------------------------------------------------------
 
+    /**
+     * Checks {@code text} as an image reference with the engine's rules, in the background;
+     * {@code onResult} gets null when it is one, else why not.
+     */
+    public void validateReference(String text, Consumer<Text> onResult) {
+        Backend b = backend.get();
+        String typed = text == null ? "" : text.strip();
+        if (typed.isEmpty() || b == null) {
+            onResult.accept(Text.of("pull.validation.empty"));
+            return;
+        }
+        executor.runInBackground(() -> {
+            Text problem = null;
+            try {
+                b.normalizeReference(typed);
+            } catch (RuntimeException e) {
+                problem = Text.of("pull.validation.invalid", e.getMessage());
+            }
+            Text p = problem;
+            executor.runOnUi(() -> onResult.accept(p));
+        });
+    }
+
     /** {@code docker tag}: names {@code row}'s image also {@code target}. */
     public void tag(Row row, String target, Runnable onDone) {
         Backend b = backend.get();
