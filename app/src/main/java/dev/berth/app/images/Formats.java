@@ -40,11 +40,11 @@ public final class Formats {
         }
         long minutes = d.toMinutes();
         if (minutes < 60) {
-            return Text.of("time.ago.minutes", minutes);
+            return minutes == 1 ? Text.of("time.ago.minute") : Text.of("time.ago.minutes", minutes);
         }
         long hours = d.toHours();
         if (hours < 48) {
-            return Text.of("time.ago.hours", hours);
+            return hours == 1 ? Text.of("time.ago.hour") : Text.of("time.ago.hours", hours);
         }
         long days = d.toDays();
         if (days < 14) {
@@ -54,9 +54,9 @@ public final class Formats {
             return Text.of("time.ago.weeks", days / 7);
         }
         if (days < 730) {
-            return Text.of("time.ago.months", days / 30);
+            return days / 30 == 1 ? Text.of("time.ago.month") : Text.of("time.ago.months", days / 30);
         }
-        return Text.of("time.ago.years", days / 365);
+        return days / 365 == 1 ? Text.of("time.ago.year") : Text.of("time.ago.years", days / 365);
     }
 
     /** A digest or id shortened to 12 hex characters, as Docker shows layer and image ids. */

@@ -70,7 +70,7 @@ public final class LayersDialog {
                 }
                 if (item.sharedWith() > 0) {
                     getStyleClass().add("shared");
-                    setText(i18n.get("layers.shared", item.sharedWith()));
+                    setText(item.sharedWith() == 1 ? i18n.get("layers.shared.one") : i18n.get("layers.shared", item.sharedWith()));
                 } else {
                     setText(i18n.get("layers.unique"));
                 }
