@@ -42,7 +42,8 @@ public final class PullProgressModel implements Consumer<ImageProgress> {
 
     @Override
     public synchronized void accept(ImageProgress p) {
-        if (p.aboutImage()) {
+        // Docker names the tag as the id of lines about the whole image ("latest: Pulling from ...")
+        if (p.aboutImage() || p.phase() == Phase.STATUS || p.phase() == Phase.RESOLVING) {
             if (!p.message().isBlank()) {
                 lastStatus = p.message();
             }
@@ -51,7 +52,8 @@ public final class PullProgressModel implements Consumer<ImageProgress> {
         String id = Formats.shortDigest(p.id());
         Layer before = layers.get(id);
         long size = before == null ? 0 : before.size();
-        if ((p.phase() == Phase.DOWNLOADING || p.phase() == Phase.PUSHING) && p.total() > 0) {
+        if ((p.phase() == Phase.WAITING || p.phase() == Phase.DOWNLOADING || p.phase() == Phase.PREPARING
+                || p.phase() == Phase.PUSHING) && p.total() > 0) {
             size = p.total();
         }
         layers.put(id, new Layer(id, p.phase(), p.current(), p.total(), size));

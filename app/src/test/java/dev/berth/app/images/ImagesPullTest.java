@@ -177,6 +177,7 @@ class ImagesPullTest {
         waitUntil(() -> label(robot, "#pull-message").getText().startsWith(prefix));
         assertThat(label(robot, "#pull-message").getText()).contains("no-such-tag");
         assertThat(robot.lookup("#pull-login").query().isVisible()).isFalse();
+        snapshot(robot.lookup("#pull-dialog").query().getScene(), "debug-notfound.png");
         robot.clickOn("#pull-cancel");
         assertThat(shell.viewModel().images().allRows()).isEmpty();
     }
