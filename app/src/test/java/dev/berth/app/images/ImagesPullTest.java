@@ -165,7 +165,7 @@ class ImagesPullTest {
     }
 
     @Test
-    void anUnknownTagSaysInPlainWordsThatTheImageDoesNotExist(FxRobot robot) {
+    void anUnknownTagSaysInPlainWordsThatTheImageDoesNotExist(FxRobot robot) throws IOException {
         BusyboxImage.build(tmp.resolve("busybox")).pushTo(registry, "busybox:latest");
         waitUntil(() -> shell.viewModel().images().backendProperty().get() != null);
         robot.clickOn("#nav-images");
