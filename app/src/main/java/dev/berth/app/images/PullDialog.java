@@ -163,6 +163,10 @@ public final class PullDialog {
             }
         });
         stage.setOnCloseRequest(e -> vm.cancel());
+        // the progress part and the outcome appear once a pull starts: the window grows to show them
+        vm.stateProperty().addListener((obs, old, now) -> stage.sizeToScene());
+        vm.messageProperty().addListener((obs, old, now) -> stage.sizeToScene());
+        vm.authRequiredProperty().addListener((obs, old, now) -> stage.sizeToScene());
         login.setOnAction(e -> {
             registries.registryProperty().set(vm.registry());
             new LoginDialog(registries, i18n, content, vm::pull).show();
