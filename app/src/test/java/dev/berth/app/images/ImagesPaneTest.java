@@ -59,7 +59,8 @@ class ImagesPaneTest {
     void pullDialogChecksTheReferenceWithTheEnginesRulesAsItIsTyped(FxRobot robot) {
         waitUntil(() -> shell.viewModel().images().backendProperty().get() != null);
         robot.clickOn("#nav-images");
-        assertThat(label(robot, "#images-empty-title").isVisible()).isTrue();
+        assertThat(shown(label(robot, "#images-empty-title"))).isTrue();
+        assertThat(shown(robot.lookup("#images-table").query())).isFalse();
         robot.clickOn("#images-pull");
         Button pull = robot.lookup("#pull-start").queryAs(Button.class);
         assertThat(pull.isDisabled()).isTrue();
@@ -88,6 +89,16 @@ class ImagesPaneTest {
         Tooltip tip = (Tooltip) wrapper.getProperties().get("javafx.scene.control.Tooltip");
         assertThat(tip).isNotNull();
         assertThat(tip.getText()).isEqualTo(Bundles.en("images.run.later"));
+    }
+
+    /** Whether {@code node} and every parent of it are visible. */
+    static boolean shown(javafx.scene.Node node) {
+        for (javafx.scene.Node n = node; n != null; n = n.getParent()) {
+            if (!n.isVisible()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static Label label(FxRobot robot, String query) {

@@ -88,7 +88,7 @@ class ImagesPullTest {
         String web = registry.host() + "/tools/web";
         waitUntil(() -> shell.viewModel().images().backendProperty().get() != null);
         robot.clickOn("#nav-images");
-        assertThat(label(robot, "#images-empty-title").isVisible()).isTrue();
+        assertThat(ImagesPaneTest.shown(label(robot, "#images-empty-title"))).isTrue();
 
         pull(robot, busybox + ":latest");
         ListView<PullProgressModel.Layer> layers = robot.lookup("#pull-layers").queryListView();
@@ -99,7 +99,8 @@ class ImagesPullTest {
         robot.clickOn("#pull-cancel"); // "Close" once done
         TableView<ImagesViewModel.Row> table = robot.lookup("#images-table").queryTableView();
         waitUntil(() -> row(table, busybox, "latest").isPresent());
-        assertThat(label(robot, "#images-empty-title").isVisible()).isFalse();
+        assertThat(ImagesPaneTest.shown(label(robot, "#images-empty-title"))).isFalse();
+        assertThat(ImagesPaneTest.shown(table)).isTrue();
         ImagesViewModel.Row pulled = row(table, busybox, "latest").orElseThrow();
         assertThat(pulled.shortId()).hasSize(12);
         assertThat(pulled.size()).isGreaterThan(0);
