@@ -48,6 +48,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -107,10 +108,12 @@ public final class ImagesView {
         filter.textProperty().bindBidirectional(viewModel.filterProperty());
         filter.getStyleClass().add("search-field");
         filter.setPrefWidth(260);
+        filter.setMinWidth(140);
         FontIcon searchIcon = new FontIcon(MaterialDesignM.MAGNIFY);
         searchIcon.getStyleClass().add("search-icon");
         searchIcon.setMouseTransparent(true);
         StackPane search = new StackPane(filter, searchIcon);
+        search.setMinWidth(140);
         StackPane.setAlignment(searchIcon, Pos.CENTER_LEFT);
         StackPane.setMargin(searchIcon, new Insets(0, 0, 0, 9));
 
@@ -152,6 +155,10 @@ public final class ImagesView {
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
         HBox toolbar = new HBox(search, dangling, spacer, runWrapper, tag, push, inspect, layers, save, remove);
+        // buttons keep their labels whole; the filter box gives up width first
+        for (var n : List.of(dangling, run, tag, push, inspect, layers, save, remove)) {
+            n.setMinWidth(Region.USE_PREF_SIZE);
+        }
         toolbar.getStyleClass().add("toolbar");
 
         Label status = new Label();

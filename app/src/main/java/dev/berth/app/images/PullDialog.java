@@ -110,7 +110,9 @@ public final class PullDialog {
 
         ListView<PullProgressModel.Layer> layers = new ListView<>(vm.layers());
         layers.setId("pull-layers");
-        layers.setPrefHeight(190);
+        // as tall as its layers need, from two rows to eight
+        layers.prefHeightProperty().bind(Bindings.createDoubleBinding(
+                () -> Math.min(8, Math.max(2, vm.layers().size())) * 30.0 + 4, vm.layers()));
         layers.setFocusTraversable(false);
         layers.getStyleClass().add("layer-list");
         layers.setCellFactory(list -> new LayerCell(i18n));
