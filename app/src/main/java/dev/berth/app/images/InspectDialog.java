@@ -127,6 +127,7 @@ public final class InspectDialog {
         for (TreeItem<JsonTree.Entry> p = item.getParent(); p != null; p = p.getParent()) {
             p.setExpanded(true);
         }
+        item.setExpanded(true);
         tree.getSelectionModel().select(item);
         int index = tree.getRow(item);
         tree.scrollTo(Math.max(0, index - 3));
