@@ -1,10 +1,25 @@
 package dev.berth.engine;
 
+import dev.berth.engine.container.ContainerService;
+import dev.berth.engine.container.LocalContainerService;
+import dev.berth.engine.content.ContentStore;
+import dev.berth.engine.content.FilesystemContentStore;
 import dev.berth.engine.events.Event;
 import dev.berth.engine.events.EventBus;
+import dev.berth.engine.image.ContainerUsage;
+import dev.berth.engine.image.ImageService;
 import dev.berth.engine.image.ImageStore;
+import dev.berth.engine.image.LocalImageService;
+import dev.berth.engine.layer.LayerApplier;
+import dev.berth.engine.registry.RegistryClient;
+import dev.berth.engine.registry.RegistryConfig;
+import dev.berth.engine.snapshot.OverlaySnapshotter;
+import dev.berth.engine.snapshot.Snapshotter;
+import dev.berth.engine.snapshot.Unpacker;
 import dev.berth.engine.runtime.HostTools;
+import dev.berth.engine.runtime.OciRuntime;
 import dev.berth.engine.runtime.RuntimeDetector;
+import dev.berth.engine.runtime.spec.BundleSpecBuilder;
 import dev.berth.engine.state.AtomicFiles;
 import dev.berth.engine.state.StateRoot;
 import dev.berth.engine.system.HostInfo;
@@ -32,13 +47,27 @@ public final class Engine implements AutoCloseable {
     private final EventBus events;
     private final SystemService system;
     private final ImageStore images;
+    private final ContentStore content;
+    private final Snapshotter snapshots;
+    private final Unpacker unpacker;
+    private final RegistryClient registry;
+    private final ImageService imageService;
+    private final LocalContainerService containers;
 
-    private Engine(EngineConfig config, StateRoot stateRoot, EventBus events, SystemService system, ImageStore images) {
+    private Engine(EngineConfig config, StateRoot stateRoot, EventBus events, SystemService system, ImageStore images,
+                   ContentStore content, Snapshotter snapshots, Unpacker unpacker, RegistryClient registry,
+                   ImageService imageService, LocalContainerService containers) {
         this.config = config;
         this.stateRoot = stateRoot;
         this.events = events;
         this.system = system;
         this.images = images;
+        this.content = content;
+        this.snapshots = snapshots;
+        this.unpacker = unpacker;
+        this.registry = registry;
+        this.imageService = imageService;
+        this.containers = containers;
     }
 
     /**
@@ -46,20 +75,42 @@ public final class Engine implements AutoCloseable {
      *
      * @throws dev.berth.engine.errors.EngineException.Conflict when another engine owns the root
      */
-    public static Engine start(EngineConfig config) {
-        StateRoot root = StateRoot.acquire(config.root(), config.socket().toString());
+    public static Engine start(EngineConfig given) {
+        StateRoot root = StateRoot.acquire(given.root(), given.socket().toString());
+        RegistryClient registry = null;
         try {
+            EngineConfig config = given.withConfigFile();
             EventBus events = new EventBus();
             HostTools tools = new RuntimeDetector(root.subdir("tmp")).detect();
             ImageStore images = new ImageStore(root.subdir("image"));
-            // containers join the counts with the container service
-            SystemService system = new SystemService(engineId(root), HostInfo.read(), tools, root.dir(),
-                    () -> new SystemService.Counts(0, 0, 0, 0, images.list().size()));
-            Engine engine = new Engine(config, root, events, system, images);
+            ContentStore content = new FilesystemContentStore(root.subdir("content"));
+            Snapshotter snapshots = OverlaySnapshotter.open(root.subdir("snapshots"));
+            Unpacker unpacker = new Unpacker(snapshots, LayerApplier.overlay());
+            registry = new RegistryClient(RegistryConfig.defaults(root.dir().resolve("auth.json"))
+                    .withInsecureRegistries(config.insecureRegistries())
+                    .withMirrors(config.registryMirrors()));
+            LocalContainerService containers = tools.runtime().isPresent() && tools.conmon().isPresent()
+                    ? new LocalContainerService(root.subdir("containers"), images, content, snapshots,
+                            OciRuntime.forHost(tools, root.subdir("runtime")), BundleSpecBuilder.forHost(), events)
+                    : LocalContainerService.withoutRuntime(root.subdir("containers"), images, content, snapshots,
+                            "no working OCI runtime with conmon: " + tools.summary(), events);
+            ImageService imageService = new LocalImageService(images, content, snapshots, unpacker, registry, events,
+                    containers::containersUsing, LocalImageService.Settings.defaults(config.registryMirrors()),
+                    root.subdir("image").resolve("blob-sources.json"));
+            SystemService system = new SystemService(engineId(root), HostInfo.read(), tools, root.dir(), () -> {
+                var c = containers.counts();
+                return new SystemService.Counts(c.total(), c.running(), c.paused(), c.stopped(), images.list().size());
+            });
+            containers.recover();
+            Engine engine = new Engine(config, root, events, system, images, content, snapshots, unpacker, registry,
+                    imageService, containers);
             events.publish(Event.of("daemon", "start", system.info().engineId(),
                     Map.of("name", system.info().host().hostname())));
             return engine;
         } catch (RuntimeException e) {
+            if (registry != null) {
+                registry.close();
+            }
             root.close();
             throw e;
         }
@@ -99,9 +150,41 @@ public final class Engine implements AutoCloseable {
         return images;
     }
 
+    /** Pull, push, tag, remove, inspect, ... : the image operations (what the images API and pane call). */
+    public ImageService imageService() {
+        return imageService;
+    }
+
+    /** The content-addressed blob store ({@code <root>/content}). */
+    public ContentStore content() {
+        return content;
+    }
+
+    /** The overlay snapshots keyed by chain ID ({@code <root>/snapshots}). */
+    public Snapshotter snapshots() {
+        return snapshots;
+    }
+
+    /** Create, start, stop, exec, logs, ... : the container operations (containers keep running after close). */
+    public ContainerService containers() {
+        return containers;
+    }
+
+    /** Unpacks layers into snapshots, each once. */
+    public Unpacker unpacker() {
+        return unpacker;
+    }
+
+    /** The registry client (logins in {@code <root>/auth.json}). */
+    public RegistryClient registry() {
+        return registry;
+    }
+
     @Override
     public void close() {
+        containers.close();
         events.publish(Event.of("daemon", "stop", system.info().engineId(), Map.of()));
+        registry.close();
         stateRoot.close();
     }
 }

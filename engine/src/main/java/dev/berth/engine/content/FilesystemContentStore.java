@@ -498,6 +498,37 @@ public final class FilesystemContentStore implements ContentStore {
         }
 
         @Override
+        public InputStream openWritten() {
+            ensureOpen();
+            try {
+                return new java.io.BufferedInputStream(java.nio.channels.Channels.newInputStream(
+                        FileChannel.open(dir.resolve(DATA), StandardOpenOption.READ)), 1 << 16) {
+                    private long left = offset;
+
+                    @Override
+                    public synchronized int read(byte[] b, int off, int len) throws IOException {
+                        if (left <= 0) {
+                            return -1;
+                        }
+                        int n = super.read(b, off, (int) Math.min(len, left));
+                        if (n > 0) {
+                            left -= n;
+                        }
+                        return n;
+                    }
+
+                    @Override
+                    public synchronized int read() throws IOException {
+                        byte[] one = new byte[1];
+                        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                    }
+                };
+            } catch (IOException e) {
+                throw io("cannot read back ingest " + ref, e);
+            }
+        }
+
+        @Override
         public Digest digest() {
             try {
                 return Digest.of((MessageDigest) md.clone());

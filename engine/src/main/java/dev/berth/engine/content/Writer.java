@@ -3,6 +3,7 @@ package dev.berth.engine.content;
 import dev.berth.engine.oci.Digest;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
@@ -30,6 +31,13 @@ public interface Writer extends AutoCloseable {
      * Range request) and re-hashes what is kept.
      */
     void truncate(long size);
+
+    /**
+     * Reads back the bytes written so far (a resumed ingest's prefix), e.g. to feed them to a
+     * consumer that must see the blob from its first byte. The caller closes the stream; it must
+     * not write meanwhile.
+     */
+    InputStream openWritten();
 
     /** The digest of the bytes written so far. */
     Digest digest();

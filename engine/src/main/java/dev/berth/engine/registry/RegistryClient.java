@@ -38,6 +38,8 @@ public final class RegistryClient implements AutoCloseable {
     private final Authenticator auth;
     private final HttpClient http;
     private final RegistryCaller caller;
+    /** False for a {@link #withCredentials} view, which shares its parent's connections. */
+    private final boolean ownsHttp;
 
     public RegistryClient(RegistryConfig config) {
         this.config = config;
@@ -49,6 +51,27 @@ public final class RegistryClient implements AutoCloseable {
                 .connectTimeout(Duration.ofSeconds(15))
                 .build();
         this.caller = new RegistryCaller(http, auth, config.maxAttempts(), config.initialBackoff());
+        this.ownsHttp = true;
+    }
+
+    private RegistryClient(RegistryClient parent, Function<String, Optional<Credentials>> lookup) {
+        this.config = parent.config;
+        this.hosts = parent.hosts;
+        this.credentials = parent.credentials;
+        this.auth = new Authenticator(lookup);
+        this.http = parent.http;
+        this.caller = new RegistryCaller(http, auth, config.maxAttempts(), config.initialBackoff());
+        this.ownsHttp = false;
+    }
+
+    /**
+     * A view of this client that answers {@code registry}'s challenges with {@code creds} (for one
+     * pull or push, as Docker's {@code X-Registry-Auth}; they are never stored) and every other
+     * registry's with the stored logins. It shares this client's connections; closing it does nothing.
+     */
+    public RegistryClient withCredentials(String registry, Credentials creds) {
+        String key = hosts.pushHost(registry).credentialKey();
+        return new RegistryClient(this, k -> k.equals(key) ? Optional.of(creds) : credentials.get(k));
     }
 
     public RegistryHosts hosts() {
@@ -426,7 +449,9 @@ public final class RegistryClient implements AutoCloseable {
 
     @Override
     public void close() {
-        http.close();
+        if (ownsHttp) {
+            http.close();
+        }
     }
 
     @Override

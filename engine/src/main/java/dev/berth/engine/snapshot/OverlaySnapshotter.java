@@ -185,8 +185,33 @@ public final class OverlaySnapshotter implements Snapshotter {
 
     @Override
     public synchronized void commit(String name, String key) {
+        commit(name, key, get(key).parent(), false);
+    }
+
+    @Override
+    public synchronized void commit(String name, String key, String parent) {
+        commit(name, key, parent, true);
+    }
+
+    private void commit(String name, String key, String parent, boolean reparent) {
         checkKey(name);
         Entry e = get(key);
+        if (reparent) {
+            if (e.kind() == Kind.ACTIVE && e.parent() != null) {
+                throw new EngineException.FailedPrecondition("snapshot " + key + " already has the parent " + e.parent()
+                        + "; only a snapshot prepared without a parent can be stacked at commit");
+            }
+            if (parent != null) {
+                Entry p = snapshots.get(parent);
+                if (p == null) {
+                    throw new EngineException.NotFound("parent snapshot " + parent + " of " + name + " does not exist");
+                }
+                if (p.kind() != Kind.COMMITTED) {
+                    throw new EngineException.FailedPrecondition("parent snapshot " + parent + " of " + name
+                            + " is not committed");
+                }
+            }
+        }
         if (e.kind() != Kind.ACTIVE) {
             throw new EngineException.FailedPrecondition("snapshot " + key + " is " + e.kind().name().toLowerCase()
                     + "; only an active snapshot can be committed");
@@ -204,7 +229,7 @@ public final class OverlaySnapshotter implements Snapshotter {
         Map<String, String> labels = new HashMap<>(e.labels());
         labels.remove(TRANSIENT_LABEL);
         snapshots.remove(key);
-        snapshots.put(name, new Entry(e.id(), Kind.COMMITTED, e.parent(), Map.copyOf(labels), Instant.now().toString(), usage.size(),
+        snapshots.put(name, new Entry(e.id(), Kind.COMMITTED, parent, Map.copyOf(labels), Instant.now().toString(), usage.size(),
                 usage.inodes()));
         try {
             save();

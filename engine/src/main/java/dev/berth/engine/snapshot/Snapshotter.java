@@ -81,6 +81,19 @@ public interface Snapshotter {
     void commit(String name, String key);
 
     /**
+     * Commits the active snapshot {@code key}, prepared without a parent as scratch space for one
+     * layer, as {@code name} on top of the committed snapshot {@code parent} (null: stays a base
+     * layer). This lets layers be unpacked in parallel, each into its own directory, and then be
+     * stacked in chain order: an overlay layer's directory does not depend on the layers below it.
+     *
+     * @throws dev.berth.engine.errors.EngineException.AlreadyExists when {@code name} is taken
+     * @throws dev.berth.engine.errors.EngineException.NotFound when {@code parent} does not exist
+     * @throws dev.berth.engine.errors.EngineException.FailedPrecondition when {@code key} is not an active
+     *         snapshot without a parent, or {@code parent} is not committed
+     */
+    void commit(String name, String key, String parent);
+
+    /**
      * Removes a snapshot and its files.
      *
      * @throws dev.berth.engine.errors.EngineException.FailedPrecondition when another snapshot has it as its

@@ -79,12 +79,131 @@ public final class Unpacker {
         }
     }
 
+    /** The snapshotter the layers are unpacked into (e.g. to diff a committed layer back into a tar). */
+    public Snapshotter snapshotter() {
+        return snapshots;
+    }
+
     /** Whether the chain is unpacked and committed. */
     public boolean isCommitted(Digest chain) {
         try {
             return snapshots.stat(chain.toString()).kind() == Snapshotter.Kind.COMMITTED;
         } catch (EngineException.NotFound e) {
             return false;
+        }
+    }
+
+    /**
+     * A layer unpacked into its own scratch snapshot (no parent yet) with its DiffID checked, ready
+     * to be stacked by {@link #commit(Digest, Scratch)} once the layers below it are committed.
+     * {@link #close()} removes it unless it was committed.
+     */
+    public final class Scratch implements AutoCloseable {
+        private final String key;
+        private final Layer layer;
+        private final ApplyResult result;
+        private boolean done;
+
+        private Scratch(String key, Layer layer, ApplyResult result) {
+            this.key = key;
+            this.layer = layer;
+            this.result = result;
+        }
+
+        public Layer layer() {
+            return layer;
+        }
+
+        /** What applying the layer produced (DiffID, sizes). */
+        public ApplyResult result() {
+            return result;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!done) {
+                done = true;
+                removeQuietly(key);
+            }
+        }
+    }
+
+    /**
+     * Unpacks {@code layer} into a fresh scratch snapshot without a parent, so several layers of one
+     * image can be unpacked at once. The DiffID is checked before this returns; on any failure the
+     * scratch snapshot is removed.
+     *
+     * @throws EngineException.InvalidArgument when the layer's DiffID is not {@code layer.diffId()}
+     */
+    public Scratch extractScratch(Layer layer) {
+        String key = "extract-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()) + " " + layer.diffId();
+        Mounts m = snapshots.prepare(key, null, Map.of(Snapshotter.TRANSIENT_LABEL, "true"));
+        boolean ok = false;
+        try {
+            var dir = m.upperDir().orElseThrow(() -> new IllegalStateException("snapshot " + key + " has no writable dir"));
+            ApplyResult r;
+            try (InputStream in = layer.blob().open()) {
+                r = applier.apply(in, dir, layer.name());
+            } catch (IOException e) {
+                throw new EngineException.Unavailable("cannot read layer " + layer.name() + ": " + e.getMessage(), e);
+            }
+            if (!r.diffId().equals(layer.diffId())) {
+                throw new EngineException.InvalidArgument("layer " + layer.name() + " has DiffID " + r.diffId()
+                        + " but the image config says " + layer.diffId());
+            }
+            ok = true;
+            return new Scratch(key, layer, r);
+        } finally {
+            if (!ok) {
+                removeQuietly(key);
+            }
+        }
+    }
+
+    /**
+     * Stacks an unpacked scratch layer on the committed chain {@code parent} (null for the first
+     * layer) and commits it under its chain ID; if that chain was committed meanwhile (another pull
+     * of an image sharing the layer), the scratch is dropped. Returns the chain ID.
+     */
+    public Digest commit(Digest parent, Scratch scratch) {
+        Digest chain = ChainIds.next(parent, scratch.layer.diffId());
+        Object lock = inFlight.computeIfAbsent(chain, c -> new Object());
+        synchronized (lock) {
+            try {
+                synchronized (scratch) {
+                    if (scratch.done) {
+                        throw new IllegalStateException("scratch snapshot " + scratch.key + " is closed");
+                    }
+                    if (!isCommitted(chain)) {
+                        try {
+                            snapshots.commit(chain.toString(), scratch.key, parent == null ? null : parent.toString());
+                            scratch.done = true;
+                            return chain;
+                        } catch (EngineException.AlreadyExists raced) {
+                            // committed by someone else between our check and our commit
+                        }
+                    }
+                    scratch.done = true;
+                    removeQuietly(scratch.key);
+                    return chain;
+                }
+            } finally {
+                inFlight.remove(chain, lock);
+            }
+        }
+    }
+
+    private void removeQuietly(String key) {
+        // a cancelled unpack runs this on an interrupted thread: file channels would refuse the metadata write
+        boolean interrupted = Thread.interrupted();
+        try {
+            snapshots.remove(key);
+        } catch (EngineException ignored) {
+            // cleanup() on the next start removes a transient snapshot left behind
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -1,0 +1,84 @@
+package dev.berth.engine.network;
+
+import dev.berth.engine.errors.EngineException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class HostsAndResolvConfTest {
+
+    @Test
+    void hostsFileHasLocalhostExtraHostsLinksAndTheContainersOwnName() {
+        String hosts = HostsFile.render(new HostsFile.Spec("abc123def456", null, "10.89.0.5",
+                List.of(HostsFile.parseAddHost("db:10.0.0.9"), HostsFile.parseAddHost("cache=10.0.0.10")),
+                List.of(new HostsFile.Entry("10.88.0.3", List.of("web", "web-1", "0123456789ab")))));
+        assertThat(hosts.lines().toList()).containsExactly(
+                "127.0.0.1\tlocalhost",
+                "::1\tlocalhost ip6-localhost ip6-loopback",
+                "fe00::0\tip6-localnet",
+                "ff00::0\tip6-mcastprefix",
+                "ff02::1\tip6-allnodes",
+                "ff02::2\tip6-allrouters",
+                "10.0.0.9\tdb",
+                "10.0.0.10\tcache",
+                "10.88.0.3\tweb web-1 0123456789ab",
+                "10.89.0.5\tabc123def456");
+        assertThat(HostsFile.render(new HostsFile.Spec("h", "example.org", "10.1.1.1", List.of(), List.of())))
+                .endsWith("10.1.1.1\th.example.org h\n");
+        assertThat(HostsFile.render(new HostsFile.Spec("h", null, null, List.of(), List.of()))).doesNotContain("\th\n");
+        assertThat(HostsFile.parseAddHost("v6:[::1]").ip()).isEqualTo("::1");
+        assertThatThrownBy(() -> HostsFile.parseAddHost("nohost")).isInstanceOf(EngineException.InvalidArgument.class)
+                .hasMessageContaining("bad format for add-host");
+        assertThatThrownBy(() -> HostsFile.parseAddHost("a:not-an-ip")).hasMessageContaining("invalid IP address in add-host");
+    }
+
+    @Test
+    void resolvConfPointsAtAardvarkOnUserNetworksAndDropsLoopbackHostServersOtherwise(@TempDir Path dir) throws Exception {
+        Path hostFile = dir.resolve("resolv.conf");
+        Files.writeString(hostFile, "# host\nnameserver 127.0.0.53\nnameserver 10.255.255.53\nsearch corp.example\noptions edns0\n");
+        ResolvConf.HostResolv host = ResolvConf.readHost(hostFile);
+
+        assertThat(ResolvConf.render(new ResolvConf.Spec(List.of("10.89.21.1"), List.of("9.9.9.9"), List.of(), List.of(),
+                List.of("dns.podman")), host))
+                .isEqualTo("search dns.podman corp.example\nnameserver 10.89.21.1\noptions edns0\n");
+        assertThat(ResolvConf.render(new ResolvConf.Spec(List.of(), List.of(), List.of(), List.of(), List.of()), host))
+                .isEqualTo("search corp.example\nnameserver 10.255.255.53\noptions edns0\n");
+        assertThat(ResolvConf.render(new ResolvConf.Spec(List.of(), List.of("1.1.1.1"), List.of("a.example", "b.example"),
+                List.of("ndots:2"), List.of()), host))
+                .isEqualTo("search a.example b.example\nnameserver 1.1.1.1\noptions ndots:2\n");
+
+        Files.writeString(hostFile, "nameserver 127.0.0.53\n");
+        assertThat(ResolvConf.render(new ResolvConf.Spec(List.of(), List.of(), List.of("."), List.of(), List.of()),
+                ResolvConf.readHost(hostFile)))
+                .isEqualTo("nameserver 8.8.8.8\nnameserver 8.8.4.4\n");
+    }
+
+    @Test
+    void subnetsParseAndOverlapAsCidrSays() {
+        Ipv4Subnet a = Ipv4Subnet.parse("10.89.0.0/16");
+        assertThat(a.contains(Ipv4Subnet.parseAddress("10.89.255.254", "t"))).isTrue();
+        assertThat(a.overlaps(Ipv4Subnet.parse("10.89.7.0/24"))).isTrue();
+        assertThat(a.overlaps(Ipv4Subnet.parse("10.90.0.0/16"))).isFalse();
+        assertThat(Ipv4Subnet.format(a.at(1))).isEqualTo("10.89.0.1");
+        assertThatThrownBy(() -> Ipv4Subnet.parse("10.89.0.0/33")).isInstanceOf(EngineException.InvalidArgument.class);
+        assertThatThrownBy(() -> Ipv4Subnet.parse("10.89.0.256/24")).isInstanceOf(EngineException.InvalidArgument.class);
+        assertThatThrownBy(() -> Ipv4Subnet.parse("10.89.0.0")).isInstanceOf(EngineException.InvalidArgument.class);
+    }
+
+    @Test
+    void hostRoutesAreReadFromProcNetRoute(@TempDir Path dir) throws Exception {
+        Path route = dir.resolve("route");
+        Files.writeString(route, """
+                Iface	Destination	Gateway 	Flags	RefCnt	Use	Metric	Mask		MTU	Window	IRTT
+                eth0	00000000	010200C0	0003	0	0	0	00000000	0	0	0
+                eth0	000200C0	00000000	0001	0	0	0	00FFFFFF	0	0	0
+                """);
+        assertThat(HostRoutes.read(route)).containsExactly(new HostRoutes.Route("eth0", Ipv4Subnet.parse("192.0.2.0/24")));
+    }
+}
