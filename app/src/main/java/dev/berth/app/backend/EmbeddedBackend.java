@@ -151,12 +151,7 @@ public final class EmbeddedBackend implements Backend {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ImageService imageService() {
-        // TODO(merge): engine.imageService() once the image service lands on main
-        try {
-            return (ImageService) Engine.class.getMethod("imageService").invoke(engine);
-        } catch (ReflectiveOperationException e) {
-            throw new EngineException.Unavailable("this engine build has no image service yet");
-        }
+        return engine.imageService();
     }
 
     @Override
