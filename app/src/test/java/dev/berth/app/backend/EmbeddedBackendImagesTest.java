@@ -3,6 +3,7 @@ package dev.berth.app.backend;
 import dev.berth.engine.EngineConfig;
 import dev.berth.engine.errors.EngineException;
 import dev.berth.testkit.BusyboxImage;
+import dev.berth.testkit.Http;
 import dev.berth.testkit.LocalRegistry;
 import dev.berth.testkit.WithRegistry;
 import org.junit.jupiter.api.Test;
@@ -81,6 +82,35 @@ class EmbeddedBackendImagesTest {
             assertThat(b.normalizeReference("busybox")).isEqualTo("docker.io/library/busybox:latest");
             assertThatThrownBy(() -> b.normalizeReference("Busybox/UPPER"))
                     .isInstanceOf(EngineException.InvalidArgument.class).hasMessageContaining("invalid reference format");
+        }
+    }
+
+    @Test
+    void pushSendsTheImageToTheRegistryAndPruneRemovesTheDanglingImageAPullLeftBehind() throws Exception {
+        BusyboxImage.build(tmp.resolve("v1")).pushTo(registry, "moving/box:latest");
+        String ref = registry.host() + "/moving/box:latest";
+        try (EmbeddedBackend b = start()) {
+            String first = b.pullImage(ref, null, p -> { });
+            String pushedRef = registry.host() + "/pushed/box:7";
+            b.tagImage(ref, pushedRef);
+            List<ImageProgress> steps = new ArrayList<>();
+            String digest = b.pushImage(pushedRef, steps::add);
+            assertThat(digest).startsWith("sha256:");
+            assertThat(steps).anyMatch(p -> !p.aboutImage() && p.phase().finished());
+            assertThat(Http.get(registry.url() + "/v2/pushed/box/manifests/" + digest,
+                    "Accept", "application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json")
+                    .statusCode()).isEqualTo(200);
+            b.removeImage(pushedRef, false);
+
+            // the tag moves to a different image: the first one is left dangling
+            BusyboxImage.builder().cmd("true").build(tmp.resolve("v2")).pushTo(registry, "moving/box:latest");
+            String second = b.pullImage(ref, null, p -> { });
+            assertThat(second).isNotEqualTo(first);
+            assertThat(b.images()).filteredOn(s -> s.id().equals(first)).singleElement()
+                    .satisfies(s -> assertThat(s.dangling()).isTrue());
+            PruneResult pruned = b.pruneImages(false);
+            assertThat(pruned.removed()).anyMatch(r -> r.deleted().equals(first));
+            assertThat(b.images()).extracting(ImageSummary::id).containsExactly(second);
         }
     }
 }
