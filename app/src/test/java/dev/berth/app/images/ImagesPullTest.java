@@ -168,6 +168,14 @@ class ImagesPullTest {
         waitUntil(() -> row(table, "mybox", "v2").isEmpty());
         assertThat(row(table, busybox, "latest")).isPresent();
         assertThat(label(robot, "#images-status").getText()).isEqualTo("Untagged mybox:v2; the image stays under its other tags.");
+
+        // Prune asks first, then says what it reclaimed: nothing is dangling here, so nothing goes
+        robot.clickOn("#images-prune");
+        robot.clickOn("#prune-confirm");
+        waitUntil(() -> robot.lookup("#prune-result").query().isVisible());
+        assertThat(label(robot, "#prune-result").getText()).isEqualTo("Removed 0 image(s); 0 B reclaimed.");
+        robot.clickOn("#prune-cancel");
+        assertThat(table.getItems()).hasSize(2);
     }
 
     @Test
