@@ -22,7 +22,10 @@ public final class PullErrors {
         if (t instanceof EngineException.Unauthorized) {
             return Text.of("pull.error.auth", message);
         }
-        if (m.contains("digest") && (m.contains("mismatch") || m.contains("does not match") || m.contains("verif"))) {
+        // the engine: "blob sha256:... failed verification: expected ..."; a layer whose DiffID is not the
+        // config's; dockerd: "filesystem layer verification failed for digest ..."
+        if (m.contains("failed verification") || m.contains("verification failed") || m.contains("diffid")
+                || m.contains("digest") && (m.contains("mismatch") || m.contains("does not match"))) {
             return Text.of("pull.error.digest", message);
         }
         if (t instanceof EngineException.NotFound) {
