@@ -128,6 +128,8 @@ public final class PullDialog {
         message.setId("pull-message");
         message.setWrapText(true);
         message.textProperty().bind(i18n.text(vm.messageProperty()));
+        message.visibleProperty().bind(vm.messageProperty().isNotNull());
+        message.managedProperty().bind(message.visibleProperty());
         vm.stateProperty().addListener((obs, old, now) -> {
             message.getStyleClass().removeAll("status-line", "status-line-error", "status-line-ok");
             message.getStyleClass().add(switch (now) {
