@@ -91,6 +91,29 @@ class ImagesPaneTest {
         assertThat(tip.getText()).isEqualTo(Bundles.en("images.run.later"));
     }
 
+    @Test
+    void settingsRegistriesRefuseABadMirrorByNameAndSaveGoodListsToTheEnginesConfig(FxRobot robot) throws Exception {
+        waitUntil(() -> shell.viewModel().registries().editableProperty().get());
+        robot.clickOn("#nav-settings");
+        javafx.scene.control.ScrollPane scroll = robot.lookup(".settings-scroll").queryAs(javafx.scene.control.ScrollPane.class);
+        robot.interact(() -> scroll.setVvalue(1));
+        robot.clickOn("#settings-mirrors").write("mirror.example.com");
+        robot.clickOn("#settings-registries-save");
+        waitUntil(() -> label(robot, "#settings-registries-status").getText().contains("invalid mirror"));
+        assertThat(label(robot, "#settings-registries-status").getText()).contains("\"mirror.example.com\"");
+        assertThat(tmp.resolve("root/config.json")).doesNotExist();
+
+        javafx.scene.control.TextArea mirrors = robot.lookup("#settings-mirrors").queryAs(javafx.scene.control.TextArea.class);
+        robot.interact(mirrors::clear);
+        robot.clickOn(mirrors).write("https://mirror.example.com");
+        robot.clickOn("#settings-insecure").write("registry.lan:5000");
+        robot.clickOn("#settings-registries-save");
+        waitUntil(() -> label(robot, "#settings-registries-status").getText().startsWith("Saved in "));
+        String json = java.nio.file.Files.readString(tmp.resolve("root/config.json"));
+        assertThat(json).contains("\"registry-mirrors\" : [ \"https://mirror.example.com\" ]")
+                .contains("\"insecure-registries\" : [ \"registry.lan:5000\" ]");
+    }
+
     /** Whether {@code node} and every parent of it are visible. */
     static boolean shown(javafx.scene.Node node) {
         for (javafx.scene.Node n = node; n != null; n = n.getParent()) {
