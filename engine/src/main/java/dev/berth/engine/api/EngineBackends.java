@@ -4,12 +4,18 @@ import dev.berth.engine.Engine;
 import dev.berth.engine.api.events.EventsBackend;
 import dev.berth.engine.api.events.EventsRouter;
 import dev.berth.engine.api.http.Router;
+import dev.berth.engine.api.images.ImagesBackend;
+import dev.berth.engine.api.images.ImagesRouter;
+import dev.berth.engine.api.system.DiskUsageBackend;
+import dev.berth.engine.api.system.DiskUsageRouter;
 import dev.berth.engine.api.system.SystemBackend;
 import dev.berth.engine.api.system.SystemRouter;
+import dev.berth.engine.image.ImageService;
 import dev.berth.engine.system.SystemInfo;
 import dev.berth.engine.system.VersionInfo;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The one place that turns the engine's services into the narrow backends the routers need,
@@ -37,6 +43,19 @@ final class EngineBackends {
             }
         };
         EventsBackend events = (filter, since) -> engine.events().subscribe(filter, since);
-        return List.of(new SystemRouter(system), new EventsRouter(events));
+        ImageService imageService = engine.imageService();
+        DiskUsageBackend diskUsage = new DiskUsageBackend() {
+            @Override
+            public ImageService.DiskUsage imageDiskUsage() {
+                return imageService.diskUsage();
+            }
+
+            @Override
+            public List<ImageService.ImageSummary> images() {
+                return imageService.list(true, Map.of());
+            }
+        };
+        return List.of(new SystemRouter(system), new EventsRouter(events), new ImagesRouter(ImagesBackend.of(imageService)),
+                new DiskUsageRouter(diskUsage));
     }
 }
