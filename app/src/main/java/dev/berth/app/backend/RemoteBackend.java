@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.engine.errors.EngineException;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
+import okhttp3.MediaType;
+import okhttp3.RequestBody;
 import okhttp3.OkHttpClient;
 import okhttp3.Protocol;
 import okhttp3.Request;
@@ -13,7 +15,18 @@ import okhttp3.Response;
 import okhttp3.ResponseBody;
 import okio.BufferedSource;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.engine.image.Reference;
+
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -21,6 +34,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,6 +63,8 @@ public final class RemoteBackend implements Backend {
     private final HttpUrl base;
     private final Set<Call> streams = ConcurrentHashMap.newKeySet();
     private volatile ApiVersion apiVersion = MAX_API_VERSION;
+    /** Logins of this session, per registry, sent as X-Registry-Auth (the docker CLI keeps them client-side too). */
+    private final Map<String, String[]> logins = new ConcurrentHashMap<>();
 
     private RemoteBackend(DockerHost host) {
         this.host = host;
@@ -171,6 +187,344 @@ public final class RemoteBackend implements Backend {
         client.connectionPool().evictAll();
     }
 
+    // ---- images ------------------------------------------------------------------------------
+
+    @Override
+    public String normalizeReference(String reference) {
+        return Reference.parse(reference == null ? "" : reference.strip()).toString();
+    }
+
+    @Override
+    public List<ImageSummary> images() {
+        List<ImageSummary> out = new ArrayList<>();
+        for (JsonNode i : get("images/json")) {
+            out.add(parseImageSummary(i));
+        }
+        return out;
+    }
+
+    static ImageSummary parseImageSummary(JsonNode i) {
+        long created = i.path("Created").asLong();
+        return new ImageSummary(text(i, "Id"), strings(i.path("RepoTags")), strings(i.path("RepoDigests")),
+                created > 0 ? Instant.ofEpochSecond(created) : null, i.path("Size").asLong(),
+                i.has("Containers") ? i.path("Containers").asInt() : -1);
+    }
+
+    @Override
+    public String pullImage(String reference, String platform, Consumer<ImageProgress> progress) throws InterruptedException {
+        Reference ref = Reference.parse(reference.strip());
+        HttpUrl.Builder url = api("images/create").addQueryParameter("fromImage", ref.name());
+        if (ref.digest() != null) {
+            url.addQueryParameter("tag", ref.digest().toString());
+        } else {
+            url.addQueryParameter("tag", ref.tag());
+        }
+        if (platform != null && !platform.isBlank()) {
+            url.addQueryParameter("platform", platform.strip());
+        }
+        Request.Builder rb = new Request.Builder().url(url.build()).post(RequestBody.create(new byte[0]));
+        auth(ref.domain()).ifPresent(h -> rb.header("X-Registry-Auth", h));
+        streamProgress(rb.build(), "/images/create", progress);
+        return text(get("images/" + ref.familiar() + "/json"), "Id");
+    }
+
+    @Override
+    public String pushImage(String reference, Consumer<ImageProgress> progress) throws InterruptedException {
+        Reference ref = Reference.parse(reference.strip());
+        HttpUrl.Builder url = api("images/" + ref.familiarName() + "/push");
+        if (ref.tag() != null) {
+            url.addQueryParameter("tag", ref.tag());
+        }
+        Request.Builder rb = new Request.Builder().url(url.build()).post(RequestBody.create(new byte[0]));
+        // dockerd requires the header even for anonymous pushes
+        rb.header("X-Registry-Auth", auth(ref.domain()).orElse(authHeader("", "", ref.domain())));
+        String[] digest = {""};
+        streamProgress(rb.build(), "/push", p -> {
+            Matcher m = Pattern.compile("digest: (sha256:[0-9a-f]{64})").matcher(p.message());
+            if (m.find()) {
+                digest[0] = m.group(1);
+            }
+            progress.accept(p);
+        });
+        return digest[0];
+    }
+
+    @Override
+    public void tagImage(String source, String target) {
+        Reference t = Reference.parse(target.strip());
+        HttpUrl.Builder url = api("images/" + source + "/tag").addQueryParameter("repo", t.familiarName());
+        if (t.tag() != null) {
+            url.addQueryParameter("tag", t.tag());
+        }
+        send(new Request.Builder().url(url.build()).post(RequestBody.create(new byte[0])).build(), "/tag");
+    }
+
+    @Override
+    public List<RemovedImage> removeImage(String name, boolean force) {
+        HttpUrl url = api("images/" + name).addQueryParameter("force", Boolean.toString(force)).build();
+        JsonNode r = send(new Request.Builder().url(url).delete().build(), "DELETE /images");
+        List<RemovedImage> out = new ArrayList<>();
+        r.forEach(n -> out.add(new RemovedImage(text(n, "Untagged"), text(n, "Deleted"))));
+        return out;
+    }
+
+    @Override
+    public JsonNode inspectImage(String name) {
+        return get("images/" + name + "/json");
+    }
+
+    @Override
+    public List<ImageLayer> imageHistory(String name) {
+        JsonNode inspect = inspectImage(name);
+        String id = text(inspect, "Id");
+        List<LayerSharing.Step> steps = new ArrayList<>();
+        for (JsonNode h : get("images/" + name + "/history")) {
+            long created = h.path("Created").asLong();
+            steps.add(new LayerSharing.Step(text(h, "Id"), created > 0 ? Instant.ofEpochSecond(created) : null,
+                    text(h, "CreatedBy"), h.path("Size").asLong(), text(h, "Comment"), strings(h.path("Tags")), null));
+        }
+        List<List<String>> others = new ArrayList<>();
+        for (ImageSummary s : images()) {
+            if (!s.id().equals(id)) {
+                others.add(strings(inspectImage(s.id()).path("RootFS").path("Layers")));
+            }
+        }
+        return LayerSharing.attach(steps, strings(inspect.path("RootFS").path("Layers")), others);
+    }
+
+    @Override
+    public void saveImages(List<String> names, Path file) throws InterruptedException {
+        HttpUrl.Builder url = api("images/get");
+        names.forEach(n -> url.addQueryParameter("names", n));
+        Call call = streamClient.newCall(new Request.Builder().url(url.build()).get().build());
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
+        try (var cancel = cancelOnInterrupt(call); Response r = call.execute()) {
+            if (!r.isSuccessful()) {
+                throw error(r, "/images/get");
+            }
+            try (InputStream in = r.body().byteStream(); OutputStream out = Files.newOutputStream(partial)) {
+                in.transferTo(out);
+            }
+            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throwIfInterrupted();
+            throw unreachable(e);
+        } finally {
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException ignored) {
+                // best effort: the partial file is named as such
+            }
+        }
+    }
+
+    @Override
+    public List<String> loadImages(Path file, Consumer<ImageProgress> progress) throws InterruptedException {
+        if (!Files.isRegularFile(file)) {
+            throw new EngineException.NotFound("no such file: " + file);
+        }
+        RequestBody body = RequestBody.create(file.toFile(), MediaType.get("application/x-tar"));
+        Request request = new Request.Builder().url(api("images/load").addQueryParameter("quiet", "0").build()).post(body).build();
+        List<String> loaded = new ArrayList<>();
+        streamProgress(request, "/images/load", p -> {
+            String m = p.message();
+            for (String prefix : List.of("Loaded image: ", "Loaded image ID: ")) {
+                if (m.startsWith(prefix)) {
+                    loaded.add(m.substring(prefix.length()).strip());
+                }
+            }
+            progress.accept(p);
+        });
+        return loaded;
+    }
+
+    @Override
+    public PruneResult pruneImages(boolean all) {
+        HttpUrl.Builder url = api("images/prune");
+        if (all) {
+            url.addQueryParameter("filters", "{\"dangling\":[\"false\"]}");
+        }
+        JsonNode r = send(new Request.Builder().url(url.build()).post(RequestBody.create(new byte[0])).build(), "/images/prune");
+        List<RemovedImage> removed = new ArrayList<>();
+        r.path("ImagesDeleted").forEach(n -> removed.add(new RemovedImage(text(n, "Untagged"), text(n, "Deleted"))));
+        return new PruneResult(removed, r.path("SpaceReclaimed").asLong());
+    }
+
+    @Override
+    public void login(String registry, String username, String password) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("username", username);
+        body.put("password", password);
+        body.put("serveraddress", registry.strip());
+        send(new Request.Builder().url(api("auth").build())
+                .post(RequestBody.create(body.toString(), MediaType.get("application/json"))).build(), "/auth");
+        logins.put(key(registry), new String[] {username, password});
+    }
+
+    @Override
+    public boolean logout(String registry) {
+        return logins.remove(key(registry)) != null;
+    }
+
+    private static String key(String registry) {
+        String r = registry.strip();
+        return r.equals("index.docker.io") || r.equals("registry-1.docker.io") || r.startsWith("https://index.docker.io")
+                ? Reference.DOCKER_HUB : r;
+    }
+
+    private Optional<String> auth(String domain) {
+        String[] login = logins.get(key(domain));
+        return login == null ? Optional.empty() : Optional.of(authHeader(login[0], login[1], domain));
+    }
+
+    /** X-Registry-Auth: base64url of the JSON auth config, as the docker CLI sends it. */
+    static String authHeader(String username, String password, String server) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("username", username);
+        n.put("password", password);
+        n.put("serveraddress", server);
+        return Base64.getUrlEncoder().encodeToString(n.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public RegistrySettings registrySettings() {
+        return parseRegistrySettings(get("info").path("RegistryConfig"));
+    }
+
+    static RegistrySettings parseRegistrySettings(JsonNode rc) {
+        List<String> insecure = new ArrayList<>(strings(rc.path("InsecureRegistryCIDRs")));
+        rc.path("IndexConfigs").properties().forEach(e -> {
+            if (!e.getValue().path("Secure").asBoolean(true) && !insecure.contains(e.getKey())) {
+                insecure.add(e.getKey());
+            }
+        });
+        return new RegistrySettings(strings(rc.path("Mirrors")), insecure, false, "");
+    }
+
+    @Override
+    public RegistrySettings saveRegistrySettings(List<String> mirrors, List<String> insecureRegistries) {
+        throw new EngineException.FailedPrecondition("the engine at " + host
+                + " keeps its registry settings in its own configuration; change them there and restart it");
+    }
+
+    /**
+     * Runs a request whose answer is Docker's JSON progress stream, one message a line, passing
+     * each on; an {@code error} line fails the call with the engine's message, classified.
+     */
+    private void streamProgress(Request request, String what, Consumer<ImageProgress> progress) throws InterruptedException {
+        Call call = streamClient.newCall(request);
+        try (var cancel = cancelOnInterrupt(call); Response r = call.execute()) {
+            if (!r.isSuccessful()) {
+                throw error(r, what);
+            }
+            BufferedSource source = r.body().source();
+            String line;
+            while ((line = source.readUtf8Line()) != null) {
+                throwIfInterrupted();
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode n = JSON.readTree(line);
+                if (n.hasNonNull("error") || n.hasNonNull("errorDetail")) {
+                    String message = n.hasNonNull("error") ? n.get("error").asText() : text(n.get("errorDetail"), "message");
+                    throw streamError(message);
+                }
+                progress.accept(parseProgress(n));
+            }
+        } catch (IOException e) {
+            throwIfInterrupted();
+            throw unreachable(e);
+        }
+    }
+
+    /** Cancels {@code call} when the calling thread is interrupted while it blocks in a read. */
+    private static AutoCloseable0 cancelOnInterrupt(Call call) {
+        Thread caller = Thread.currentThread();
+        AtomicBoolean done = new AtomicBoolean();
+        Thread watcher = Thread.ofVirtual().start(() -> {
+            while (!done.get()) {
+                if (caller.isInterrupted()) {
+                    call.cancel();
+                    return;
+                }
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        return () -> {
+            done.set(true);
+            watcher.interrupt();
+        };
+    }
+
+    /** An AutoCloseable without a checked exception. */
+    private interface AutoCloseable0 extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private static void throwIfInterrupted() throws InterruptedException {
+        if (Thread.interrupted()) {
+            throw new InterruptedException("cancelled");
+        }
+    }
+
+    /** Classifies a progress stream's error line the way the API would have with a status code. */
+    static EngineException streamError(String message) {
+        String m = message.toLowerCase(java.util.Locale.ROOT);
+        if (m.contains("not found") || m.contains("manifest unknown") || m.contains("does not exist")) {
+            return new EngineException.NotFound(message);
+        }
+        if (m.contains("unauthorized") || m.contains("authentication required") || m.contains("denied")
+                || m.contains("no basic auth credentials")) {
+            return new EngineException.Unauthorized(message);
+        }
+        if (m.contains("digest") && (m.contains("mismatch") || m.contains("verif"))) {
+            return new EngineException.FailedPrecondition(message);
+        }
+        return new EngineException.Unavailable(message);
+    }
+
+    static ImageProgress parseProgress(JsonNode n) {
+        String status = text(n, "status");
+        JsonNode detail = n.path("progressDetail");
+        long current = detail.path("current").asLong();
+        long total = detail.path("total").asLong();
+        String id = text(n, "id");
+        ImageProgress.Phase phase = switch (status) {
+            case "Pulling fs layer", "Waiting" -> ImageProgress.Phase.WAITING;
+            case "Downloading" -> ImageProgress.Phase.DOWNLOADING;
+            case "Verifying Checksum", "Download complete" -> ImageProgress.Phase.VERIFYING;
+            case "Extracting" -> ImageProgress.Phase.EXTRACTING;
+            case "Pull complete" -> ImageProgress.Phase.PULL_COMPLETE;
+            case "Already exists", "Layer already exists" -> ImageProgress.Phase.ALREADY_EXISTS;
+            case "Preparing" -> ImageProgress.Phase.PREPARING;
+            case "Pushing" -> ImageProgress.Phase.PUSHING;
+            case "Pushed" -> ImageProgress.Phase.PUSHED;
+            case "Loading layer" -> ImageProgress.Phase.LOADING;
+            default -> status.startsWith("Mounted from") ? ImageProgress.Phase.MOUNTED : ImageProgress.Phase.STATUS;
+        };
+        // a line about the whole image ("Pulling from library/busybox", "Digest: ...") has the tag as id
+        if (phase == ImageProgress.Phase.STATUS) {
+            id = "";
+        }
+        if (status.isEmpty() && n.hasNonNull("stream")) {
+            status = n.get("stream").asText().strip();
+        }
+        return new ImageProgress(id, phase, current, total, status);
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        if (array != null) {
+            array.forEach(n -> out.add(n.asText()));
+        }
+        return out;
+    }
+
     // ---- HTTP ------------------------------------------------------------------------------
 
     private HttpUrl.Builder api(String path) {
@@ -184,6 +538,19 @@ public final class RemoteBackend implements Backend {
                 throw error(r, "/" + path);
             }
             return JSON.readTree(r.body().byteStream());
+        } catch (IOException e) {
+            throw unreachable(e);
+        }
+    }
+
+    /** Sends {@code request}; returns its JSON answer (an empty object for an empty body). */
+    private JsonNode send(Request request, String what) {
+        try (Response r = client.newCall(request).execute()) {
+            if (!r.isSuccessful()) {
+                throw error(r, what);
+            }
+            String body = r.body().string();
+            return body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
         } catch (IOException e) {
             throw unreachable(e);
         }

@@ -1,11 +1,111 @@
 package dev.berth.app.images;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.app.backend.Backend;
+import dev.berth.app.backend.EngineEvent;
+import dev.berth.app.backend.EventSubscription;
+import dev.berth.app.backend.ImageLayer;
+import dev.berth.app.backend.ImageProgress;
+import dev.berth.app.backend.ImageSummary;
+import dev.berth.app.backend.PruneResult;
+import dev.berth.app.backend.RemovedImage;
 import dev.berth.app.components.EmptyState;
+import dev.berth.app.i18n.ErrorText;
+import dev.berth.app.i18n.Text;
+import dev.berth.app.task.UiExecutor;
+import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.binding.ObjectBinding;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.collections.transformation.FilteredList;
+import javafx.collections.transformation.SortedList;
 
-/** The Images pane's state. Holds what the pane shows before the engine has any images. */
-public final class ImagesViewModel {
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
+/**
+ * The Images pane's state: one row per tag (a dangling image is one {@code <none>} row), a
+ * filter, a "show dangling" switch, and the commands of the toolbar and context menu. The list
+ * is read again when the engine publishes an image event (pull, tag, untag, delete, load,
+ * import), never on a timer. Every backend call runs on the executor's background threads.
+ */
+public final class ImagesViewModel implements AutoCloseable {
+
+    /** Image event actions after which the list is read again. */
+    public static final Set<String> REFRESH_ACTIONS = Set.of("pull", "tag", "untag", "delete", "load", "import", "push");
+
+    /** One row of the table: an image under one of its tags. */
+    public record Row(ImageSummary image, String repository, String tag) {
+
+        public static final String NONE = "<none>";
+
+        public String shortId() {
+            return image.shortId();
+        }
+
+        public Instant created() {
+            return image.created();
+        }
+
+        public long size() {
+            return image.size();
+        }
+
+        public boolean dangling() {
+            return image.dangling();
+        }
+
+        /** What to name the image by in a command: its tag, or its id when it has none. */
+        public String reference() {
+            return dangling() ? image.id() : repository + ":" + tag;
+        }
+    }
+
+    /** Newest first, then by repository and tag: the order of {@code docker images}. */
+    public static final Comparator<Row> NEWEST_FIRST = Comparator
+            .comparing((Row r) -> r.created() == null ? Instant.EPOCH : r.created(), Comparator.reverseOrder())
+            .thenComparing(Row::repository).thenComparing(Row::tag);
+
+    private final UiExecutor executor;
     private final EmptyState emptyState = EmptyState.forPane("images");
+    private final ObservableList<Row> rows = FXCollections.observableArrayList();
+    private final FilteredList<Row> filtered = new FilteredList<>(rows);
+    private final SortedList<Row> sorted = new SortedList<>(filtered, NEWEST_FIRST);
+    private final StringProperty filter = new SimpleStringProperty(this, "filter", "");
+    private final BooleanProperty showDangling = new SimpleBooleanProperty(this, "showDangling", false);
+    private final ReadOnlyObjectWrapper<Backend> backend = new ReadOnlyObjectWrapper<>(this, "backend");
+    private final ReadOnlyObjectWrapper<Text> status = new ReadOnlyObjectWrapper<>(this, "status");
+    private final ReadOnlyBooleanWrapper statusIsError = new ReadOnlyBooleanWrapper(this, "statusIsError");
+    private final ReadOnlyBooleanWrapper loaded = new ReadOnlyBooleanWrapper(this, "loaded");
+    private final BooleanBinding empty;
+    private final ObjectBinding<Text> summary;
+    private final AtomicBoolean refreshQueued = new AtomicBoolean();
+    private volatile EventSubscription subscription;
+
+    public ImagesViewModel(UiExecutor executor) {
+        this.executor = executor;
+        filter.addListener((obs, old, now) -> updatePredicate());
+        showDangling.addListener((obs, old, now) -> updatePredicate());
+        updatePredicate();
+        empty = Bindings.isEmpty(rows);
+        summary = Bindings.createObjectBinding(() -> Text.of("images.count", filtered.size(), rows.size()), filtered, rows);
+    }
 
     public String titleKey() {
         return "images.title";
@@ -17,5 +117,231 @@ public final class ImagesViewModel {
 
     public EmptyState emptyState() {
         return emptyState;
+    }
+
+    /** Starts showing {@code b}'s images and following its image events. */
+    public void connect(Backend b) {
+        close();
+        backend.set(b);
+        subscription = b.events(Instant.now(), this::onEvent, failure -> { });
+        refresh();
+    }
+
+    private void onEvent(EngineEvent e) {
+        if ("image".equals(e.type()) && REFRESH_ACTIONS.contains(e.action()) && refreshQueued.compareAndSet(false, true)) {
+            executor.runOnUi(() -> {
+                refreshQueued.set(false);
+                refresh();
+            });
+        }
+    }
+
+    /** Reads the list again in the background. */
+    public void refresh() {
+        Backend b = backend.get();
+        if (b == null) {
+            return;
+        }
+        executor.submit(Text.of("task.listImages"), b::images, this::show, this::fail);
+    }
+
+    /** Replaces the rows with {@code images}, one row per tag. */
+    void show(List<ImageSummary> images) {
+        List<Row> next = new ArrayList<>();
+        for (ImageSummary image : images) {
+            if (image.dangling()) {
+                next.add(new Row(image, Row.NONE, Row.NONE));
+            }
+            for (String t : image.repoTags()) {
+                int colon = t.lastIndexOf(':');
+                boolean hasTag = colon > t.lastIndexOf('/');
+                next.add(new Row(image, hasTag ? t.substring(0, colon) : t, hasTag ? t.substring(colon + 1) : Row.NONE));
+            }
+        }
+        next.sort(NEWEST_FIRST);
+        rows.setAll(next);
+        loaded.set(true);
+    }
+
+    private void updatePredicate() {
+        String needle = filter.get() == null ? "" : filter.get().strip().toLowerCase(Locale.ROOT);
+        boolean dangling = showDangling.get();
+        filtered.setPredicate(r -> (dangling || !r.dangling()) && (needle.isEmpty() || matches(r, needle)));
+    }
+
+    static boolean matches(Row r, String needle) {
+        return r.repository().toLowerCase(Locale.ROOT).contains(needle)
+                || r.tag().toLowerCase(Locale.ROOT).contains(needle)
+                || r.image().id().contains(needle)
+                || (r.repository() + ":" + r.tag()).toLowerCase(Locale.ROOT).contains(needle);
+    }
+
+    // ---- commands -------------------------------------------------------------------------------
+
+    /**
+     * Checks {@code text} as an image reference with the engine's rules, in the background;
+     * {@code onResult} gets null when it is one, else why not.
+     */
+    public void validateReference(String text, Consumer<Text> onResult) {
+        Backend b = backend.get();
+        String typed = text == null ? "" : text.strip();
+        if (typed.isEmpty() || b == null) {
+            onResult.accept(Text.of("pull.validation.empty"));
+            return;
+        }
+        executor.runInBackground(() -> {
+            Text problem = null;
+            try {
+                b.normalizeReference(typed);
+            } catch (RuntimeException e) {
+                problem = Text.of("pull.validation.invalid", e.getMessage());
+            }
+            Text p = problem;
+            executor.runOnUi(() -> onResult.accept(p));
+        });
+    }
+
+    /** {@code docker tag}: names {@code row}'s image also {@code target}. */
+    public void tag(Row row, String target, Runnable onDone) {
+        Backend b = backend.get();
+        executor.submit(Text.of("task.tagImage", target), () -> {
+            b.tagImage(row.image().id(), target);
+            return b.normalizeReference(target);
+        }, full -> {
+            report(Text.of("images.tagged", row.reference(), target), false);
+            refresh();
+            onDone.run();
+        }, this::fail);
+    }
+
+    /** {@code docker rmi}: untags {@code row}'s tag, or deletes the image when it is its last (or forced). */
+    public void remove(Row row, boolean force) {
+        Backend b = backend.get();
+        executor.submit(Text.of("task.removeImage", row.reference()), () -> b.removeImage(row.reference(), force), removed -> {
+            long deleted = removed.stream().filter((RemovedImage r) -> !r.deleted().isEmpty()).count();
+            report(deleted > 0 ? Text.of("images.removed", row.reference(), deleted) : Text.of("images.untagged", row.reference()), false);
+            refresh();
+        }, this::fail);
+    }
+
+    /** {@code docker push}, with progress in the status bar. */
+    public void push(Row row) {
+        Backend b = backend.get();
+        executor.submitWithProgress(Text.of("task.pushImage", row.reference()), handle -> {
+            PullProgressModel progress = new PullProgressModel();
+            return b.pushImage(row.reference(), p -> {
+                progress.accept(p);
+                handle.progress(progress.overall());
+            });
+        }, digest -> report(Text.of("images.pushed", row.reference(), digest), false), this::fail);
+    }
+
+    public void inspect(Row row, Consumer<JsonNode> onResult) {
+        Backend b = backend.get();
+        executor.submit(Text.of("task.inspectImage", row.reference()), () -> b.inspectImage(row.image().id()), onResult, this::fail);
+    }
+
+    public void history(Row row, Consumer<List<ImageLayer>> onResult) {
+        Backend b = backend.get();
+        executor.submit(Text.of("task.imageHistory", row.reference()), () -> b.imageHistory(row.image().id()), onResult, this::fail);
+    }
+
+    /** {@code docker save -o file}, of {@code row} by its tag (so the archive keeps the tag). */
+    public void save(Row row, Path file) {
+        Backend b = backend.get();
+        executor.submit(Text.of("task.saveImage", row.reference()), () -> {
+            b.saveImages(List.of(row.reference()), file);
+            return file;
+        }, f -> report(Text.of("images.saved", row.reference(), f.toString()), false), this::fail);
+    }
+
+    /** {@code docker load -i file}. */
+    public void load(Path file) {
+        Backend b = backend.get();
+        executor.submitWithProgress(Text.of("task.loadImages", file.getFileName().toString()),
+                handle -> b.loadImages(file, (ImageProgress p) -> { }), loadedNames -> {
+                    report(Text.of("images.loaded", loadedNames.size(), String.join(", ", loadedNames)), false);
+                    refresh();
+                }, this::fail);
+    }
+
+    /** {@code docker image prune [-a]}; {@code onDone} gets what was removed. */
+    public void prune(boolean all, Consumer<PruneResult> onDone) {
+        Backend b = backend.get();
+        executor.submit(Text.of("task.pruneImages"), () -> b.pruneImages(all), result -> {
+            report(Text.of("images.pruned", result.deletedCount(), Formats.size(result.spaceReclaimed())), false);
+            refresh();
+            onDone.accept(result);
+        }, this::fail);
+    }
+
+    private void fail(Throwable t) {
+        report(ErrorText.of(t), true);
+    }
+
+    private void report(Text text, boolean error) {
+        statusIsError.set(error);
+        status.set(text);
+    }
+
+    // ---- state ----------------------------------------------------------------------------------
+
+    /** The rows that pass the filter and the dangling switch, newest first. */
+    public SortedList<Row> visibleRows() {
+        return sorted;
+    }
+
+    /** Every row, dangling ones included. */
+    public ObservableList<Row> allRows() {
+        return FXCollections.unmodifiableObservableList(rows);
+    }
+
+    public StringProperty filterProperty() {
+        return filter;
+    }
+
+    public BooleanProperty showDanglingProperty() {
+        return showDangling;
+    }
+
+    /** True while the engine has no images at all (the pane shows its empty state then). */
+    public BooleanBinding emptyProperty() {
+        return empty;
+    }
+
+    /** Whether the list has been read at least once. */
+    public ReadOnlyBooleanProperty loadedProperty() {
+        return loaded.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<Backend> backendProperty() {
+        return backend.getReadOnlyProperty();
+    }
+
+    /** The outcome of the last command, in words; null before the first. */
+    public ReadOnlyObjectProperty<Text> statusProperty() {
+        return status.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty statusIsErrorProperty() {
+        return statusIsError.getReadOnlyProperty();
+    }
+
+    /** "N of M images". */
+    public ObjectBinding<Text> summary() {
+        return summary;
+    }
+
+    public UiExecutor executor() {
+        return executor;
+    }
+
+    @Override
+    public void close() {
+        EventSubscription s = subscription;
+        subscription = null;
+        if (s != null) {
+            s.close();
+        }
     }
 }

@@ -46,12 +46,12 @@ public final class MainWindowView {
 
     public MainWindowView(MainWindowViewModel vm, Localization i18n) {
         factories.put(Page.CONTAINERS, () -> new ContainersView(vm.containers(), i18n).root());
-        factories.put(Page.IMAGES, () -> new ImagesView(vm.images(), i18n).root());
+        factories.put(Page.IMAGES, () -> new ImagesView(vm.images(), vm.registries(), i18n).root());
         factories.put(Page.VOLUMES, () -> new VolumesView(vm.volumes(), i18n).root());
         factories.put(Page.NETWORKS, () -> new NetworksView(vm.networks(), i18n).root());
         factories.put(Page.BUILDS, () -> new BuildsView(vm.builds(), i18n).root());
         factories.put(Page.EVENTS, () -> new EventsView(vm.events(), i18n).root());
-        factories.put(Page.SETTINGS, () -> new SettingsView(vm.settings(), i18n).root());
+        factories.put(Page.SETTINGS, () -> new SettingsView(vm.settings(), vm.registries(), i18n).root());
 
         ImageView logo = new ImageView(new Image(UiResources.logo(64), 32, 32, true, true));
         Label name = new Label();

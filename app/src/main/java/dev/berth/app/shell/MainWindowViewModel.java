@@ -12,6 +12,7 @@ import dev.berth.app.i18n.Localization;
 import dev.berth.app.i18n.Text;
 import dev.berth.app.images.ImagesViewModel;
 import dev.berth.app.networks.NetworksViewModel;
+import dev.berth.app.settings.RegistriesViewModel;
 import dev.berth.app.settings.SettingsViewModel;
 import dev.berth.app.task.UiExecutor;
 import dev.berth.app.volumes.VolumesViewModel;
@@ -40,7 +41,8 @@ public final class MainWindowViewModel implements AutoCloseable {
     private final ReadOnlyObjectWrapper<EngineInfo> info = new ReadOnlyObjectWrapper<>(this, "info");
     private final StatusBarViewModel statusBar;
     private final ContainersViewModel containers = new ContainersViewModel();
-    private final ImagesViewModel images = new ImagesViewModel();
+    private final ImagesViewModel images;
+    private final RegistriesViewModel registries;
     private final VolumesViewModel volumes = new VolumesViewModel();
     private final NetworksViewModel networks = new NetworksViewModel();
     private final BuildsViewModel builds = new BuildsViewModel();
@@ -52,6 +54,8 @@ public final class MainWindowViewModel implements AutoCloseable {
         this.executor = executor;
         this.settings = settings;
         this.events = new EventsViewModel(executor);
+        this.images = new ImagesViewModel(executor);
+        this.registries = new RegistriesViewModel(executor);
         this.statusBar = new StatusBarViewModel(i18n, state, version, info, executor.runningTasks());
         // an engine the app is a client of can go away: its event stream ending is how we notice
         events.problemProperty().addListener((obs, old, problem) -> {
@@ -77,6 +81,8 @@ public final class MainWindowViewModel implements AutoCloseable {
             backend.set(b);
             state.set(new EngineState.Ready(b.connection()));
             events.connect(b, eventsSince);
+            images.connect(b);
+            registries.connect(b);
             refresh();
         }, error -> state.set(new EngineState.Unavailable(ErrorText.of(error))));
     }
@@ -125,6 +131,10 @@ public final class MainWindowViewModel implements AutoCloseable {
         return images;
     }
 
+    public RegistriesViewModel registries() {
+        return registries;
+    }
+
     public VolumesViewModel volumes() {
         return volumes;
     }
@@ -150,6 +160,7 @@ public final class MainWindowViewModel implements AutoCloseable {
     public void close() {
         closed = true;
         events.close();
+        images.close();
         Backend b = backend.get();
         if (b != null) {
             b.close();

@@ -64,6 +64,7 @@ public final class StatusBarView {
 
         ProgressIndicator spinner = new ProgressIndicator(ProgressIndicator.INDETERMINATE_PROGRESS);
         spinner.setId("status-tasks-progress");
+        spinner.progressProperty().bind(vm.tasksProgress());
         Label tasks = new Label();
         tasks.setId("status-tasks");
         tasks.textProperty().bind(vm.tasksText());

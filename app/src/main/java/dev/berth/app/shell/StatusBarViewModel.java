@@ -25,6 +25,7 @@ public final class StatusBarViewModel {
     private final StringBinding versionText;
     private final StringBinding tasksText;
     private final BooleanBinding tasksRunning;
+    private final javafx.beans.binding.DoubleBinding tasksProgress;
 
     public StatusBarViewModel(Localization i18n, ObservableValue<EngineState> state, ObservableValue<EngineVersion> version,
                               ObservableValue<EngineInfo> info, ObservableList<BackgroundTask> tasks) {
@@ -64,6 +65,8 @@ public final class StatusBarViewModel {
             return v == null ? "" : i18n.get("status.version", v.product(), v.version(), v.apiVersion());
         }, version, i18n.languageProperty());
         tasksRunning = Bindings.isNotEmpty(tasks);
+        tasksProgress = Bindings.createDoubleBinding(() -> tasks.stream()
+                .mapToDouble(t -> t.progress().get()).filter(p -> p >= 0).findFirst().orElse(-1), tasks);
         tasksText = Bindings.createStringBinding(() -> {
             if (tasks.isEmpty()) {
                 return "";
@@ -102,6 +105,11 @@ public final class StatusBarViewModel {
 
     public StringBinding tasksText() {
         return tasksText;
+    }
+
+    /** The first running task's progress from 0 to 1 that is known, else -1 (indeterminate). */
+    public javafx.beans.binding.DoubleBinding tasksProgress() {
+        return tasksProgress;
     }
 
     public BooleanBinding tasksRunning() {

@@ -9,7 +9,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -23,7 +26,8 @@ public final class UiExecutor implements AutoCloseable {
 
     private final Executor uiThread;
     private final ExecutorService background;
-    private final ObservableList<BackgroundTask> running = FXCollections.observableArrayList();
+    private final ObservableList<BackgroundTask> running = FXCollections.observableArrayList(
+            t -> new javafx.beans.Observable[] {t.progress()});
     private final ObservableList<BackgroundTask> runningView = FXCollections.unmodifiableObservableList(running);
     private final AtomicLong ids = new AtomicLong();
 
@@ -46,13 +50,63 @@ public final class UiExecutor implements AutoCloseable {
      * Runs {@code work} in the background, shown as {@code title} among the running tasks, then
      * {@code onSuccess} with its result or {@code onFailure} with its error, on the UI thread.
      */
-    public <T> void submit(Text title, Callable<T> work, Consumer<? super T> onSuccess, Consumer<Throwable> onFailure) {
+    public <T> TaskHandle submit(Text title, Callable<T> work, Consumer<? super T> onSuccess, Consumer<Throwable> onFailure) {
+        return submitWithProgress(title, handle -> work.call(), onSuccess, onFailure);
+    }
+
+    /** Work that reports progress (and may check for cancellation) through its handle. */
+    @FunctionalInterface
+    public interface ProgressWork<T> {
+        T call(TaskHandle handle) throws Exception;
+    }
+
+    /**
+     * Like {@link #submit}, for long work: the returned handle cancels it (interrupting its
+     * thread), and its progress shows in the status bar.
+     */
+    public <T> TaskHandle submitWithProgress(Text title, ProgressWork<T> work, Consumer<? super T> onSuccess,
+                                             Consumer<Throwable> onFailure) {
         BackgroundTask task = new BackgroundTask(ids.incrementAndGet(), title);
+        AtomicBoolean cancelled = new AtomicBoolean();
+        AtomicReference<Future<?>> future = new AtomicReference<>();
+        AtomicBoolean progressScheduled = new AtomicBoolean();
+        AtomicReference<Double> latest = new AtomicReference<>(-1.0);
+        TaskHandle handle = new TaskHandle() {
+            @Override
+            public void cancel() {
+                if (cancelled.compareAndSet(false, true)) {
+                    Future<?> f = future.get();
+                    if (f != null) {
+                        f.cancel(true);
+                    }
+                }
+            }
+
+            @Override
+            public boolean cancelled() {
+                return cancelled.get();
+            }
+
+            @Override
+            public void progress(double fraction) {
+                latest.set(fraction);
+                // one UI-thread turn per burst of reports
+                if (progressScheduled.compareAndSet(false, true)) {
+                    runOnUi(() -> {
+                        progressScheduled.set(false);
+                        task.progress().set(latest.get());
+                    });
+                }
+            }
+        };
         runOnUi(() -> running.add(task));
-        background.execute(() -> {
+        future.set(background.submit(() -> {
             T result;
             try {
-                result = work.call();
+                if (cancelled.get()) {
+                    throw new InterruptedException("cancelled");
+                }
+                result = work.call(handle);
             } catch (Throwable t) {
                 LOG.log(System.Logger.Level.DEBUG, "task failed: " + title.key(), t);
                 runOnUi(() -> {
@@ -65,7 +119,11 @@ public final class UiExecutor implements AutoCloseable {
                 running.remove(task);
                 onSuccess.accept(result);
             });
-        });
+        }));
+        if (cancelled.get()) {
+            future.get().cancel(true);
+        }
+        return handle;
     }
 
     /** Runs {@code work} in the background without a result and without showing it as a task. */

@@ -1,0 +1,69 @@
+package dev.berth.app.components;
+
+import dev.berth.app.i18n.Localization;
+import javafx.scene.Node;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.stage.Modality;
+import javafx.stage.Stage;
+import javafx.stage.Window;
+
+/**
+ * Small windows over the main one: a modal stage with the owner's stylesheets (so the theme
+ * follows), a title from the bundle, and a row of buttons on the right.
+ */
+public final class Dialogs {
+
+    private Dialogs() {}
+
+    /** A modal window owned by {@code owner}'s window, titled from {@code titleKey}. */
+    public static Stage stage(Node owner, Localization i18n, String titleKey, Parent content, String id) {
+        Stage stage = new Stage();
+        Window window = owner.getScene() == null ? null : owner.getScene().getWindow();
+        if (window != null) {
+            stage.initOwner(window);
+        }
+        stage.initModality(Modality.WINDOW_MODAL);
+        stage.titleProperty().bind(i18n.text(titleKey));
+        Scene scene = new Scene(content);
+        if (owner.getScene() != null) {
+            scene.getStylesheets().setAll(owner.getScene().getStylesheets());
+        }
+        content.getStyleClass().add("dialog-body");
+        content.setId(id);
+        stage.setScene(scene);
+        return stage;
+    }
+
+    /** A button labelled from {@code key}. */
+    public static Button button(Localization i18n, String key, String id) {
+        Button b = new Button();
+        b.textProperty().bind(i18n.text(key));
+        b.setId(id);
+        return b;
+    }
+
+    /** A label bound to {@code key}. */
+    public static Label label(Localization i18n, String key) {
+        Label l = new Label();
+        l.textProperty().bind(i18n.text(key));
+        return l;
+    }
+
+    /** Buttons aligned right, with {@code left} nodes on the left. */
+    public static HBox buttonRow(Node[] left, Button... buttons) {
+        Region spacer = new Region();
+        HBox.setHgrow(spacer, Priority.ALWAYS);
+        HBox row = new HBox(8);
+        row.getChildren().addAll(left);
+        row.getChildren().add(spacer);
+        row.getChildren().addAll(buttons);
+        row.getStyleClass().add("dialog-buttons");
+        return row;
+    }
+}

@@ -1,0 +1,139 @@
+package dev.berth.app.images;
+
+import dev.berth.app.Bundles;
+import dev.berth.app.backend.EmbeddedBackend;
+import dev.berth.app.i18n.Language;
+import dev.berth.app.settings.Settings;
+import dev.berth.app.settings.SettingsStore;
+import dev.berth.app.shell.AppShell;
+import dev.berth.app.theme.Theme;
+import dev.berth.engine.EngineConfig;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.StackPane;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Images pane in the real window under Xvfb, on an embedded engine with no images. */
+@ExtendWith(ApplicationExtension.class)
+class ImagesPaneTest {
+
+    @TempDir
+    Path tmp;
+
+    private AppShell shell;
+    private volatile EmbeddedBackend backend;
+
+    @Start
+    void start(Stage stage) {
+        SettingsStore store = new SettingsStore(tmp.resolve("config/berth/settings.json"));
+        store.save(new Settings(Language.ENGLISH, Theme.LIGHT));
+        shell = new AppShell(store);
+        shell.show(stage, () -> backend = EmbeddedBackend.start(
+                new EngineConfig(tmp.resolve("root"), tmp.resolve("berth.sock")), false));
+    }
+
+    @AfterEach
+    void closeShell() {
+        if (shell != null) {
+            shell.close();
+        }
+    }
+
+    @Test
+    void pullDialogChecksTheReferenceWithTheEnginesRulesAsItIsTyped(FxRobot robot) {
+        waitUntil(() -> shell.viewModel().images().backendProperty().get() != null);
+        robot.clickOn("#nav-images");
+        assertThat(shown(label(robot, "#images-empty-title"))).isTrue();
+        assertThat(shown(robot.lookup("#images-table").query())).isFalse();
+        robot.clickOn("#images-pull");
+        Button pull = robot.lookup("#pull-start").queryAs(Button.class);
+        assertThat(pull.isDisabled()).isTrue();
+
+        robot.clickOn("#pull-reference").write("Not/Valid:tag");
+        waitUntil(() -> label(robot, "#pull-validation").getText().contains("invalid reference format"));
+        assertThat(label(robot, "#pull-validation").getText()).contains("must be lowercase");
+        assertThat(pull.isDisabled()).isTrue();
+
+        robot.doubleClickOn("#pull-reference").eraseText(20).write("busybox");
+        waitUntil(() -> label(robot, "#pull-validation").getText().equals("Will pull docker.io/library/busybox:latest"));
+        assertThat(pull.isDisabled()).isFalse();
+        robot.clickOn("#pull-cancel");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#pull-reference").tryQuery()).isEmpty();
+    }
+
+    @Test
+    void runIsDisabledAndSaysContainersComeLater(FxRobot robot) {
+        waitUntil(() -> shell.viewModel().images().backendProperty().get() != null);
+        robot.clickOn("#nav-images");
+        // the toolbar is behind the empty state while there are no images; its controls exist all the same
+        Button run = robot.lookup("#images-run").queryAs(Button.class);
+        assertThat(run.isDisabled()).isTrue();
+        StackPane wrapper = robot.lookup("#images-run-wrapper").queryAs(StackPane.class);
+        Tooltip tip = (Tooltip) wrapper.getProperties().get("javafx.scene.control.Tooltip");
+        assertThat(tip).isNotNull();
+        assertThat(tip.getText()).isEqualTo(Bundles.en("images.run.later"));
+    }
+
+    @Test
+    void settingsRegistriesRefuseABadMirrorByNameAndSaveGoodListsToTheEnginesConfig(FxRobot robot) throws Exception {
+        waitUntil(() -> shell.viewModel().registries().editableProperty().get());
+        robot.clickOn("#nav-settings");
+        javafx.scene.control.ScrollPane scroll = robot.lookup(".settings-scroll").queryAs(javafx.scene.control.ScrollPane.class);
+        robot.interact(() -> scroll.setVvalue(1));
+        robot.clickOn("#settings-mirrors").write("mirror.example.com");
+        robot.clickOn("#settings-registries-save");
+        waitUntil(() -> label(robot, "#settings-registries-status").getText().contains("invalid mirror"));
+        assertThat(label(robot, "#settings-registries-status").getText()).contains("\"mirror.example.com\"");
+        assertThat(tmp.resolve("root/config.json")).doesNotExist();
+
+        javafx.scene.control.TextArea mirrors = robot.lookup("#settings-mirrors").queryAs(javafx.scene.control.TextArea.class);
+        robot.interact(mirrors::clear);
+        robot.clickOn(mirrors).write("https://mirror.example.com");
+        robot.clickOn("#settings-insecure").write("registry.lan:5000");
+        robot.clickOn("#settings-registries-save");
+        waitUntil(() -> label(robot, "#settings-registries-status").getText().startsWith("Saved in "));
+        String json = java.nio.file.Files.readString(tmp.resolve("root/config.json"));
+        assertThat(json).contains("\"registry-mirrors\" : [ \"https://mirror.example.com\" ]")
+                .contains("\"insecure-registries\" : [ \"registry.lan:5000\" ]");
+    }
+
+    /** Whether {@code node} and every parent of it are visible. */
+    static boolean shown(javafx.scene.Node node) {
+        for (javafx.scene.Node n = node; n != null; n = n.getParent()) {
+            if (!n.isVisible()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static Label label(FxRobot robot, String query) {
+        return robot.lookup(query).queryAs(Label.class);
+    }
+
+    static void waitUntil(BooleanSupplier condition) {
+        try {
+            WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, condition::getAsBoolean);
+        } catch (TimeoutException e) {
+            throw new AssertionError("condition not met within 20 s", e);
+        }
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+}
