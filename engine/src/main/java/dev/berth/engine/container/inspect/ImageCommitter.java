@@ -1,5 +1,6 @@
 package dev.berth.engine.container.inspect;
 
+import dev.berth.engine.image.ConfigChanges;
 import dev.berth.engine.content.ContentStore;
 import dev.berth.engine.content.Writer;
 import dev.berth.engine.errors.EngineException;
@@ -120,7 +121,7 @@ public final class ImageCommitter {
         Instant now = clock.instant();
         String created = DateTimeFormatter.ISO_INSTANT.format(now);
         ImageConfig.Config base = r.container() != null ? r.container() : parent.config();
-        ImageConfig.Config runConfig = ChangeInstructions.apply(base, r.changes());
+        ImageConfig.Config runConfig = ConfigChanges.apply(base, r.changes());
         List<Digest> diffIds = new ArrayList<>(r.parent().diffIds());
         diffIds.add(layer.diffId());
         List<ImageConfig.History> history = new ArrayList<>(parent.history() == null ? List.of() : parent.history());

@@ -1,5 +1,6 @@
 package dev.berth.engine.image.archive;
 
+import dev.berth.engine.image.ConfigChanges;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.berth.engine.content.ContentStore;
@@ -364,7 +365,7 @@ public final class ImageArchives {
             throw new EngineException.InvalidArgument("cannot import as " + tag.get().familiar()
                     + ": an imported image can be tagged, not given a digest");
         }
-        ImageConfig.Config runConfig = ChangeCommands.apply(null, changes);
+        ImageConfig.Config runConfig = ConfigChanges.apply(null, changes);
         Platform p = platform.orElseGet(Platform::host);
         String ref = "import-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         Digest layerBlob;

@@ -1,5 +1,6 @@
 package dev.berth.engine.container.inspect;
 
+import dev.berth.engine.image.ConfigChanges;
 import dev.berth.engine.content.ContentStore;
 import dev.berth.engine.content.FilesystemContentStore;
 import dev.berth.engine.content.Writer;
@@ -223,7 +224,7 @@ class LayeredContainerTest {
     void changeInstructionsFollowDockerfileRules() {
         ImageConfig.Config base = new ImageConfig.Config(null, null, List.of("A=1"), null, List.of("old"), null, "/app", null, null,
                 null, null, null, null);
-        ImageConfig.Config c = ChangeInstructions.apply(base, List.of("ENTRYPOINT /start.sh", "ENV A 2 and more", "WORKDIR sub",
+        ImageConfig.Config c = ConfigChanges.apply(base, List.of("ENTRYPOINT /start.sh", "ENV A 2 and more", "WORKDIR sub",
                 "EXPOSE 53/udp 80", "ONBUILD RUN make"));
         assertThat(c.entrypoint()).containsExactly("/bin/sh", "-c", "/start.sh");
         assertThat(c.cmd()).as("ENTRYPOINT without an earlier CMD clears it").isNull();
@@ -232,15 +233,15 @@ class LayeredContainerTest {
         assertThat(c.exposedPorts()).containsOnlyKeys("53/udp", "80/tcp");
         assertThat(c.onBuild()).containsExactly("RUN make");
 
-        ImageConfig.Config kept = ChangeInstructions.apply(base, List.of("CMD [\"run\"]", "ENTRYPOINT [\"/e\"]"));
+        ImageConfig.Config kept = ConfigChanges.apply(base, List.of("CMD [\"run\"]", "ENTRYPOINT [\"/e\"]"));
         assertThat(kept.cmd()).containsExactly("run");
         assertThat(kept.entrypoint()).containsExactly("/e");
 
-        assertThatThrownBy(() -> ChangeInstructions.apply(base, List.of("RUN rm -rf /")))
+        assertThatThrownBy(() -> ConfigChanges.apply(base, List.of("RUN rm -rf /")))
                 .isInstanceOf(EngineException.InvalidArgument.class).hasMessage("RUN is not a valid change command");
-        assertThatThrownBy(() -> ChangeInstructions.apply(base, List.of("LABEL a=\"unterminated")))
+        assertThatThrownBy(() -> ConfigChanges.apply(base, List.of("LABEL a=\"unterminated")))
                 .isInstanceOf(EngineException.InvalidArgument.class).hasMessageContaining("unterminated quote");
-        assertThatThrownBy(() -> ChangeInstructions.apply(base, List.of("EXPOSE http")))
+        assertThatThrownBy(() -> ConfigChanges.apply(base, List.of("EXPOSE http")))
                 .isInstanceOf(EngineException.InvalidArgument.class).hasMessageContaining("invalid port http");
     }
 }

@@ -1,4 +1,4 @@
-package dev.berth.engine.container.inspect;
+package dev.berth.engine.image;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.berth.engine.errors.EngineException;
@@ -23,11 +23,14 @@ import java.util.TreeMap;
  * {@code k=v} pairs with quotes and backslash escapes, or the legacy {@code ENV k v}. As in a
  * Dockerfile, {@code ENTRYPOINT} clears the command unless a {@code CMD} came before it.
  */
-public final class ChangeInstructions {
+public final class ConfigChanges {
 
     private static final List<String> DEFAULT_SHELL = List.of("/bin/sh", "-c");
+    /** The instructions a change may use, as Docker lists them. */
+    private static final List<String> KEYWORDS = List.of("CMD", "ENTRYPOINT", "ENV", "EXPOSE", "LABEL", "ONBUILD",
+            "STOPSIGNAL", "USER", "VOLUME", "WORKDIR");
 
-    private ChangeInstructions() {}
+    private ConfigChanges() {}
 
     /** Applies {@code changes} in order to {@code config} (may be null) and returns the result. */
     public static ImageConfig.Config apply(ImageConfig.Config config, List<String> changes) {
@@ -40,6 +43,9 @@ public final class ChangeInstructions {
             int sp = indexOfSpace(line);
             String keyword = (sp < 0 ? line : line.substring(0, sp)).toUpperCase(Locale.ROOT);
             String rest = sp < 0 ? "" : line.substring(sp + 1).strip();
+            if (KEYWORDS.contains(keyword) && rest.isEmpty()) {
+                throw new EngineException.InvalidArgument(keyword + " requires at least one argument, in change \"" + change + "\"");
+            }
             switch (keyword) {
                 case "CMD" -> {
                     b.cmd = commandForm(rest, b.shell, change);
@@ -60,11 +66,7 @@ public final class ChangeInstructions {
                 case "LABEL" -> b.labels.putAll(pairs(rest, false, change));
                 case "EXPOSE" -> {
                     for (String port : words(rest, change)) {
-                        String p = port.contains("/") ? port.toLowerCase(Locale.ROOT) : port + "/tcp";
-                        if (!p.matches("\\d+(-\\d+)?/(tcp|udp|sctp)")) {
-                            throw new EngineException.InvalidArgument("invalid port " + port + " in change \"" + change + "\"");
-                        }
-                        b.exposedPorts.put(p, Map.of());
+                        b.exposedPorts.put(port(port, change), Map.of());
                     }
                 }
                 case "ONBUILD" -> {
@@ -96,6 +98,33 @@ public final class ChangeInstructions {
             }
         }
         return b.build();
+    }
+
+    /** {@code PORT[-PORT][/tcp|udp|sctp]} with ports 1 to 65535, normalised to {@code PORT/proto}. */
+    private static String port(String spec, String change) {
+        String[] parts = spec.split("/", -1);
+        String proto = parts.length > 1 ? parts[1].toLowerCase(Locale.ROOT) : "tcp";
+        if (parts.length > 2 || !List.of("tcp", "udp", "sctp").contains(proto)) {
+            throw new EngineException.InvalidArgument("invalid port " + spec + " in change \"" + change
+                    + "\": expected PORT[/tcp|udp|sctp]");
+        }
+        String[] range = parts[0].split("-", -1);
+        if (range.length > 2) {
+            throw new EngineException.InvalidArgument("invalid port " + spec + " in change \"" + change + "\"");
+        }
+        for (String p : range) {
+            int n;
+            try {
+                n = Integer.parseInt(p);
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 1 || n > 65535) {
+                throw new EngineException.InvalidArgument("invalid port " + spec + " in change \"" + change
+                        + "\": ports are 1 to 65535");
+            }
+        }
+        return parts[0] + "/" + proto;
     }
 
     private static int indexOfSpace(String s) {

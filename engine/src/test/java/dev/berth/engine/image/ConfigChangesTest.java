@@ -1,4 +1,4 @@
-package dev.berth.engine.image.archive;
+package dev.berth.engine.image;
 
 import dev.berth.engine.errors.EngineException;
 import dev.berth.engine.oci.ImageConfig;
@@ -10,10 +10,10 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class ChangeCommandsTest {
+class ConfigChangesTest {
 
     private static ImageConfig.Config apply(String... changes) {
-        return ChangeCommands.apply(null, List.of(changes));
+        return ConfigChanges.apply(null, List.of(changes));
     }
 
     @Test
@@ -36,7 +36,7 @@ class ChangeCommandsTest {
     void changesApplyOnTopOfAnExistingConfig() {
         ImageConfig.Config base = new ImageConfig.Config("root", Map.of("22/tcp", Map.of()), List.of("PATH=/bin", "A=0"),
                 null, List.of("sh"), null, "/srv", Map.of("old", "1"), null, null, null, null, null);
-        ImageConfig.Config c = ChangeCommands.apply(base, List.of("ENV A=1", "WORKDIR app", "EXPOSE 53/udp 8000-8010",
+        ImageConfig.Config c = ConfigChanges.apply(base, List.of("ENV A=1", "WORKDIR app", "EXPOSE 53/udp 8000-8010",
                 "LABEL new=\"x y\"", "USER 1000:1000"));
         assertThat(c.env()).containsExactly("PATH=/bin", "A=1");
         assertThat(c.workingDir()).isEqualTo("/srv/app");
@@ -72,9 +72,9 @@ class ChangeCommandsTest {
         assertThatThrownBy(() -> apply("ENV A=\"unterminated")).isInstanceOf(EngineException.InvalidArgument.class)
                 .hasMessageContaining("unterminated quote");
         assertThatThrownBy(() -> apply("LABEL =v")).isInstanceOf(EngineException.InvalidArgument.class)
-                .hasMessageContaining("not KEY=value");
+                .hasMessageContaining("LABEL =v");
         assertThatThrownBy(() -> apply("ENV ONLYKEY")).isInstanceOf(EngineException.InvalidArgument.class)
-                .hasMessageContaining("missing value");
+                .hasMessageContaining("ENV ONLYKEY");
         assertThatThrownBy(() -> apply("USER")).isInstanceOf(EngineException.InvalidArgument.class)
                 .hasMessageContaining("USER requires at least one argument");
         assertThatThrownBy(() -> apply("VOLUME [1, 2")).isInstanceOf(EngineException.InvalidArgument.class)
