@@ -1,5 +1,6 @@
 package dev.berth.engine.container;
 
+import dev.berth.engine.state.FileTrees;
 import com.pty4j.PtyProcess;
 import com.pty4j.PtyProcessBuilder;
 import com.pty4j.WinSize;
@@ -1471,13 +1472,8 @@ public final class LocalContainerService implements ContainerService, AutoClosea
     }
 
     private static void deleteTree(Path p) {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(p)) {
-            for (Path x : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(x);
-            }
+        try {
+            FileTrees.deleteTree(p);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove " + p + ": " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package dev.berth.engine.layer;
 
+import dev.berth.engine.state.FileTrees;
 import dev.berth.engine.errors.EngineException;
 import dev.berth.engine.oci.Digest;
 
@@ -10,12 +11,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
@@ -343,30 +342,7 @@ final class OverlayApplier implements LayerApplier {
 
     /** Deletes a file or a directory tree; never follows a symbolic link. */
     static void deleteRecursively(Path target) throws IOException {
-        BasicFileAttributes a = lstat(target);
-        if (a == null) {
-            return;
-        }
-        if (!a.isDirectory()) {
-            Files.delete(target);
-            return;
-        }
-        Files.walkFileTree(target, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-                if (exc != null) {
-                    throw exc;
-                }
-                Files.delete(dir);
-                return FileVisitResult.CONTINUE;
-            }
-        });
+        FileTrees.deleteTree(target);
     }
 
     /** Counts the caller's bytes and marks its failures. */

@@ -1,9 +1,9 @@
 package dev.berth.engine.runtime;
 
+import dev.berth.engine.state.FileTrees;
 import dev.berth.engine.state.Json;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -179,18 +179,9 @@ public final class RuntimeDetector {
     }
 
     private static void deleteTree(Path dir) {
-        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
+        try {
+            FileTrees.deleteTree(dir);
+        } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot remove probe bundle " + dir + ": " + e.getMessage());
         }
     }

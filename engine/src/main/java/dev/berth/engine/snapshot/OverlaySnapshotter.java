@@ -1,5 +1,6 @@
 package dev.berth.engine.snapshot;
 
+import dev.berth.engine.state.FileTrees;
 import dev.berth.engine.errors.EngineException;
 import dev.berth.engine.layer.Posix;
 import dev.berth.engine.state.Json;
@@ -426,22 +427,7 @@ public final class OverlaySnapshotter implements Snapshotter {
 
     private static void deleteTree(Path p) {
         try {
-            if (!Files.exists(p, NOFOLLOW)) {
-                return;
-            }
-            Files.walkFileTree(p, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(f);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                    Files.delete(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+            FileTrees.deleteTree(p);
         } catch (IOException e) {
             throw new EngineException.Unavailable("cannot delete " + p + ": " + e.getMessage(), e);
         }
