@@ -104,8 +104,7 @@ public final class Engine implements AutoCloseable {
             containers.recover();
             Engine engine = new Engine(config, root, events, system, images, content, snapshots, unpacker, registry,
                     imageService, containers);
-            events.publish(Event.of("daemon", "start", system.info().engineId(),
-                    Map.of("name", system.info().host().hostname())));
+            events.publish(Event.of("daemon", "start", system.engineId(), Map.of("name", system.host().hostname())));
             return engine;
         } catch (RuntimeException e) {
             if (registry != null) {
@@ -183,7 +182,7 @@ public final class Engine implements AutoCloseable {
     @Override
     public void close() {
         containers.close();
-        events.publish(Event.of("daemon", "stop", system.info().engineId(), Map.of()));
+        events.publish(Event.of("daemon", "stop", system.engineId(), Map.of()));
         registry.close();
         stateRoot.close();
     }

@@ -36,6 +36,15 @@ public final class SystemService {
                 c.containers(), c.running(), c.paused(), c.stopped(), c.images());
     }
 
+    /** This state root's stable engine id (Docker's daemon ID). */
+    public String engineId() {
+        return engineId;
+    }
+
+    public HostInfo host() {
+        return host;
+    }
+
     public HostTools tools() {
         return tools;
     }
