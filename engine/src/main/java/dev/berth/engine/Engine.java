@@ -11,19 +11,21 @@ import dev.berth.engine.image.ImageService;
 import dev.berth.engine.image.ImageStore;
 import dev.berth.engine.image.LocalImageService;
 import dev.berth.engine.layer.LayerApplier;
+import dev.berth.engine.network.NetworkService;
 import dev.berth.engine.registry.RegistryClient;
 import dev.berth.engine.registry.RegistryConfig;
-import dev.berth.engine.snapshot.OverlaySnapshotter;
-import dev.berth.engine.snapshot.Snapshotter;
-import dev.berth.engine.snapshot.Unpacker;
 import dev.berth.engine.runtime.HostTools;
 import dev.berth.engine.runtime.OciRuntime;
 import dev.berth.engine.runtime.RuntimeDetector;
 import dev.berth.engine.runtime.spec.BundleSpecBuilder;
+import dev.berth.engine.snapshot.OverlaySnapshotter;
+import dev.berth.engine.snapshot.Snapshotter;
+import dev.berth.engine.snapshot.Unpacker;
 import dev.berth.engine.state.AtomicFiles;
 import dev.berth.engine.state.StateRoot;
 import dev.berth.engine.system.HostInfo;
 import dev.berth.engine.system.SystemService;
+import dev.berth.engine.volume.LocalVolumeService;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,10 +55,13 @@ public final class Engine implements AutoCloseable {
     private final RegistryClient registry;
     private final ImageService imageService;
     private final LocalContainerService containers;
+    private final NetworkService networks;
+    private final LocalVolumeService volumes;
 
     private Engine(EngineConfig config, StateRoot stateRoot, EventBus events, SystemService system, ImageStore images,
                    ContentStore content, Snapshotter snapshots, Unpacker unpacker, RegistryClient registry,
-                   ImageService imageService, LocalContainerService containers) {
+                   ImageService imageService, LocalContainerService containers, NetworkService networks,
+                   LocalVolumeService volumes) {
         this.config = config;
         this.stateRoot = stateRoot;
         this.events = events;
@@ -68,6 +73,8 @@ public final class Engine implements AutoCloseable {
         this.registry = registry;
         this.imageService = imageService;
         this.containers = containers;
+        this.networks = networks;
+        this.volumes = volumes;
     }
 
     /**
@@ -89,6 +96,8 @@ public final class Engine implements AutoCloseable {
             registry = new RegistryClient(RegistryConfig.defaults(root.dir().resolve("auth.json"))
                     .withInsecureRegistries(config.insecureRegistries())
                     .withMirrors(config.registryMirrors()));
+            NetworkService networks = new NetworkService(NetworkService.Config.defaults(root.dir()));
+            LocalVolumeService volumes = new LocalVolumeService(root.dir(), events);
             LocalContainerService containers = tools.runtime().isPresent() && tools.conmon().isPresent()
                     ? new LocalContainerService(root.subdir("containers"), images, content, snapshots,
                             OciRuntime.forHost(tools, root.subdir("runtime")), BundleSpecBuilder.forHost(), events)
@@ -103,7 +112,7 @@ public final class Engine implements AutoCloseable {
             });
             containers.recover();
             Engine engine = new Engine(config, root, events, system, images, content, snapshots, unpacker, registry,
-                    imageService, containers);
+                    imageService, containers, networks, volumes);
             events.publish(Event.of("daemon", "start", system.engineId(), Map.of("name", system.host().hostname())));
             return engine;
         } catch (RuntimeException e) {
@@ -167,6 +176,16 @@ public final class Engine implements AutoCloseable {
     /** Create, start, stop, exec, logs, ... : the container operations (containers keep running after close). */
     public ContainerService containers() {
         return containers;
+    }
+
+    /** Bridge networks through netavark and aardvark-dns ({@code <root>/networks}, {@code <root>/netns}). */
+    public NetworkService networks() {
+        return networks;
+    }
+
+    /** Named and anonymous volumes ({@code <root>/volumes}). */
+    public LocalVolumeService volumes() {
+        return volumes;
     }
 
     /** Unpacks layers into snapshots, each once. */

@@ -11,12 +11,24 @@ import java.util.function.Consumer;
  * An engine as the app sees it. Calls block (view models run them on background threads)
  * and throw {@code EngineException} subclasses with plain messages. Long operations (pull, push,
  * save, load) stop with {@link InterruptedException} when their thread is interrupted: that is
- * how a Cancel button cancels. Later issues add containers, volumes, networks and builds here.
+ * how a Cancel button cancels.
+ *
+ * <p>Containers, networks, volumes and builds are reached through {@link #api()}: the Docker
+ * Engine API, which the embedded engine also serves on its socket, so there is one client for
+ * both kinds of backend. Each pane has its own small client on top of it.
  */
 public interface Backend extends AutoCloseable {
 
     /** How the app reaches this engine; shown in the status bar. */
     Connection connection();
+
+    /**
+     * The Docker Engine API of this engine.
+     *
+     * @throws dev.berth.engine.errors.EngineException.Unavailable when the embedded engine could not
+     *         serve its socket (the status bar says why)
+     */
+    ApiClient api();
 
     /** Checks that the engine answers; throws {@code EngineException.Unavailable} when it does not. */
     void ping();

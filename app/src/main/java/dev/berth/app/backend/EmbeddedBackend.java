@@ -48,6 +48,8 @@ public final class EmbeddedBackend implements Backend {
     private final ApiServer apiServer;
     private final Connection.Embedded connection;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The API client to this engine's own socket, connected on first use. */
+    private volatile ApiClient api;
 
     private EmbeddedBackend(Engine engine, ApiServer apiServer, Connection.Embedded connection) {
         this.engine = engine;
@@ -88,6 +90,24 @@ public final class EmbeddedBackend implements Backend {
     @Override
     public Connection connection() {
         return connection;
+    }
+
+    @Override
+    public ApiClient api() {
+        ApiClient a = api;
+        if (a == null) {
+            synchronized (this) {
+                if (api == null) {
+                    if (apiServer == null) {
+                        throw new EngineException.Unavailable("the engine runs without its Docker API socket ("
+                                + connection.socketProblem().orElse("not served") + ")");
+                    }
+                    api = ApiClient.connect(new DockerHost.Unix(connection.socket()));
+                }
+                a = api;
+            }
+        }
+        return a;
     }
 
     @Override
@@ -324,6 +344,10 @@ public final class EmbeddedBackend implements Backend {
             return;
         }
         try {
+            ApiClient a = api;
+            if (a != null) {
+                a.close();
+            }
             if (apiServer != null) {
                 apiServer.close();
             }

@@ -1,6 +1,5 @@
 package dev.berth.app.backend;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.engine.errors.EngineException;
@@ -8,8 +7,6 @@ import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.RequestBody;
-import okhttp3.OkHttpClient;
-import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
@@ -27,9 +24,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.io.InterruptedIOException;
-import java.net.InetAddress;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,39 +45,18 @@ import java.util.regex.Pattern;
 public final class RemoteBackend implements Backend {
 
     /** The newest Docker API version this client speaks. */
-    public static final ApiVersion MAX_API_VERSION = new ApiVersion(1, 47);
+    public static final ApiVersion MAX_API_VERSION = ApiClient.MAX_API_VERSION;
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectMapper JSON = ApiClient.JSON;
     private static final Pattern DOTTED_VERSION = Pattern.compile("(\\d+\\.\\d+(?:\\.\\d+)?)");
 
-    private final DockerHost host;
-    private final OkHttpClient client;
-    private final OkHttpClient streamClient;
-    private final HttpUrl base;
+    private final ApiClient api;
     private final Set<Call> streams = ConcurrentHashMap.newKeySet();
-    private volatile ApiVersion apiVersion = MAX_API_VERSION;
     /** Logins of this session, per registry, sent as X-Registry-Auth (the docker CLI keeps them client-side too). */
     private final Map<String, String[]> logins = new ConcurrentHashMap<>();
 
-    private RemoteBackend(DockerHost host) {
-        this.host = host;
-        OkHttpClient.Builder b = new OkHttpClient.Builder()
-                .protocols(List.of(Protocol.HTTP_1_1))
-                .connectTimeout(Duration.ofSeconds(5))
-                .readTimeout(Duration.ofSeconds(60))
-                .retryOnConnectionFailure(false);
-        switch (host) {
-            case DockerHost.Unix u -> {
-                b.socketFactory(new UnixSocketFactory(u.socket()));
-                // the host name is never resolved: every socket goes to the unix socket
-                b.dns(name -> List.of(InetAddress.getLoopbackAddress()));
-                this.base = new HttpUrl.Builder().scheme("http").host("localhost").build();
-            }
-            case DockerHost.Tcp t -> this.base = new HttpUrl.Builder().scheme("http").host(t.host()).port(t.port()).build();
-        }
-        this.client = b.build();
-        this.streamClient = client.newBuilder().readTimeout(Duration.ZERO).build();
+    private RemoteBackend(ApiClient api) {
+        this.api = api;
     }
 
     /**
@@ -92,66 +65,53 @@ public final class RemoteBackend implements Backend {
      * @throws EngineException.Unavailable when nothing answers {@code /_ping} there
      */
     public static RemoteBackend connect(DockerHost host) {
-        RemoteBackend backend = new RemoteBackend(host);
-        try {
-            backend.ping();
-            return backend;
-        } catch (RuntimeException e) {
-            backend.close();
-            throw e;
-        }
+        return new RemoteBackend(ApiClient.connect(host));
     }
 
     /** The API version negotiated with the server. */
     public ApiVersion apiVersion() {
-        return apiVersion;
+        return api.apiVersion();
+    }
+
+    @Override
+    public ApiClient api() {
+        return api;
     }
 
     @Override
     public Connection connection() {
-        return new Connection.Remote(host);
+        return new Connection.Remote(api.host());
     }
 
     @Override
     public void ping() {
-        Request request = new Request.Builder().url(base.newBuilder().addPathSegment("_ping").build()).get().build();
-        try (Response r = client.newCall(request).execute()) {
-            if (!r.isSuccessful()) {
-                throw error(r, "/_ping");
-            }
-            String server = r.header("API-Version");
-            if (server != null && !server.isBlank()) {
-                apiVersion = MAX_API_VERSION.min(ApiVersion.parse(server));
-            }
-        } catch (IOException e) {
-            throw unreachable(e);
-        }
+        api.ping();
     }
 
     @Override
     public EngineVersion version() {
-        return parseVersion(get("version"), apiVersion);
+        return parseVersion(api.get("version"), api.apiVersion());
     }
 
     @Override
     public EngineInfo info() {
-        return parseInfo(get("info"), get("version"));
+        return parseInfo(api.get("info"), api.get("version"));
     }
 
     @Override
     public EventSubscription events(Instant since, Consumer<EngineEvent> onEvent, Consumer<Throwable> onEnd) {
-        HttpUrl.Builder url = api("events");
+        HttpUrl.Builder url = api.url("events");
         if (since != null) {
             url.addQueryParameter("since", since.getEpochSecond() + "." + String.format("%09d", since.getNano()));
         }
-        Call call = streamClient.newCall(new Request.Builder().url(url.build()).get().build());
+        Call call = api.newStreamCall(new Request.Builder().url(url.build()).get().build());
         streams.add(call);
         AtomicBoolean closed = new AtomicBoolean();
         Thread reader = Thread.ofPlatform().daemon().name("berth-events-remote").unstarted(() -> {
             Throwable failure = null;
             try (Response r = call.execute()) {
                 if (!r.isSuccessful()) {
-                    throw error(r, "/events");
+                    throw ApiClient.error(r, "/events");
                 }
                 ResponseBody body = r.body();
                 BufferedSource source = body.source();
@@ -162,7 +122,7 @@ public final class RemoteBackend implements Backend {
                     }
                 }
             } catch (IOException e) {
-                failure = closed.get() ? null : unreachable(e);
+                failure = closed.get() ? null : api.unreachable(e);
             } catch (RuntimeException e) {
                 failure = e;
             } finally {
@@ -184,7 +144,7 @@ public final class RemoteBackend implements Backend {
     @Override
     public void close() {
         streams.forEach(Call::cancel);
-        client.connectionPool().evictAll();
+        api.close();
     }
 
     // ---- images ------------------------------------------------------------------------------
@@ -197,7 +157,7 @@ public final class RemoteBackend implements Backend {
     @Override
     public List<ImageSummary> images() {
         List<ImageSummary> out = new ArrayList<>();
-        for (JsonNode i : get("images/json")) {
+        for (JsonNode i : api.get("images/json")) {
             out.add(parseImageSummary(i));
         }
         return out;
@@ -213,7 +173,7 @@ public final class RemoteBackend implements Backend {
     @Override
     public String pullImage(String reference, String platform, Consumer<ImageProgress> progress) throws InterruptedException {
         Reference ref = Reference.parse(reference.strip());
-        HttpUrl.Builder url = api("images/create").addQueryParameter("fromImage", ref.name());
+        HttpUrl.Builder url = api.url("images/create").addQueryParameter("fromImage", ref.name());
         if (ref.digest() != null) {
             url.addQueryParameter("tag", ref.digest().toString());
         } else {
@@ -225,13 +185,13 @@ public final class RemoteBackend implements Backend {
         Request.Builder rb = new Request.Builder().url(url.build()).post(RequestBody.create(new byte[0]));
         auth(ref.domain()).ifPresent(h -> rb.header("X-Registry-Auth", h));
         streamProgress(rb.build(), "/images/create", progress);
-        return text(get("images/" + ref.familiar() + "/json"), "Id");
+        return text(api.get("images/" + ref.familiar() + "/json"), "Id");
     }
 
     @Override
     public String pushImage(String reference, Consumer<ImageProgress> progress) throws InterruptedException {
         Reference ref = Reference.parse(reference.strip());
-        HttpUrl.Builder url = api("images/" + ref.familiarName() + "/push");
+        HttpUrl.Builder url = api.url("images/" + ref.familiarName() + "/push");
         if (ref.tag() != null) {
             url.addQueryParameter("tag", ref.tag());
         }
@@ -252,17 +212,17 @@ public final class RemoteBackend implements Backend {
     @Override
     public void tagImage(String source, String target) {
         Reference t = Reference.parse(target.strip());
-        HttpUrl.Builder url = api("images/" + source + "/tag").addQueryParameter("repo", t.familiarName());
+        HttpUrl.Builder url = api.url("images/" + source + "/tag").addQueryParameter("repo", t.familiarName());
         if (t.tag() != null) {
             url.addQueryParameter("tag", t.tag());
         }
-        send(new Request.Builder().url(url.build()).post(RequestBody.create(new byte[0])).build(), "/tag");
+        api.send(new Request.Builder().url(url.build()).post(RequestBody.create(new byte[0])).build(), "/tag");
     }
 
     @Override
     public List<RemovedImage> removeImage(String name, boolean force) {
-        HttpUrl url = api("images/" + name).addQueryParameter("force", Boolean.toString(force)).build();
-        JsonNode r = send(new Request.Builder().url(url).delete().build(), "DELETE /images");
+        HttpUrl url = api.url("images/" + name).addQueryParameter("force", Boolean.toString(force)).build();
+        JsonNode r = api.send(new Request.Builder().url(url).delete().build(), "DELETE /images");
         List<RemovedImage> out = new ArrayList<>();
         r.forEach(n -> out.add(new RemovedImage(text(n, "Untagged"), text(n, "Deleted"))));
         return out;
@@ -270,7 +230,7 @@ public final class RemoteBackend implements Backend {
 
     @Override
     public JsonNode inspectImage(String name) {
-        return get("images/" + name + "/json");
+        return api.get("images/" + name + "/json");
     }
 
     @Override
@@ -278,7 +238,7 @@ public final class RemoteBackend implements Backend {
         JsonNode inspect = inspectImage(name);
         String id = text(inspect, "Id");
         List<LayerSharing.Step> steps = new ArrayList<>();
-        for (JsonNode h : get("images/" + name + "/history")) {
+        for (JsonNode h : api.get("images/" + name + "/history")) {
             long created = h.path("Created").asLong();
             steps.add(new LayerSharing.Step(text(h, "Id"), created > 0 ? Instant.ofEpochSecond(created) : null,
                     text(h, "CreatedBy"), h.path("Size").asLong(), text(h, "Comment"), strings(h.path("Tags")), null));
@@ -294,21 +254,16 @@ public final class RemoteBackend implements Backend {
 
     @Override
     public void saveImages(List<String> names, Path file) throws InterruptedException {
-        HttpUrl.Builder url = api("images/get");
+        HttpUrl.Builder url = api.url("images/get");
         names.forEach(n -> url.addQueryParameter("names", n));
-        Call call = streamClient.newCall(new Request.Builder().url(url.build()).get().build());
         Path partial = file.resolveSibling(file.getFileName() + ".partial");
-        try (var cancel = cancelOnInterrupt(call); Response r = call.execute()) {
-            if (!r.isSuccessful()) {
-                throw error(r, "/images/get");
-            }
-            try (InputStream in = r.body().byteStream(); OutputStream out = Files.newOutputStream(partial)) {
-                in.transferTo(out);
-            }
-            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throwIfInterrupted();
-            throw unreachable(e);
+        try {
+            api.stream(new Request.Builder().url(url.build()).get().build(), "/images/get", r -> {
+                try (InputStream in = r.body().byteStream(); OutputStream out = Files.newOutputStream(partial)) {
+                    in.transferTo(out);
+                }
+                Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            });
         } finally {
             try {
                 Files.deleteIfExists(partial);
@@ -324,7 +279,7 @@ public final class RemoteBackend implements Backend {
             throw new EngineException.NotFound("no such file: " + file);
         }
         RequestBody body = RequestBody.create(file.toFile(), MediaType.get("application/x-tar"));
-        Request request = new Request.Builder().url(api("images/load").addQueryParameter("quiet", "0").build()).post(body).build();
+        Request request = new Request.Builder().url(api.url("images/load").addQueryParameter("quiet", "0").build()).post(body).build();
         List<String> loaded = new ArrayList<>();
         streamProgress(request, "/images/load", p -> {
             String m = p.message();
@@ -340,11 +295,11 @@ public final class RemoteBackend implements Backend {
 
     @Override
     public PruneResult pruneImages(boolean all) {
-        HttpUrl.Builder url = api("images/prune");
+        HttpUrl.Builder url = api.url("images/prune");
         if (all) {
             url.addQueryParameter("filters", "{\"dangling\":[\"false\"]}");
         }
-        JsonNode r = send(new Request.Builder().url(url.build()).post(RequestBody.create(new byte[0])).build(), "/images/prune");
+        JsonNode r = api.send(new Request.Builder().url(url.build()).post(RequestBody.create(new byte[0])).build(), "/images/prune");
         List<RemovedImage> removed = new ArrayList<>();
         r.path("ImagesDeleted").forEach(n -> removed.add(new RemovedImage(text(n, "Untagged"), text(n, "Deleted"))));
         return new PruneResult(removed, r.path("SpaceReclaimed").asLong());
@@ -356,7 +311,7 @@ public final class RemoteBackend implements Backend {
         body.put("username", username);
         body.put("password", password);
         body.put("serveraddress", registry.strip());
-        send(new Request.Builder().url(api("auth").build())
+        api.send(new Request.Builder().url(api.url("auth").build())
                 .post(RequestBody.create(body.toString(), MediaType.get("application/json"))).build(), "/auth");
         logins.put(key(registry), new String[] {username, password});
     }
@@ -388,7 +343,7 @@ public final class RemoteBackend implements Backend {
 
     @Override
     public RegistrySettings registrySettings() {
-        return parseRegistrySettings(get("info").path("RegistryConfig"));
+        return parseRegistrySettings(api.get("info").path("RegistryConfig"));
     }
 
     static RegistrySettings parseRegistrySettings(JsonNode rc) {
@@ -403,7 +358,7 @@ public final class RemoteBackend implements Backend {
 
     @Override
     public RegistrySettings saveRegistrySettings(List<String> mirrors, List<String> insecureRegistries) {
-        throw new EngineException.FailedPrecondition("the engine at " + host
+        throw new EngineException.FailedPrecondition("the engine at " + api.host()
                 + " keeps its registry settings in its own configuration; change them there and restart it");
     }
 
@@ -412,64 +367,13 @@ public final class RemoteBackend implements Backend {
      * each on; an {@code error} line fails the call with the engine's message, classified.
      */
     private void streamProgress(Request request, String what, Consumer<ImageProgress> progress) throws InterruptedException {
-        Call call = streamClient.newCall(request);
-        try (var cancel = cancelOnInterrupt(call); Response r = call.execute()) {
-            if (!r.isSuccessful()) {
-                throw error(r, what);
+        api.streamJsonLines(request, what, n -> {
+            if (n.hasNonNull("error") || n.hasNonNull("errorDetail")) {
+                String message = n.hasNonNull("error") ? n.get("error").asText() : text(n.get("errorDetail"), "message");
+                throw streamError(message);
             }
-            BufferedSource source = r.body().source();
-            String line;
-            while ((line = source.readUtf8Line()) != null) {
-                throwIfInterrupted();
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode n = JSON.readTree(line);
-                if (n.hasNonNull("error") || n.hasNonNull("errorDetail")) {
-                    String message = n.hasNonNull("error") ? n.get("error").asText() : text(n.get("errorDetail"), "message");
-                    throw streamError(message);
-                }
-                progress.accept(parseProgress(n));
-            }
-        } catch (IOException e) {
-            throwIfInterrupted();
-            throw unreachable(e);
-        }
-    }
-
-    /** Cancels {@code call} when the calling thread is interrupted while it blocks in a read. */
-    private static AutoCloseable0 cancelOnInterrupt(Call call) {
-        Thread caller = Thread.currentThread();
-        AtomicBoolean done = new AtomicBoolean();
-        Thread watcher = Thread.ofVirtual().start(() -> {
-            while (!done.get()) {
-                if (caller.isInterrupted()) {
-                    call.cancel();
-                    return;
-                }
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
+            progress.accept(parseProgress(n));
         });
-        return () -> {
-            done.set(true);
-            watcher.interrupt();
-        };
-    }
-
-    /** An AutoCloseable without a checked exception. */
-    private interface AutoCloseable0 extends AutoCloseable {
-        @Override
-        void close();
-    }
-
-    private static void throwIfInterrupted() throws InterruptedException {
-        if (Thread.interrupted()) {
-            throw new InterruptedException("cancelled");
-        }
     }
 
     /** Classifies a progress stream's error line the way the API would have with a status code. */
@@ -523,67 +427,6 @@ public final class RemoteBackend implements Backend {
             array.forEach(n -> out.add(n.asText()));
         }
         return out;
-    }
-
-    // ---- HTTP ------------------------------------------------------------------------------
-
-    private HttpUrl.Builder api(String path) {
-        return base.newBuilder().addPathSegment("v" + apiVersion).addPathSegments(path);
-    }
-
-    private JsonNode get(String path) {
-        Request request = new Request.Builder().url(api(path).build()).get().build();
-        try (Response r = client.newCall(request).execute()) {
-            if (!r.isSuccessful()) {
-                throw error(r, "/" + path);
-            }
-            return JSON.readTree(r.body().byteStream());
-        } catch (IOException e) {
-            throw unreachable(e);
-        }
-    }
-
-    /** Sends {@code request}; returns its JSON answer (an empty object for an empty body). */
-    private JsonNode send(Request request, String what) {
-        try (Response r = client.newCall(request).execute()) {
-            if (!r.isSuccessful()) {
-                throw error(r, what);
-            }
-            String body = r.body().string();
-            return body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
-        } catch (IOException e) {
-            throw unreachable(e);
-        }
-    }
-
-    private EngineException unreachable(IOException e) {
-        String why = e instanceof InterruptedIOException && e.getMessage() != null && e.getMessage().contains("timeout")
-                ? "no answer in time"
-                : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return new EngineException.Unavailable("cannot reach the engine at " + host + ": " + why, e);
-    }
-
-    /** Maps an error response to the engine's error categories, keeping the server's message. */
-    static EngineException error(Response r, String what) {
-        String message = "";
-        try {
-            String body = r.body().string();
-            JsonNode node = body.isBlank() ? null : JSON.readTree(body);
-            message = node != null && node.hasNonNull("message") ? node.get("message").asText() : body.strip();
-        } catch (IOException | RuntimeException ignored) {
-            // keep the status alone
-        }
-        if (message.isEmpty()) {
-            message = what + " answered HTTP " + r.code();
-        }
-        return switch (r.code()) {
-            case 400 -> new EngineException.InvalidArgument(message);
-            case 401, 403 -> new EngineException.Unauthorized(message);
-            case 404 -> new EngineException.NotFound(message);
-            case 409 -> new EngineException.Conflict(message);
-            case 412 -> new EngineException.FailedPrecondition(message);
-            default -> new EngineException.Unavailable(message);
-        };
     }
 
     // ---- Docker JSON -> app records -----------------------------------------------------------
