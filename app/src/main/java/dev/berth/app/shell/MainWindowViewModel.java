@@ -40,7 +40,7 @@ public final class MainWindowViewModel implements AutoCloseable {
     private final ReadOnlyObjectWrapper<EngineVersion> version = new ReadOnlyObjectWrapper<>(this, "version");
     private final ReadOnlyObjectWrapper<EngineInfo> info = new ReadOnlyObjectWrapper<>(this, "info");
     private final StatusBarViewModel statusBar;
-    private final ContainersViewModel containers = new ContainersViewModel();
+    private final ContainersViewModel containers;
     private final ImagesViewModel images;
     private final RegistriesViewModel registries;
     private final VolumesViewModel volumes = new VolumesViewModel();
@@ -55,6 +55,7 @@ public final class MainWindowViewModel implements AutoCloseable {
         this.settings = settings;
         this.events = new EventsViewModel(executor);
         this.images = new ImagesViewModel(executor);
+        this.containers = new ContainersViewModel(executor);
         this.registries = new RegistriesViewModel(executor);
         this.statusBar = new StatusBarViewModel(i18n, state, version, info, executor.runningTasks());
         // an engine the app is a client of can go away: its event stream ending is how we notice
@@ -82,6 +83,7 @@ public final class MainWindowViewModel implements AutoCloseable {
             state.set(new EngineState.Ready(b.connection()));
             events.connect(b, eventsSince);
             images.connect(b);
+            containers.connect(b);
             registries.connect(b);
             refresh();
         }, error -> state.set(new EngineState.Unavailable(ErrorText.of(error))));
@@ -161,6 +163,7 @@ public final class MainWindowViewModel implements AutoCloseable {
         closed = true;
         events.close();
         images.close();
+        containers.close();
         Backend b = backend.get();
         if (b != null) {
             b.close();
