@@ -52,7 +52,9 @@ public final class ContainerStatsSampler implements AutoCloseable {
         });
         for (String id : running) {
             if (!streams.containsKey(id)) {
-                streams.put(id, Thread.ofVirtual().name("berth-stats-" + (id.length() > 12 ? id.substring(0, 12) : id))
+                // platform threads: the unix socket's reads are native calls that would pin a virtual
+                // thread's carrier, and with a few streams starve every virtual thread in the process
+                streams.put(id, Thread.ofPlatform().daemon().name("berth-stats-" + (id.length() > 12 ? id.substring(0, 12) : id))
                         .start(() -> sample(id)));
             }
         }

@@ -38,7 +38,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -328,7 +327,8 @@ public final class ContainersViewModel implements AutoCloseable {
             List<Throwable> failures = new ArrayList<>();
             List<Thread> threads = new ArrayList<>();
             for (ContainerSummary s : applicable) {
-                threads.add(Thread.ofVirtual().start(() -> {
+                // platform threads: blocking unix-socket reads would pin virtual threads' carriers
+                threads.add(Thread.ofPlatform().daemon().name("berth-container-action").start(() -> {
                     try {
                         perform(c, action, s, removeVolumes);
                     } catch (RuntimeException e) {

@@ -20,6 +20,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
+import javafx.util.StringConverter;
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignC;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignP;
@@ -106,12 +107,24 @@ final class RunDialog {
         retries.visibleProperty().bind(restart.valueProperty().isEqualTo("on-failure"));
         retries.managedProperty().bind(retries.visibleProperty());
         network.setId("run-network");
-        network.getItems().setAll(ContainersViewModel.BUILTIN_NETWORKS);
-        network.getSelectionModel().select("bridge");
+        // "" is the engine's default network (no NetworkMode sent, as docker run without --network)
+        network.getItems().setAll(withDefault(ContainersViewModel.BUILTIN_NETWORKS));
+        network.getSelectionModel().selectFirst();
+        network.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(String n) {
+                return n == null || n.isEmpty() ? i18n.get("run.network.default") : n;
+            }
+
+            @Override
+            public String fromString(String s) {
+                return s;
+            }
+        });
         vm.networks(names -> {
             String chosen = network.getValue();
-            network.getItems().setAll(names);
-            network.getSelectionModel().select(names.contains(chosen) ? chosen : names.getFirst());
+            network.getItems().setAll(withDefault(names));
+            network.getSelectionModel().select(network.getItems().contains(chosen) ? chosen : "");
         });
 
         GridPane general = grid();
@@ -143,7 +156,7 @@ final class RunDialog {
                 section("run.section.network", "run.network.note"), network, errors.get(Field.NETWORK));
         ScrollPane scroll = new ScrollPane(form);
         scroll.setFitToWidth(true);
-        scroll.setPrefViewportHeight(560);
+        scroll.setPrefViewportHeight(720);
         scroll.setPrefViewportWidth(640);
         scroll.getStyleClass().add("edge-to-edge");
 
@@ -154,6 +167,8 @@ final class RunDialog {
         result.textProperty().bind(i18n.text(message.getReadOnlyProperty()));
         result.visibleProperty().bind(message.isNotNull());
         result.managedProperty().bind(result.visibleProperty());
+        result.setMaxWidth(Double.MAX_VALUE);
+        result.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
 
         start = Dialogs.button(i18n, "run.start", "run-start");
         start.getStyleClass().add("accent");
@@ -204,6 +219,13 @@ final class RunDialog {
         return new RunRequest(image.getEditor().getText(), name.getText(), command.getText(), env, memory.getText(), cpus.getText(),
                 restart.getValue(), retries.isVisible() ? retries.getText() : "", interactive.isSelected(), tty.isSelected(),
                 autoRemove.isSelected(), ports, volumes, network.getValue());
+    }
+
+    private static List<String> withDefault(List<String> names) {
+        List<String> all = new ArrayList<>();
+        all.add("");
+        all.addAll(names);
+        return all;
     }
 
     private static TextField[] textFields(Node row) {

@@ -161,7 +161,7 @@ class ContainersViewModelTest {
             } finally {
                 vm.close();
                 if (id != null) {
-                    client.remove(id, true, true);
+                    backend.engine().containers().remove(id, true, true);
                 }
             }
         }
