@@ -195,15 +195,17 @@ public final class ContainersView {
         table.getSelectionModel().getSelectedItems().addListener((ListChangeListener<Row>) c -> selectionChanged());
         viewModel.selectRequestProperty().addListener((obs, old, id) -> select(id));
 
-        VBox.setVgrow(table, Priority.ALWAYS);
-        VBox listBody = new VBox(10, toolbar, table, footer);
-        split = new SplitPane(listBody);
+        // the table on top, the details of the selected container below (see setDetails)
+        split = new SplitPane(table);
         split.setId("containers-split");
         split.setOrientation(Orientation.VERTICAL);
+        split.setStyle("-fx-background-color: transparent; -fx-background-insets: 0; -fx-padding: 0;");
+        VBox.setVgrow(split, Priority.ALWAYS);
+        VBox listBody = new VBox(10, toolbar, split, footer);
         var emptyView = new EmptyStateView(i18n, MaterialDesignC.CUBE_OUTLINE, viewModel.emptyState(), "containers").root();
-        StackPane stack = new StackPane(split, emptyView);
+        StackPane stack = new StackPane(listBody, emptyView);
         emptyView.visibleProperty().bind(viewModel.emptyProperty());
-        split.visibleProperty().bind(viewModel.emptyProperty().not());
+        listBody.visibleProperty().bind(viewModel.emptyProperty().not());
         VBox.setVgrow(stack, Priority.ALWAYS);
         VBox body = new VBox(stack);
         body.getStyleClass().add("pane-body");
