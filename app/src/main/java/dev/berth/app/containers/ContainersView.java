@@ -39,6 +39,7 @@ import javafx.scene.paint.Color;
 import org.kordamp.ikonli.Ikon;
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignA;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignB;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignC;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignD;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignE;
@@ -88,7 +89,13 @@ public final class ContainersView {
         run.getStyleClass().add("accent");
         run.disableProperty().bind(viewModel.backendProperty().isNull());
         run.setOnAction(e -> openRunDialog(root(), "", null));
-        HBox actions = new HBox(8, run);
+        Button prune = new Button();
+        prune.setId("containers-prune");
+        prune.textProperty().bind(i18n.text("containers.action.prune"));
+        prune.setGraphic(new FontIcon(MaterialDesignB.BROOM));
+        prune.disableProperty().bind(viewModel.backendProperty().isNull().or(viewModel.hasStopped().not()));
+        prune.setOnAction(e -> new PruneContainersDialog(vm, i18n, root()).show());
+        HBox actions = new HBox(8, prune, run);
         actions.setAlignment(Pos.CENTER_RIGHT);
         var header = PaneHeader.create(i18n, viewModel.titleKey(), viewModel.subtitleKey(), "containers", actions);
 

@@ -135,6 +135,7 @@ public final class ContainersViewModel implements AutoCloseable {
     private final ReadOnlyBooleanWrapper loaded = new ReadOnlyBooleanWrapper(this, "loaded");
     private final ReadOnlyObjectWrapper<String> selectRequest = new ReadOnlyObjectWrapper<>(this, "selectRequest");
     private final BooleanBinding empty;
+    private final BooleanBinding hasStopped;
     private final ObjectBinding<Text> summary;
     /** Re-reads run here, one at a time, so their results land in the order of the events. */
     private final ExecutorService rereads = Executors.newSingleThreadExecutor(
@@ -149,6 +150,7 @@ public final class ContainersViewModel implements AutoCloseable {
         filter.addListener((obs, old, now) -> updatePredicate());
         showStopped.addListener((obs, old, now) -> updatePredicate());
         updatePredicate();
+        hasStopped = Bindings.createBooleanBinding(() -> rows.stream().anyMatch(r -> !r.state().alive()), rows);
         empty = Bindings.createBooleanBinding(() -> loaded.get() && rows.isEmpty(), loaded, rows);
         summary = Bindings.createObjectBinding(() -> Text.of("containers.count", filtered.size(), rows.size(),
                 rows.stream().filter(r -> r.state() == ContainerState.RUNNING).count()), filtered, rows);
@@ -363,6 +365,23 @@ public final class ContainersViewModel implements AutoCloseable {
             case RESUME -> c.unpause(s.id());
             case REMOVE -> c.remove(s.id(), s.state().alive(), removeVolumes);
         }
+    }
+
+    /** {@code docker container prune}: removes every stopped container; the status line says how many and what it freed. */
+    public void prune() {
+        ContainersClient c = client;
+        if (c == null) {
+            return;
+        }
+        executor.submit(Text.of("containers.task.prune"), c::prune, report -> {
+            report(Text.of("containers.done.prune", report.deleted().size(), dev.berth.app.images.Formats.size(report.spaceReclaimed())), false);
+            report.deleted().forEach(this::reread);
+        }, this::fail);
+    }
+
+    /** Whether any container is stopped (exited, created or dead), i.e. prune has something to do. */
+    public BooleanBinding hasStopped() {
+        return hasStopped;
     }
 
     /**

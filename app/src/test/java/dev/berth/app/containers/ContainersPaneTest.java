@@ -206,6 +206,15 @@ class ContainersPaneTest {
         robot.clickOn("#containers-remove-confirm");
         waitUntil(() -> names(table).equals(List.of("gamma")));
         assertThat(client.list(true)).extracting(ContainerSummary::name).containsExactly("gamma");
+
+        // Prune names what it removes, asks, then says what it did
+        robot.clickOn("#containers-prune");
+        assertThat(label(robot, "#containers-prune-body").getText()).contains(": gamma.");
+        robot.clickOn("#containers-prune-confirm");
+        waitUntil(() -> vm().allRows().isEmpty());
+        assertThat(label(robot, "#containers-status").getText()).startsWith("Removed 1 stopped container(s), ");
+        assertThat(client.list(true)).isEmpty();
+        assertThat(robot.lookup("#containers-prune").queryButton().isDisabled()).isTrue();
     }
 
     @Test
