@@ -415,6 +415,29 @@ public final class ContainersViewModel implements AutoCloseable {
         });
     }
 
+    /**
+     * Checks {@code image} as a reference with the engine's rules, in the background; {@code onResult}
+     * gets null when it is one (or nothing is typed: the request's own check says so), else why not.
+     */
+    public void checkImage(String image, Consumer<Text> onResult) {
+        Backend b = backend.get();
+        String typed = image == null ? "" : image.strip();
+        if (b == null || typed.isEmpty() || typed.chars().anyMatch(Character::isWhitespace)) {
+            onResult.accept(null);
+            return;
+        }
+        executor.runInBackground(() -> {
+            Text problem = null;
+            try {
+                b.normalizeReference(typed);
+            } catch (RuntimeException e) {
+                problem = Text.of("run.validation.image.invalid", e.getMessage());
+            }
+            Text p = problem;
+            executor.runOnUi(() -> onResult.accept(p));
+        });
+    }
+
     /** The engine's tagged images, for the Run dialog's image box; empty when they cannot be read. */
     public void imageNames(Consumer<List<String>> onResult) {
         Backend b = backend.get();

@@ -61,6 +61,9 @@ final class RunDialog {
     private final ReadOnlyObjectWrapper<Text> message = new ReadOnlyObjectWrapper<>();
     private final Button start;
     private boolean running;
+    /** The engine's verdict on the image reference as last typed (null: fine or not checked yet). */
+    private Text imageProblem;
+    private String imageChecked = "";
 
     RunDialog(ContainersViewModel vm, Localization i18n, Node owner, String initialImage, Runnable onStarted) {
         this.vm = vm;
@@ -187,6 +190,8 @@ final class RunDialog {
                 retries.textProperty(), image.getEditor().textProperty())) {
             input.addListener((obs, old, now) -> revalidate());
         }
+        image.getEditor().textProperty().addListener((obs, old, now) -> checkImage(now));
+        checkImage(image.getEditor().getText());
         restart.valueProperty().addListener((obs, old, now) -> revalidate());
         network.valueProperty().addListener((obs, old, now) -> revalidate());
         autoRemove.selectedProperty().addListener((obs, old, now) -> revalidate());
@@ -232,8 +237,23 @@ final class RunDialog {
         return ((HBox) row).getChildren().stream().filter(c -> c instanceof TextField).toArray(TextField[]::new);
     }
 
+    private void checkImage(String typed) {
+        imageChecked = typed;
+        imageProblem = null;
+        revalidate();
+        vm.checkImage(typed, problem -> {
+            if (typed.equals(imageChecked)) { // a later keystroke has its own check under way
+                imageProblem = problem;
+                revalidate();
+            }
+        });
+    }
+
     private void revalidate() {
-        List<RunRequest.Problem> problems = request().validate();
+        List<RunRequest.Problem> problems = new ArrayList<>(request().validate());
+        if (imageProblem != null && problems.stream().noneMatch(p -> p.field() == Field.IMAGE)) {
+            problems.addFirst(new RunRequest.Problem(Field.IMAGE, imageProblem));
+        }
         for (Field f : Field.values()) {
             Label l = errors.get(f);
             Text t = problems.stream().filter(p -> p.field() == f).map(RunRequest.Problem::text).findFirst().orElse(null);

@@ -110,7 +110,13 @@ class ContainersPaneTest {
         assertThat(run.isDisabled()).isTrue();
         ComboBox<String> image = robot.lookup("#run-image").queryComboBox();
         waitUntil(() -> image.getItems().contains("busybox:latest"));
+        robot.clickOn(image.getEditor()).write("BusyBox");
+        waitUntil(() -> label(robot, "#run-error-image").isVisible());
+        assertThat(label(robot, "#run-error-image").getText()).contains("must be lowercase");
+        assertThat(run.isDisabled()).isTrue();
+        robot.interact(() -> image.getEditor().clear());
         robot.clickOn(image.getEditor()).write("busybox:latest");
+        waitUntil(() -> !label(robot, "#run-error-image").isVisible());
         robot.clickOn("#run-name").write("web");
         robot.clickOn("#run-command").write("sh -c 'sleep 300'");
         assertThat(run.isDisabled()).isFalse();
