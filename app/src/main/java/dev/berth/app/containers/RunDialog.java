@@ -60,6 +60,8 @@ final class RunDialog {
     private final Map<Field, Label> errors = new EnumMap<>(Field.class);
     private final ReadOnlyObjectWrapper<Text> message = new ReadOnlyObjectWrapper<>();
     private final Button start;
+    private final VBox form;
+    private final ScrollPane scroll;
     private boolean running;
     /** The engine's verdict on the image reference as last typed (null: fine or not checked yet). */
     private Text imageProblem;
@@ -151,13 +153,13 @@ final class RunDialog {
         Button addPort = addButton("run-ports-add", "run.ports.add", () -> addPortRow(""));
         Button addVolume = addButton("run-volumes-add", "run.volumes.add", () -> addVolumeRow("", "", false));
 
-        VBox form = new VBox(10,
+        form = new VBox(10,
                 heading, intro, general,
                 section("run.section.env", "run.env.note"), envRows, addEnv, errors.get(Field.ENV),
                 section("run.section.ports", "run.ports.note"), portRows, addPort, errors.get(Field.PORTS),
                 section("run.section.volumes", "run.volumes.note"), volumeRows, addVolume, errors.get(Field.VOLUMES),
                 section("run.section.network", "run.network.note"), network, errors.get(Field.NETWORK));
-        ScrollPane scroll = new ScrollPane(form);
+        scroll = new ScrollPane(form);
         scroll.setFitToWidth(true);
         scroll.setPrefViewportHeight(720);
         scroll.setPrefViewportWidth(640);
@@ -343,6 +345,26 @@ final class RunDialog {
         rows.getChildren().add(row);
         revalidate();
         inputs[0].requestFocus();
+        reveal(row);
+    }
+
+    /** Scrolls the form so that {@code node} (just added, below the fold) is in sight. */
+    private void reveal(Node node) {
+        if (scroll == null || form.getScene() == null) {
+            return;
+        }
+        form.applyCss();
+        form.layout();
+        double contentHeight = form.getLayoutBounds().getHeight();
+        double viewport = scroll.getViewportBounds().getHeight();
+        if (contentHeight <= viewport) {
+            return;
+        }
+        double bottom = form.sceneToLocal(node.localToScene(node.getLayoutBounds())).getMaxY();
+        double top = scroll.getVvalue() * (contentHeight - viewport);
+        if (bottom > top + viewport) {
+            scroll.setVvalue(Math.min(1, (bottom - viewport + 40) / (contentHeight - viewport)));
+        }
     }
 
     // ---- small builders ---------------------------------------------------------------------------
