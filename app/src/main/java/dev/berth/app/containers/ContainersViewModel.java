@@ -65,7 +65,7 @@ public final class ContainersViewModel implements AutoCloseable {
         public boolean appliesTo(ContainerState state) {
             return switch (this) {
                 case START -> state == ContainerState.CREATED || state == ContainerState.EXITED;
-                case STOP, KILL -> state.alive() && state != ContainerState.PAUSED || state == ContainerState.PAUSED && this == STOP;
+                case STOP, KILL -> state.alive();
                 case RESTART -> state != ContainerState.REMOVING && state != ContainerState.DEAD;
                 case PAUSE -> state == ContainerState.RUNNING;
                 case RESUME -> state == ContainerState.PAUSED;
@@ -124,6 +124,7 @@ public final class ContainersViewModel implements AutoCloseable {
     private final UiExecutor executor;
     private final EmptyState emptyState = EmptyState.forPane("containers");
     private final ObservableList<Row> rows = FXCollections.observableArrayList(r -> new Observable[] {r.container});
+    private final ObservableList<Row> rowsView = FXCollections.unmodifiableObservableList(rows);
     private final Map<String, Row> byId = new HashMap<>();
     private final FilteredList<Row> filtered = new FilteredList<>(rows);
     private final SortedList<Row> sorted = new SortedList<>(filtered, NEWEST_FIRST);
@@ -488,7 +489,7 @@ public final class ContainersViewModel implements AutoCloseable {
 
     /** Every row. */
     public ObservableList<Row> allRows() {
-        return FXCollections.unmodifiableObservableList(rows);
+        return rowsView;
     }
 
     /** The row of container {@code id}, when the table has it. */
