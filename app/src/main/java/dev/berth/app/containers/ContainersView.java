@@ -18,6 +18,7 @@ import javafx.scene.Parent;
 import javafx.scene.control.Button;
 import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.SelectionMode;
 import javafx.scene.control.SeparatorMenuItem;
@@ -298,8 +299,27 @@ public final class ContainersView {
             item.disableProperty().bind(noneApplies(a));
             item.setOnAction(e -> act(a, List.copyOf(table.getSelectionModel().getSelectedItems())));
             menu.getItems().add(item);
+            if (a == Action.KILL) {
+                menu.getItems().add(signalMenu());
+            }
         }
         return menu;
+    }
+
+    /** "Send signal" with the signals of {@code docker kill -s}; their names are the same in every language. */
+    private Menu signalMenu() {
+        Menu signals = new Menu();
+        signals.setId("containers-menu-signal");
+        signals.textProperty().bind(i18n.text("containers.action.signal"));
+        signals.disableProperty().bind(noneApplies(Action.KILL));
+        for (String signal : ContainersViewModel.SIGNALS) {
+            MenuItem item = new MenuItem();
+            item.setId("containers-menu-signal-" + signal);
+            item.setText(signal);
+            item.setOnAction(e -> vm.signal(List.copyOf(table.getSelectionModel().getSelectedItems()), signal));
+            signals.getItems().add(item);
+        }
+        return signals;
     }
 
     // ---- columns ----------------------------------------------------------------------------------

@@ -290,7 +290,8 @@ public final class ContainersViewModel implements AutoCloseable {
     private void retainSampling() {
         ContainerStatsSampler s = sampler;
         if (s != null) {
-            s.retain(rows.stream().filter(r -> r.state() == ContainerState.RUNNING).map(Row::id).collect(Collectors.toSet()));
+            // only rows the table shows: a filter that hides most containers also closes their streams
+            s.retain(filtered.stream().filter(r -> r.state() == ContainerState.RUNNING).map(Row::id).collect(Collectors.toSet()));
         }
     }
 
@@ -298,6 +299,7 @@ public final class ContainersViewModel implements AutoCloseable {
         String needle = filter.get() == null ? "" : filter.get().strip().toLowerCase(Locale.ROOT);
         boolean stopped = showStopped.get();
         filtered.setPredicate(r -> (stopped || r.state().alive()) && (needle.isEmpty() || matches(r.container(), needle)));
+        retainSampling();
     }
 
     /** Whether the filter text (lower case) matches the container's name, image, id, command, state or ports. */
@@ -320,20 +322,34 @@ public final class ContainersViewModel implements AutoCloseable {
      * with force). The status line says what was done, or each failure in plain words.
      */
     public void apply(Action action, Collection<Row> targets, boolean removeVolumes) {
+        apply(action, targets, removeVolumes, null);
+    }
+
+    /** Signals that {@code docker kill -s} is offered for from the context menu (Kill itself sends SIGKILL). */
+    public static final List<String> SIGNALS = List.of("SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1", "SIGUSR2");
+
+    /** {@code docker kill -s signal} on each of {@code targets} that runs. */
+    public void signal(Collection<Row> targets, String signal) {
+        apply(Action.KILL, targets, false, signal);
+    }
+
+    private void apply(Action action, Collection<Row> targets, boolean removeVolumes, String signal) {
         ContainersClient c = client;
         List<ContainerSummary> applicable = targets.stream().map(Row::container).filter(s -> action.appliesTo(s.state())).toList();
         if (c == null || applicable.isEmpty()) {
             return;
         }
         String names = applicable.stream().map(ContainerSummary::name).collect(Collectors.joining(", "));
-        executor.submit(Text.of("containers.task." + action.key(), names), () -> {
+        Text title = signal == null ? Text.of("containers.task." + action.key(), names) : Text.of("containers.task.signal", names, signal);
+        Text done = signal == null ? Text.of("containers.done." + action.key(), names) : Text.of("containers.done.signal", names, signal);
+        executor.submit(title, () -> {
             List<Throwable> failures = new ArrayList<>();
             List<Thread> threads = new ArrayList<>();
             for (ContainerSummary s : applicable) {
                 // platform threads: blocking unix-socket reads would pin virtual threads' carriers
                 threads.add(Thread.ofPlatform().daemon().name("berth-container-action").start(() -> {
                     try {
-                        perform(c, action, s, removeVolumes);
+                        perform(c, action, s, removeVolumes, signal);
                     } catch (RuntimeException e) {
                         synchronized (failures) {
                             failures.add(e);
@@ -347,7 +363,7 @@ public final class ContainersViewModel implements AutoCloseable {
             return failures;
         }, failures -> {
             if (failures.isEmpty()) {
-                report(Text.of("containers.done." + action.key(), names), false);
+                report(done, false);
             } else {
                 fail(failures.getFirst());
             }
@@ -356,12 +372,12 @@ public final class ContainersViewModel implements AutoCloseable {
         }, this::fail);
     }
 
-    private static void perform(ContainersClient c, Action action, ContainerSummary s, boolean removeVolumes) {
+    private static void perform(ContainersClient c, Action action, ContainerSummary s, boolean removeVolumes, String signal) {
         switch (action) {
             case START -> c.start(s.id());
             case STOP -> c.stop(s.id());
             case RESTART -> c.restart(s.id());
-            case KILL -> c.kill(s.id(), null);
+            case KILL -> c.kill(s.id(), signal);
             case PAUSE -> c.pause(s.id());
             case RESUME -> c.unpause(s.id());
             case REMOVE -> c.remove(s.id(), s.state().alive(), removeVolumes);

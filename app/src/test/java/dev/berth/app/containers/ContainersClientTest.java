@@ -10,11 +10,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /** The pane's client over the Docker API of a real embedded engine, with real runc containers. */
 class ContainersClientTest {
@@ -82,6 +84,16 @@ class ContainersClientTest {
         client.restart(web);
         assertThat(client.find(web).orElseThrow().state()).isEqualTo(ContainerState.RUNNING);
 
+        // docker kill -s: the trap turns SIGTERM into a clean exit
+        client.kill(web, "SIGTERM");
+        deadline = System.nanoTime() + 20_000_000_000L;
+        while (client.find(web).orElseThrow().state() != ContainerState.EXITED) {
+            assertThat(System.nanoTime()).as("web exits on SIGTERM").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        assertThat(client.find(web).orElseThrow().status()).startsWith("Exited (0)");
+        client.start(web);
+
         ContainersClient.PruneReport pruned = client.prune();
         assertThat(pruned.deleted()).containsExactly(done);
         assertThat(client.list(true)).extracting(ContainerSummary::id).containsExactly(web);
@@ -102,6 +114,9 @@ class ContainersClientTest {
 
     @Test
     void networksComeFromTheEngineWhenItServesThem() {
+        // the engine makes its default bridge on first use; another engine's bridge on this host would
+        // hold the same subnet and the engine rightly refuses the overlap
+        assumeFalse(Files.exists(Path.of("/sys/class/net/berth0")), "another engine's default bridge is up on this host");
         assertThat(client.networks()).hasValueSatisfying(names -> assertThat(names).contains("bridge", "host", "none"));
     }
 }
