@@ -665,6 +665,45 @@ public final class LocalContainerService implements ContainerService, AutoClosea
         return new Counts(running + paused + stopped, running, paused, stopped);
     }
 
+    // ------------------------------------------------------------------ root filesystem (cp, export)
+
+    @Override
+    public <T> T withRootfs(String nameOrId, RootfsOperation<T> op) {
+        Container c = inspect(nameOrId);
+        if (c.state().running() && c.state().pid() > 0) {
+            return applyRootfsOp(c, Path.of("/proc", Long.toString(c.state().pid()), "root"), op);
+        }
+        String id = c.id();
+        return locked(id, () -> {
+            Container now = sync(current(id));
+            if (now.state().running() && now.state().pid() > 0) {
+                // started meanwhile: its processes' view, as above
+                return applyRootfsOp(now, Path.of("/proc", Long.toString(now.state().pid()), "root"), op);
+            }
+            if (now.state().status() == ContainerStatus.RESTARTING) {
+                throw new EngineException.Conflict("container " + now.name() + " is restarting: try again once it runs or is stopped");
+            }
+            // created or exited: its overlay, mounted for this operation only (the lock keeps a start out)
+            boolean mountHere = !Mounter.isMountPoint(now.paths().rootfs());
+            try {
+                mountRootfs(now);
+                return applyRootfsOp(now, now.paths().rootfs(), op);
+            } finally {
+                if (mountHere) {
+                    unmountRootfs(now);
+                }
+            }
+        });
+    }
+
+    private static <T> T applyRootfsOp(Container c, Path root, RootfsOperation<T> op) {
+        try {
+            return op.apply(root);
+        } catch (IOException e) {
+            throw new EngineException.Unavailable("cannot access the files of container " + c.name() + ": " + e.getMessage(), e);
+        }
+    }
+
     // ------------------------------------------------------------------ logs
 
     @Override
@@ -742,7 +781,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
         }
         Exec e = new Exec(newId(), c.id(), config);
         execs.put(e.id, e);
-        publish(c, "exec_create", Map.of("execID", e.id));
+        publish(c, "exec_create: " + String.join(" ", config.cmd()), Map.of("execID", e.id));
         return e.id;
     }
 
@@ -794,7 +833,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
         if (pty != null) {
             ptys.put(execId, pty);
         }
-        publish(c, "exec_start", Map.of("execID", execId));
+        publish(c, "exec_start: " + String.join(" ", cfg.cmd()), Map.of("execID", execId));
         Process p = process;
         p.onExit().whenComplete((x, err) -> {
             readPid(e);
@@ -902,10 +941,17 @@ public final class LocalContainerService implements ContainerService, AutoClosea
     }
 
     @Override
+    public List<String> execIds(String nameOrId) {
+        String id = find(nameOrId).id();
+        return execs.values().stream().filter(e -> e.containerId.equals(id) && (!e.started || e.running))
+                .map(e -> e.id).sorted().toList();
+    }
+
+    @Override
     public ExecInspect execInspect(String execId) {
         Exec e = exec(execId);
         readPid(e);
-        return new ExecInspect(e.id, e.containerId, e.config, e.running, e.exitCode, e.running ? e.pid : 0);
+        return new ExecInspect(e.id, e.containerId, e.config, e.running, e.exitCode, e.pid);
     }
 
     @Override
