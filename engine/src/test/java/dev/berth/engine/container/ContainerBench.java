@@ -81,11 +81,24 @@ public final class ContainerBench {
 
             Map<String, Tool> tools = new LinkedHashMap<>();
             ContainerService svc = engine.containers();
+            Map<String, List<Long>> phases = new LinkedHashMap<>();
+            for (String ph : List.of("create", "start", "wait", "remove")) {
+                phases.put(ph, new ArrayList<>());
+            }
             tools.put("berth Java API (create/start/wait/rm)", () -> {
+                long t0 = System.nanoTime();
                 Container c = svc.create(CreateRequest.builder("busybox:latest").cmd("true").networkMode("none").build());
+                long t1 = System.nanoTime();
                 svc.start(c.id());
+                long t2 = System.nanoTime();
                 int code = svc.wait(c.id(), ContainerService.WaitCondition.NOT_RUNNING, Duration.ofSeconds(60));
+                long t3 = System.nanoTime();
                 svc.remove(c.id(), false, false);
+                long t4 = System.nanoTime();
+                phases.get("create").add((t1 - t0) / 1000);
+                phases.get("start").add((t2 - t1) / 1000);
+                phases.get("wait").add((t3 - t2) / 1000);
+                phases.get("remove").add((t4 - t3) / 1000);
                 if (code != 0) {
                     throw new IllegalStateException("busybox true exited " + code);
                 }
@@ -148,6 +161,9 @@ public final class ContainerBench {
                 System.out.printf("%-40s %10.1f %10.1f %10.1f%n", k, percentile(v, 50), percentile(v, 95), percentile(v, 0));
             });
             notes.forEach((k, why) -> System.out.printf("%-40s not run: %s%n", k, why));
+            StringBuilder split = new StringBuilder("Java API phases (median ms, warm-up included):");
+            phases.forEach((k, v) -> split.append(String.format(Locale.ROOT, " %s %.1f", k, percentile(v, 50))));
+            System.out.println(split);
             double runc = medians.get("bare runc run (prepared bundle)");
             double java = medians.get("berth Java API (create/start/wait/rm)");
             double cli = medians.get("docker CLI -> berth");
@@ -231,7 +247,6 @@ public final class ContainerBench {
         long conmons = ProcessHandle.allProcesses().filter(ph -> ph.info().command().orElse("").endsWith("conmon")
                 && ph.info().arguments().map(a -> String.join(" ", a).contains(config.root().toString())).orElse(false)).count();
         System.out.printf("conmon processes of this engine's containers after the restart: %d%n", conmons);
-        }
         int runningAfter = svc2.list(ContainerFilter.RUNNING).size();
         System.out.printf("engine closed in %d ms and started again in %d ms: %d of %d reported running%n",
                 TimeUnit.NANOSECONDS.toMillis(restartStart - closeStart), restartMs, runningAfter, lat.size());
