@@ -180,8 +180,8 @@ public final class LocalContainerService implements ContainerService, AutoClosea
                 Files.createDirectories(paths.bundle());
                 Files.createDirectories(paths.rootfs());
                 c = new Container(id, name, Instant.now(), r.image(), image.id(), cfg, host, paths, id, ContainerState.created());
-                Json.write(cdir.resolve(STATE), c.state());
-                // config.json last: its presence marks a complete container
+                // no state.json yet: a container without one is created (see load); config.json's
+                // presence marks a complete container
                 Json.write(cdir.resolve(CONFIG), stored(c));
             } catch (IOException | RuntimeException e) {
                 try {
@@ -268,7 +268,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             mountRootfs(c);
             BundleSpecBuilder.Result built = specs.build(id, p.rootfs(), runSpec(c));
             Bundles.writeConfig(p.bundle(), built.config());
-            if (rt().find(id).isPresent()) {
+            if (rt().known(id)) {
                 rt().delete(id, true);
             }
             OciRuntime.Created created = rt().create(new dev.berth.engine.runtime.CreateRequest(id, c.name(), p.bundle(),
@@ -373,7 +373,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             case OciRuntime.StopOutcome.NotRunning n -> n.exitCode();
         };
         if (code.isEmpty()) {
-            code = rt().waitForExit(id, Duration.ofSeconds(5));
+            code = rt().waitForExit(id, c.paths().bundle(), Duration.ofSeconds(5));
         }
         return finishRun(c, code.orElse(137), null);
     }
@@ -537,7 +537,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
                     // it ended meanwhile
                 }
                 publish(c, "kill", Map.of("signal", "SIGKILL"));
-                c = finishRun(c, rt().waitForExit(id, Duration.ofSeconds(30)).orElse(137), null);
+                c = finishRun(c, rt().waitForExit(id, c.paths().bundle(), Duration.ofSeconds(30)).orElse(137), null);
             }
             removeLocked(c);
             return null;
@@ -1171,9 +1171,10 @@ public final class LocalContainerService implements ContainerService, AutoClosea
     }
 
     private void startMonitor(String id, Instant run) {
+        Path bundle = current(id).paths().bundle();
         spawn("monitor-" + id.substring(0, 12), () -> {
             while (!closed) {
-                rt().waitForExit(id, Duration.ofSeconds(2));
+                rt().waitForExit(id, bundle, Duration.ofSeconds(2));
                 Boolean done = locked(id, () -> {
                     Container c = containers.get(id);
                     if (c == null || !run.equals(c.state().startedAt())) {
@@ -1304,7 +1305,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
         }
         // not running: nothing may be left mounted or in the runtime
         unmountRootfs(c);
-        if (rt().find(id).isPresent()) {
+        if (rt().known(id)) {
             rt().delete(id, true);
         }
         if (status == ContainerStatus.RESTARTING) {
