@@ -6,6 +6,9 @@ import dev.berth.app.containers.ContainersViewModel.Action;
 import dev.berth.app.containers.ContainersViewModel.Row;
 import dev.berth.app.i18n.Localization;
 import dev.berth.app.images.Formats;
+import javafx.animation.Animation;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.value.ObservableValue;
@@ -121,6 +124,16 @@ public final class ContainersView {
         placeholder.setWrapText(true);
         table.setPlaceholder(placeholder);
         i18n.languageProperty().addListener((obs, old, now) -> table.refresh());
+        // "3 minutes ago" moves on by itself: the cells are redrawn each minute (nothing is read from the engine)
+        Timeline ages = new Timeline(new KeyFrame(javafx.util.Duration.minutes(1), e -> table.refresh()));
+        ages.setCycleCount(Animation.INDEFINITE);
+        table.sceneProperty().addListener((obs, old, scene) -> {
+            if (scene == null) {
+                ages.stop();
+            } else {
+                ages.play();
+            }
+        });
 
         TextField filter = new TextField();
         filter.setId("containers-filter");
