@@ -1,0 +1,186 @@
+package dev.berth.engine.build.dockerfile;
+
+import dev.berth.engine.errors.EngineException;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+class StageScopeTest {
+
+    /** Applies every instruction of the stage in order, as the builder will. */
+    private static List<Instruction> run(StageScope scope, Stage stage) {
+        List<Instruction> out = new ArrayList<>();
+        for (Instruction i : stage.instructions()) {
+            out.add(scope.apply(i));
+        }
+        return out;
+    }
+
+    private static Dockerfile parse(String text) {
+        return DockerfileParser.parse(text, "Dockerfile");
+    }
+
+    @Test
+    void globalArgsAreUsableInFromOnlyUntilTheStageDeclaresThemAgain() {
+        Dockerfile df = parse("""
+                ARG BASE=busybox
+                ARG VERSION=1.36
+                FROM ${BASE}:${VERSION} AS one
+                LABEL before="[$VERSION]"
+                ARG VERSION
+                LABEL after="[$VERSION]" base="[$BASE]"
+                """);
+        BuildScope build = new BuildScope(df, Map.of());
+        Stage stage = df.stages().getFirst();
+        assertThat(build.from(stage).image()).isEqualTo("busybox:1.36");
+        List<Instruction> out = run(build.enter(stage, List.of()), stage);
+        assertThat(((Instruction.Label) out.get(0)).labels()).containsExactly(new KeyValue("before", "[]"));
+        assertThat(((Instruction.Label) out.get(2)).labels())
+                .containsExactly(new KeyValue("after", "[1.36]"), new KeyValue("base", "[]"));
+    }
+
+    @Test
+    void buildArgsOverrideDefaultsAndUndeclaredOnesAreReported() {
+        Dockerfile df = parse("""
+                ARG BASE=busybox
+                FROM --platform=${PLAT:-linux/amd64} $BASE
+                ARG MODE=debug
+                ARG NODEFAULT
+                ENV SUMMARY="$MODE/${NODEFAULT:-none}"
+                """);
+        BuildScope build = new BuildScope(df, Map.of("BASE", "alpine", "MODE", "release", "STRAY", "1"));
+        Stage stage = df.stages().getFirst();
+        Instruction.From from = build.from(stage);
+        assertThat(from.image()).isEqualTo("alpine");
+        assertThat(from.platform()).isEqualTo("linux/amd64");
+        StageScope scope = build.enter(stage, List.of());
+        run(scope, stage);
+        assertThat(scope.env()).containsEntry("SUMMARY", "release/none");
+        assertThat(scope.args()).containsEntry("MODE", "release").containsEntry("NODEFAULT", null);
+        assertThat(build.unusedBuildArgs()).containsExactly("STRAY");
+    }
+
+    @Test
+    void envOverridesArgAndTheBaseImageEnvIsVisible() {
+        Dockerfile df = parse("""
+                FROM busybox
+                ARG WHO=arg
+                ENV WHO=env
+                ARG WHO=again
+                WORKDIR /home/$WHO
+                ENV PATH=/opt/bin:$PATH
+                """);
+        StageScope scope = new BuildScope(df, Map.of()).enter(df.stages().getFirst(), List.of("PATH=/usr/bin:/bin"));
+        List<Instruction> out = run(scope, df.stages().getFirst());
+        assertThat(((Instruction.Workdir) out.get(3)).path()).isEqualTo("/home/env");
+        assertThat(scope.imageEnv()).containsExactly("PATH=/opt/bin:/usr/bin:/bin", "WHO=env");
+        // the RUN environment holds the ARG values too, but ENV wins over an ARG of the same name
+        assertThat(scope.runEnv()).containsExactly("PATH=/opt/bin:/usr/bin:/bin", "WHO=env");
+    }
+
+    @Test
+    void allWordsOfOneInstructionSeeTheScopeBeforeIt() {
+        Dockerfile df = parse("FROM a\nENV abc=hello\nENV abc=bye def=$abc\nENV ghi=$abc\n");
+        StageScope scope = new BuildScope(df, Map.of()).enter(df.stages().getFirst(), List.of());
+        run(scope, df.stages().getFirst());
+        assertThat(scope.env()).containsExactly(Map.entry("abc", "bye"), Map.entry("def", "hello"), Map.entry("ghi", "bye"));
+    }
+
+    @Test
+    void argsReachRunButAreNotStoredInTheImageEnv() {
+        Dockerfile df = parse("FROM a\nARG TOKEN=s3cret\nARG EMPTY\nRUN echo $TOKEN\n");
+        StageScope scope = new BuildScope(df, Map.of()).enter(df.stages().getFirst(), List.of("PATH=/bin"));
+        List<Instruction> out = run(scope, df.stages().getFirst());
+        assertThat(scope.imageEnv()).containsExactly("PATH=/bin");
+        assertThat(scope.runEnv()).containsExactly("TOKEN=s3cret", "PATH=/bin");
+        assertThat(scope.runArgs()).containsExactly(Map.entry("TOKEN", "s3cret"));
+        // RUN is left to the shell
+        assertThat(((Instruction.Run) out.get(2)).command().args()).containsExactly("echo $TOKEN");
+    }
+
+    @Test
+    void copyAddExposeVolumeUserAndStopsignalAreExpanded() {
+        Dockerfile df = parse("""
+                FROM a AS src
+                FROM b
+                ARG STAGE=src
+                ARG OWNER=1000
+                ARG PORTS="80 443/udp"
+                ARG SIG=TERM
+                ENV DIR=/srv/app NAME="my app"
+                COPY --from=$STAGE --chown=${OWNER}:${OWNER} --chmod=0644 "$NAME.conf" ${DIR}/
+                ADD --chown=$OWNER https://example.com/$NAME.tgz $DIR
+                EXPOSE $PORTS 8080
+                VOLUME ["$DIR/data", "/logs"]
+                USER ${OWNER}
+                STOPSIGNAL SIG$SIG
+                COPY <<EOF <<'RAW' $DIR/
+                name=$NAME
+                EOF
+                name=$NAME
+                RAW
+                """);
+        Stage stage = df.stages().get(1);
+        List<Instruction> out = run(new BuildScope(df, Map.of()).enter(stage, List.of()), stage);
+        Instruction.Copy c = (Instruction.Copy) out.get(5);
+        assertThat(c.from()).isEqualTo("src");
+        assertThat(c.chown()).isEqualTo("1000:1000");
+        assertThat(c.sources()).containsExactly("my app.conf");
+        assertThat(c.destination()).isEqualTo("/srv/app/");
+        Instruction.Add a = (Instruction.Add) out.get(6);
+        assertThat(a.sources()).containsExactly("https://example.com/my app.tgz");
+        assertThat(a.chown()).isEqualTo("1000");
+        assertThat(((Instruction.Expose) out.get(7)).ports()).containsExactly("80/tcp", "443/udp", "8080/tcp");
+        assertThat(((Instruction.Volume) out.get(8)).paths()).containsExactly("/srv/app/data", "/logs");
+        assertThat(((Instruction.User) out.get(9)).user()).isEqualTo("1000");
+        assertThat(((Instruction.StopSignal) out.get(10)).signal()).isEqualTo("SIGTERM");
+        Instruction.Copy docs = (Instruction.Copy) out.get(11);
+        assertThat(docs.heredocs()).extracting(Heredoc::content).containsExactly("name=my app\n", "name=$NAME\n");
+    }
+
+    @Test
+    void expansionErrorsNameTheInstructionsLine() {
+        Dockerfile df = parse("FROM a\nENV A=1\nWORKDIR \"/x\nEXPOSE ${P:?required}\n");
+        Stage stage = df.stages().getFirst();
+        StageScope scope = new BuildScope(df, Map.of()).enter(stage, List.of());
+        scope.apply(stage.instructions().get(0));
+        Throwable t = catchThrowable(() -> scope.apply(stage.instructions().get(1)));
+        assertThat(t).isInstanceOf(EngineException.InvalidArgument.class)
+                .hasMessageStartingWith("Dockerfile:3:1: unexpected end of statement while looking for matching double-quote");
+        Throwable t2 = catchThrowable(() -> scope.apply(stage.instructions().get(2)));
+        assertThat(t2).hasMessage("Dockerfile:4:1: P: required");
+    }
+
+    @Test
+    void badValuesAfterExpansionAreRejected() {
+        Dockerfile df = parse("FROM a\nARG P=http\nEXPOSE $P\nSTOPSIGNAL \"$P x\"\nWORKDIR $NOTHING\n");
+        Stage stage = df.stages().getFirst();
+        StageScope scope = new BuildScope(df, Map.of()).enter(stage, List.of());
+        scope.apply(stage.instructions().getFirst());
+        assertThat(catchThrowable(() -> scope.apply(stage.instructions().get(1))))
+                .hasMessage("Dockerfile:3:1: invalid port \"http\" in EXPOSE: expected PORT[-PORT][/tcp|udp|sctp] with ports 1 to 65535");
+        assertThat(catchThrowable(() -> scope.apply(stage.instructions().get(2)))).hasMessageContaining("invalid STOPSIGNAL \"http x\"");
+        assertThat(catchThrowable(() -> scope.apply(stage.instructions().get(3)))).hasMessage("Dockerfile:5:1: WORKDIR is empty after expansion");
+    }
+
+    @Test
+    void anEmptyBaseImageNameAfterExpansionIsRejected() {
+        Dockerfile df = parse("ARG BASE\nFROM $BASE\n");
+        Throwable t = catchThrowable(() -> new BuildScope(df, Map.of()).from(df.stages().getFirst()));
+        assertThat(t).isInstanceOf(EngineException.InvalidArgument.class).hasMessageStartingWith("Dockerfile:2:1: the base image name \"$BASE\" is empty");
+        assertThat(new BuildScope(df, Map.of("BASE", "busybox")).from(df.stages().getFirst()).image()).isEqualTo("busybox");
+    }
+
+    @Test
+    void theEscapeDirectiveAppliesToExpansion() {
+        Dockerfile df = parse("# escape=`\nFROM a\nENV P=c:\\tools\\$X Q=`$X\n");
+        StageScope scope = new BuildScope(df, Map.of()).enter(df.stages().getFirst(), List.of("X=x"));
+        run(scope, df.stages().getFirst());
+        assertThat(scope.env()).containsEntry("P", "c:\\tools\\x").containsEntry("Q", "$X");
+    }
+}
