@@ -152,12 +152,24 @@ public final class BuildContext implements AutoCloseable {
         if (matches.isEmpty()) {
             throw notFound(source);
         }
+        boolean wildcard = parts.stream().anyMatch(BuildContext::hasWildcard);
         List<ContextSource> out = new ArrayList<>();
         for (String m : matches) {
-            List<String> resolved = resolve(m, "COPY source " + source, true);
+            List<String> resolved;
+            try {
+                resolved = resolve(m, "COPY source " + source, true);
+            } catch (EngineException.NotFound excludedOrMissing) {
+                if (wildcard) {
+                    continue; // a match that is excluded, or a deeper component that is not there
+                }
+                throw excludedOrMissing;
+            }
             String path = String.join("/", resolved);
             Path file = path.isEmpty() ? root : root.resolve(path);
             out.add(new ContextSource(m, path, file, Files.isDirectory(file, NOFOLLOW)));
+        }
+        if (out.isEmpty()) {
+            throw notFound(source);
         }
         return out;
     }
