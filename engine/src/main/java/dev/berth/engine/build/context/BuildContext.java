@@ -280,10 +280,30 @@ public final class BuildContext implements AutoCloseable {
                 throw notFound(path);
             }
         }
-        if (checkIgnored && !cur.isEmpty() && ignore.excludes(String.join("/", cur))) {
+        if (checkIgnored && !cur.isEmpty() && ignore.excludes(String.join("/", cur)) && !holdsIncluded(cur)) {
             throw notFound(path);
         }
         return cur;
+    }
+
+    /**
+     * Whether an excluded directory still holds a file that a {@code !} exception re-includes: the docker
+     * CLI sends such a file, so the directory exists in the context Docker's builder sees.
+     */
+    private boolean holdsIncluded(List<String> dir) {
+        if (!ignore.hasExceptions()) {
+            return false;
+        }
+        String rel = String.join("/", dir);
+        Path p = root.resolve(rel);
+        if (!Files.isDirectory(p, NOFOLLOW)) {
+            return false;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            return s.anyMatch(f -> !f.equals(p) && !ignore.excludes(root.relativize(f).toString()));
+        } catch (IOException e) {
+            throw new EngineException.Unavailable("cannot read " + rel + " in the build context: " + e.getMessage(), e);
+        }
     }
 
     private static EngineException notFound(String source) {

@@ -71,7 +71,8 @@ final class ContextTar {
             }
         } catch (TarReader.TarFormatException | EOFException e) {
             throw new EngineException.InvalidArgument("the build context is not a valid tar archive"
-                    + (current == null ? "" : " (at entry \"" + current + "\")") + ": " + e.getMessage(), e);
+                    + (current == null ? "" : " (at entry \"" + current + "\")") + ": "
+                    + String.valueOf(e.getMessage()).replace("the layer", "the archive"), e);
         } catch (IOException e) {
             throw new EngineException.Unavailable("cannot extract the build context"
                     + (current == null ? "" : " entry \"" + current + "\"") + " into " + dir + ": " + e.getMessage(), e);
