@@ -98,6 +98,22 @@ public final class DockerfileParser {
         return new DockerfileParser(file, text).run();
     }
 
+    /**
+     * Parses one instruction on one line, outside any Dockerfile (as {@code docker commit --change} gives
+     * them): no directives, continuations, heredoc bodies or stage rules; errors read
+     * {@code source:1:column: problem}.
+     */
+    public static Instruction parseInstruction(String line, String source) {
+        DockerfileParser p = new DockerfileParser(source, "");
+        String trimmed = line.strip();
+        if (trimmed.isEmpty()) {
+            throw p.error(new Position(source, 1, 1), "an empty instruction");
+        }
+        Line l = p.new Line();
+        l.append(trimmed, 1, line.indexOf(trimmed.charAt(0)) + 1);
+        return p.instruction(l, 0, true);
+    }
+
     /** Parses UTF-8 bytes; bytes that are not UTF-8 are an error. */
     public static Dockerfile parse(byte[] utf8, String file) {
         String text;
@@ -712,7 +728,18 @@ public final class DockerfileParser {
     }
 
     private Instruction.Volume volume(Line line, Position pos, String text, int rest) {
-        List<String> paths = jsonOrFields(line, rest, "VOLUME");
+        String s = line.s();
+        List<String> paths;
+        if (s.charAt(skipSpace(s, rest)) == '[') {
+            // no volume path starts with [: this is meant as the JSON form
+            try {
+                paths = JsonArray.parse(s, rest);
+            } catch (JsonArray.Problem p) {
+                throw error(line.at(p.index), "VOLUME: " + p.getMessage());
+            }
+        } else {
+            paths = jsonOrFields(line, rest, "VOLUME");
+        }
         if (paths.isEmpty()) {
             throw error(pos, "VOLUME requires at least one path");
         }

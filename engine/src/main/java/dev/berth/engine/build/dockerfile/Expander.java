@@ -159,8 +159,8 @@ public final class Expander {
                 cur.append(s.charAt(i++));
             }
             if (i >= s.length()) {
-                throw new Problem("unexpected end of statement while looking for matching single-quote (opened at character "
-                        + (start + 1) + " of \"" + s + "\")");
+                throw new Problem("unterminated quote: no single-quote closes the one at character "
+                        + (start + 1) + " of \"" + s + "\"");
             }
             i++;
         }
@@ -189,8 +189,8 @@ public final class Expander {
                 cur.append(c);
                 i++;
             }
-            throw new Problem("unexpected end of statement while looking for matching double-quote (opened at character "
-                    + (start + 1) + " of \"" + s + "\")");
+            throw new Problem("unterminated quote: no double-quote closes the one at character "
+                    + (start + 1) + " of \"" + s + "\"");
         }
 
         /** At a {@code $}: the value it stands for (the {@code $} itself when no name follows). */

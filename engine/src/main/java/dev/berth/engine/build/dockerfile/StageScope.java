@@ -36,6 +36,14 @@ public final class StageScope {
         }
     }
 
+    /**
+     * A scope outside any Dockerfile, holding only {@code env} ({@code NAME=VALUE} entries): how
+     * {@code docker commit --change} expands its instructions against the container's environment.
+     */
+    public static StageScope forEnvironment(List<String> env) {
+        return new BuildScope(new Dockerfile("change", '\\', null, List.of(), List.of()), Map.of()).enter(null, env);
+    }
+
     /** The value {@code name} has for expansion here: the ENV value, else the ARG value; null when unset. */
     public String lookup(String name) {
         String v = env.get(name);

@@ -72,8 +72,8 @@ class ExpanderTest {
 
     @Test
     void unterminatedQuotesAndBracesAreProblems() {
-        assertThatThrownBy(() -> w("\"abc")).hasMessageStartingWith("unexpected end of statement while looking for matching double-quote");
-        assertThatThrownBy(() -> w("'abc")).hasMessageStartingWith("unexpected end of statement while looking for matching single-quote");
+        assertThatThrownBy(() -> w("\"abc")).hasMessageStartingWith("unterminated quote: no double-quote closes the one at character 1");
+        assertThatThrownBy(() -> w("'abc")).hasMessageStartingWith("unterminated quote: no single-quote closes the one at character 1");
         assertThatThrownBy(() -> w("${A")).hasMessageStartingWith("missing '}'");
         assertThatThrownBy(() -> w("${A:-x")).hasMessageStartingWith("missing '}'");
         assertThatThrownBy(() -> w("${A%.txt}")).hasMessageStartingWith("unsupported modifier (%)");

@@ -151,7 +151,7 @@ class StageScopeTest {
         scope.apply(stage.instructions().get(0));
         Throwable t = catchThrowable(() -> scope.apply(stage.instructions().get(1)));
         assertThat(t).isInstanceOf(EngineException.InvalidArgument.class)
-                .hasMessageStartingWith("Dockerfile:3:1: unexpected end of statement while looking for matching double-quote");
+                .hasMessage("Dockerfile:3:1: unterminated quote: no double-quote closes the one at character 1 of \"\"/x\"");
         Throwable t2 = catchThrowable(() -> scope.apply(stage.instructions().get(2)));
         assertThat(t2).hasMessage("Dockerfile:4:1: P: required");
     }
