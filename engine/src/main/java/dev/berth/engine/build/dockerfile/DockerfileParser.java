@@ -62,6 +62,8 @@ public final class DockerfileParser {
     private String syntax;
     private boolean escapeSeen;
     private boolean checkSeen;
+    /** A single line outside a Dockerfile: no heredoc bodies, no stages to check COPY --from against. */
+    private boolean standalone;
 
     private final List<Instruction.Arg> globalArgs = new ArrayList<>();
     private final List<Stage> stages = new ArrayList<>();
@@ -111,7 +113,8 @@ public final class DockerfileParser {
         }
         Line l = p.new Line();
         l.append(trimmed, 1, line.indexOf(trimmed.charAt(0)) + 1);
-        return p.instruction(l, 0, true);
+        p.standalone = true;
+        return p.instruction(l, 0, false);
     }
 
     /** Parses UTF-8 bytes; bytes that are not UTF-8 are an error. */
@@ -537,7 +540,7 @@ public final class DockerfileParser {
         }
         return switch (keyword) {
             case "FROM" -> from(line, pos, text, fv, rest);
-            case "RUN" -> new Instruction.Run(pos, text, command(line, rest, keyword), trigger ? List.of() : line.heredocs,
+            case "RUN" -> new Instruction.Run(pos, text, command(line, rest, keyword), trigger || standalone ? List.of() : line.heredocs,
                     fv.list("mount"), checkedChoice(line, fv, "network", List.of("default", "none", "host")),
                     checkedChoice(line, fv, "security", List.of("sandbox", "insecure")));
             case "CMD" -> new Instruction.Cmd(pos, text, command(line, rest, keyword));
@@ -681,7 +684,7 @@ public final class DockerfileParser {
             words.addAll(jsonOrFields(line, rest, keyword));
         } else {
             for (Word w : fields(s, rest)) {
-                int k = trigger ? -1 : line.heredocOffsets.indexOf(w.offset);
+                int k = trigger || standalone ? -1 : line.heredocOffsets.indexOf(w.offset);
                 if (k >= 0) {
                     docs.add(line.heredocs.get(k));
                 } else {
@@ -719,7 +722,7 @@ public final class DockerfileParser {
             if (from.isEmpty()) {
                 throw error(line.at(fv.flag("from").valueOffset), "COPY --from needs a stage name, stage index or image");
             }
-            if (!from.contains("$") && !trigger) {
+            if (!from.contains("$") && !trigger && !standalone) {
                 copyFroms.add(new PendingFrom(from, line.at(fv.flag("from").valueOffset), stages.size()));
             }
         }

@@ -27,6 +27,6 @@ final class Ports {
     }
 
     static String problem(String spec) {
-        return "invalid port \"" + spec + "\" in EXPOSE: expected PORT[-PORT][/tcp|udp|sctp] with ports 1 to 65535";
+        return "invalid port " + spec + " in EXPOSE: expected PORT[-PORT][/tcp|udp|sctp] with ports 1 to 65535";
     }
 }

@@ -208,7 +208,7 @@ class DockerfileParserTest {
     void exposeChecksLiteralPortsAndLeavesVariablesForLater() {
         assertThat(((Instruction.Expose) only("EXPOSE 80 53/udp 8000-8010/TCP $P")).ports())
                 .containsExactly("80", "53/udp", "8000-8010/TCP", "$P");
-        assertError("FROM a\nEXPOSE 80 http\n", 2, 11, "invalid port \"http\"");
+        assertError("FROM a\nEXPOSE 80 http\n", 2, 11, "invalid port http in EXPOSE");
         assertError("FROM a\nEXPOSE 70000\n", 2, 8, "invalid port");
         assertError("FROM a\nEXPOSE 90-80\n", 2, 8, "invalid port");
         assertError("FROM a\nEXPOSE 80/icmp\n", 2, 8, "invalid port");
@@ -387,5 +387,18 @@ class DockerfileParserTest {
     void errorsNameTheFileTheCallerGave() {
         Throwable t = catchThrowable(() -> DockerfileParser.parse("FROM a\nBOGUS\n", "app/Dockerfile.dev"));
         assertThat(t).hasMessage("app/Dockerfile.dev:2:1: unknown instruction: BOGUS");
+    }
+
+    @Test
+    void aSingleInstructionParsesOutsideADockerfile() {
+        Instruction.OnBuild o = (Instruction.OnBuild) DockerfileParser.parseInstruction("  ONBUILD RUN make", "change");
+        assertThat(o.trigger().text()).isEqualTo("RUN make");
+        assertThat(o.position()).isEqualTo(new Position("change", 1, 3));
+        assertThat(DockerfileParser.parseInstruction("COPY --from=later a b", "change")).isInstanceOf(Instruction.Copy.class);
+        Throwable t = catchThrowable(() -> DockerfileParser.parseInstruction("EXPOSE 80 x", "change \"EXPOSE 80 x\""));
+        assertThat(t).isInstanceOf(EngineException.InvalidArgument.class)
+                .hasMessageStartingWith("change \"EXPOSE 80 x\":1:11: invalid port x");
+        assertThat(catchThrowable(() -> DockerfileParser.parseInstruction("ONBUILD ONBUILD RUN x", "c")))
+                .hasMessageContaining("chaining ONBUILD");
     }
 }

@@ -163,7 +163,7 @@ class StageScopeTest {
         StageScope scope = new BuildScope(df, Map.of()).enter(stage, List.of());
         scope.apply(stage.instructions().getFirst());
         assertThat(catchThrowable(() -> scope.apply(stage.instructions().get(1))))
-                .hasMessage("Dockerfile:3:1: invalid port \"http\" in EXPOSE: expected PORT[-PORT][/tcp|udp|sctp] with ports 1 to 65535");
+                .hasMessage("Dockerfile:3:1: invalid port http in EXPOSE: expected PORT[-PORT][/tcp|udp|sctp] with ports 1 to 65535");
         assertThat(catchThrowable(() -> scope.apply(stage.instructions().get(2)))).hasMessageContaining("invalid STOPSIGNAL \"http x\"");
         assertThat(catchThrowable(() -> scope.apply(stage.instructions().get(3)))).hasMessage("Dockerfile:5:1: WORKDIR is empty after expansion");
     }
