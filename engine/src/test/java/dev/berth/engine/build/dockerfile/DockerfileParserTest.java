@@ -401,4 +401,30 @@ class DockerfileParserTest {
         assertThat(catchThrowable(() -> DockerfileParser.parseInstruction("ONBUILD ONBUILD RUN x", "c")))
                 .hasMessageContaining("chaining ONBUILD");
     }
+
+    @Test
+    void heredocEdgeCasesAsBuildKitHasThem() {
+        List<Instruction> s = steps("""
+                FROM alpine
+                RUN <<EMPTY
+                EMPTY
+                RUN <<'EOF' | python
+                print("hello")
+                EOF
+                ADD <<EOF foo.txt /bar
+                this is inline
+                EOF
+                RUN ["<<EOF"]
+                """);
+        assertThat(((Instruction.Run) s.get(0)).heredocs()).containsExactly(new Heredoc("EMPTY", "", true, false, 0));
+        Instruction.Run piped = (Instruction.Run) s.get(1);
+        assertThat(piped.command().args()).containsExactly("<<'EOF' | python");
+        assertThat(piped.heredocs()).containsExactly(new Heredoc("EOF", "print(\"hello\")\n", false, false, 0));
+        Instruction.Add add = (Instruction.Add) s.get(2);
+        assertThat(add.sources()).containsExactly("foo.txt");
+        assertThat(add.heredocs()).extracting(Heredoc::content).containsExactly("this is inline\n");
+        assertThat(((Instruction.Run) s.get(3)).command()).isEqualTo(CommandLine.exec(List.of("<<EOF")));
+        // an instruction without heredocs leaves the marker as text, and the body line is read as an instruction
+        assertError("FROM a\nUSER <<INVALID\nINVALID\n", 3, 1, "unknown instruction: INVALID");
+    }
 }
