@@ -17,11 +17,19 @@ import java.util.TreeSet;
  *       global ARG is visible only after the stage declares it again ({@code ARG NAME}, which then takes
  *       the global value).</li>
  *   <li>A build arg that no ARG declares is not visible anywhere; {@link #unusedBuildArgs()} lists them
- *       (Docker warns about them).</li>
+ *       (Docker warns about them). The proxy settings ({@link #PREDEFINED}) are the exception: RUN sees
+ *       them without an ARG.</li>
  * </ul>
  * Stage by stage, {@link #enter} hands out a {@link StageScope} for the instructions of that stage.
  */
 public final class BuildScope {
+
+    /**
+     * Docker's predefined build args: usable by RUN without an ARG (proxy settings), never reported
+     * as unused, and, as in Docker, not visible to the expansion of Dockerfile words unless declared.
+     */
+    public static final Set<String> PREDEFINED = Set.of("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy",
+            "FTP_PROXY", "ftp_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy");
 
     private final Dockerfile dockerfile;
     private final Map<String, String> buildArgs;
@@ -75,6 +83,7 @@ public final class BuildScope {
     public Set<String> unusedBuildArgs() {
         Set<String> out = new TreeSet<>(buildArgs.keySet());
         out.removeAll(declared);
+        out.removeAll(PREDEFINED);
         return out;
     }
 

@@ -66,11 +66,16 @@ public final class StageScope {
     }
 
     /**
-     * The environment a RUN sees: the ARGs with a value (not stored in the image), then the ENV, which
-     * wins over an ARG of the same name.
+     * The environment a RUN sees: the proxy build args ({@link BuildScope#PREDEFINED}), the ARGs with a
+     * value (neither stored in the image), then the ENV, which wins over an ARG of the same name.
      */
     public List<String> runEnv() {
         Map<String, String> all = new LinkedHashMap<>();
+        build.buildArgs().forEach((k, v) -> {
+            if (BuildScope.PREDEFINED.contains(k) && !args.containsKey(k) && !env.containsKey(k)) {
+                all.put(k, v);
+            }
+        });
         args.forEach((k, v) -> {
             if (v != null && !env.containsKey(k)) {
                 all.put(k, v);

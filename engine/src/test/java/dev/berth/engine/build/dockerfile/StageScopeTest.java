@@ -183,4 +183,15 @@ class StageScopeTest {
         run(scope, df.stages().getFirst());
         assertThat(scope.env()).containsEntry("P", "c:\\tools\\x").containsEntry("Q", "$X");
     }
+
+    @Test
+    void proxyBuildArgsReachRunWithoutAnArgButNotTheDockerfileWords() {
+        Dockerfile df = parse("FROM a\nWORKDIR /${HTTP_PROXY:-none}\n");
+        BuildScope build = new BuildScope(df, Map.of("HTTP_PROXY", "http://127.0.0.1:3128", "UNDECLARED", "x"));
+        StageScope scope = build.enter(df.stages().getFirst(), List.of("PATH=/bin"));
+        List<Instruction> out = run(scope, df.stages().getFirst());
+        assertThat(((Instruction.Workdir) out.getFirst()).path()).isEqualTo("/none");
+        assertThat(scope.runEnv()).containsExactly("HTTP_PROXY=http://127.0.0.1:3128", "PATH=/bin");
+        assertThat(build.unusedBuildArgs()).containsExactly("UNDECLARED");
+    }
 }
