@@ -427,4 +427,11 @@ class DockerfileParserTest {
         // an instruction without heredocs leaves the marker as text, and the body line is read as an instruction
         assertError("FROM a\nUSER <<INVALID\nINVALID\n", 3, 1, "unknown instruction: INVALID");
     }
+
+    @Test
+    void errorsOnAContinuationLineNameThatLineAndColumn() {
+        assertError("FROM a\nCOPY --chown=1 \\\n# comment\n  --bogus=2 a b\n", 4, 3, "unknown flag --bogus for COPY");
+        assertError("FROM a\nENV A=1 \\\n\n    B=2 \\\n    C\n", 5, 5, "can't find = in \"C\"");
+        assertError("FROM a\nCMD [\"a\", \\\n     \"b\"\n", 3, 9, "unterminated JSON array");
+    }
 }
