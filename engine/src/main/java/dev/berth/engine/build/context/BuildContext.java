@@ -139,7 +139,7 @@ public final class BuildContext implements AutoCloseable {
      *         way leads out of it (the message names the link)
      */
     public List<ContextSource> sources(String source) {
-        String cleaned = DockerIgnore.clean(source.replace('\\', '/'));
+        String cleaned = DockerIgnore.clean(source);
         if (cleaned.startsWith("/")) {
             cleaned = cleaned.substring(1);
         }

@@ -231,4 +231,17 @@ class BuildContextTest {
         assertThatThrownBy(() -> BuildContext.fromDirectory(ctx.resolve("Dockerfile")))
                 .isInstanceOf(EngineException.InvalidArgument.class).hasMessageContaining("is not a directory");
     }
+
+    @Test
+    void backslashesAreNameCharactersOrEscapeWildcards() throws IOException {
+        setUp();
+        file("back\\slash", "b");
+        file("star*", "s");
+        file("starry", "r");
+        try (BuildContext c = context()) {
+            assertThat(c.sources("back\\slash")).extracting(ContextSource::path).containsExactly("back\\slash");
+            assertThat(c.sources("star\\*")).extracting(ContextSource::path).containsExactly("star*");
+            assertThat(c.sources("star*")).extracting(ContextSource::path).containsExactly("star*", "starry");
+        }
+    }
 }
