@@ -22,6 +22,14 @@ public record Dockerfile(String file, char escape, String syntax, List<Instructi
     }
 
     /**
+     * The stage before {@code current} that {@code nameOrIndex} names (a FROM's image or a COPY --from,
+     * after expansion), or empty when it names an image instead: stages can only use earlier stages.
+     */
+    public Optional<Stage> earlierStage(Stage current, String nameOrIndex) {
+        return stages.stream().limit(current.index()).filter(s -> s.isNamed(nameOrIndex)).findFirst();
+    }
+
+    /**
      * The stage {@code docker build --target} names; the last stage when {@code target} is null or empty.
      *
      * @throws EngineException.InvalidArgument naming the target when no stage has that name

@@ -434,4 +434,16 @@ class DockerfileParserTest {
         assertError("FROM a\nENV A=1 \\\n\n    B=2 \\\n    C\n", 5, 5, "can't find = in \"C\"");
         assertError("FROM a\nCMD [\"a\", \\\n     \"b\"\n", 3, 9, "unterminated JSON array");
     }
+
+    @Test
+    void laterStagesFindEarlierStagesByNameOrIndexButNotTheOtherWayRound() {
+        Dockerfile df = parse("FROM busybox AS base\nFROM base AS app\nFROM app\n");
+        Stage app = df.stages().get(1);
+        Stage last = df.stages().get(2);
+        assertThat(df.earlierStage(app, app.from().image())).contains(df.stages().getFirst());
+        assertThat(df.earlierStage(last, "APP")).contains(app);
+        assertThat(df.earlierStage(last, "0")).contains(df.stages().getFirst());
+        assertThat(df.earlierStage(app, "app")).isEmpty();
+        assertThat(df.earlierStage(df.stages().getFirst(), "busybox")).isEmpty();
+    }
 }
