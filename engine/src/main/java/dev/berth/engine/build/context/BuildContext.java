@@ -28,9 +28,11 @@ import java.util.stream.Stream;
  * <p>Sources are looked up without ever leaving the context. A symbolic link on the way to a source
  * (or the source itself) is followed only while it stays inside the context; one that is absolute or
  * climbs out with {@code ..} is refused with an error naming it. Docker resolves such a link as if the
- * context were the file system root (so it never reads outside either, but silently picks another
- * file); Berth refuses instead, as issue #6 asks. A link that is merely present, or that sits inside a
- * copied directory, is fine: it is copied as a link, never followed.
+ * context were the file system root, so it never reads outside either but fails obscurely or picks
+ * another file ({@code foo -> /tmp/foo} gives {@code "/tmp/foo" not found}, lima-vm/lima#1338); Berth
+ * refuses with a message that names the link, as issue #6 asks. A link that is merely present, or that
+ * sits inside a copied directory, is fine: as with Docker (moby/moby#39810) it is copied as a link, never
+ * followed; only a source named explicitly (or matched by a wildcard) is followed.
  *
  * <p>{@link #checksum} is the content key of COPY/ADD sources for the layer cache: a SHA-256 over each
  * entry's path, type, permission bits, owner, size, link target and content, in name order, computed
