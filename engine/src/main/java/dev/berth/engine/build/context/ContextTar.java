@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  * name an earlier entry inside the root, reached without links; symbolic links are stored as written
  * and never followed (whether one may be used as a COPY source is {@link BuildContext}'s decision).
  * Devices and FIFOs are refused: a context holds files, directories and links. Unlike a layer, names
- * starting with {@code .wh.} are ordinary files here.
+ * starting with {@code .wh.} are ordinary files here. A refused or broken tar leaves nothing behind: the
+ * directory, empty before, is removed.
  */
 final class ContextTar {
 
@@ -60,6 +61,19 @@ final class ContextTar {
         } catch (IOException e) {
             throw new EngineException.Unavailable("cannot prepare " + dir + " for the build context: " + e.getMessage(), e);
         }
+        try {
+            unpack(tar, dir);
+        } catch (RuntimeException refused) {
+            try {
+                FileTrees.deleteTree(dir); // ours since it was empty: nothing half-extracted stays behind
+            } catch (IOException cleanup) {
+                refused.addSuppressed(cleanup);
+            }
+            throw refused;
+        }
+    }
+
+    private static void unpack(InputStream tar, Path dir) {
         String current = null;
         try {
             Path root = dir.toRealPath();

@@ -166,6 +166,7 @@ class ContextTarTest {
         assertThatThrownBy(() -> extract(tar)).isInstanceOf(EngineException.InvalidArgument.class)
                 .hasMessage("build context entry \"../escaped\" climbs out of the build context with \"..\"");
         assertThat(everythingUnderTmp()).doesNotContain("escaped");
+        assertThat(tmp.resolve("ctx")).as("a refused tar leaves nothing half-extracted").doesNotExist();
         byte[] deep = new Tar().file("a/b/../../../escaped2", "pwned").bytes();
         assertThatThrownBy(() -> BuildContext.fromTar(new ByteArrayInputStream(deep), tmp.resolve("ctx2")))
                 .isInstanceOf(EngineException.InvalidArgument.class).hasMessageContaining("climbs out");
