@@ -194,4 +194,66 @@ class StageScopeTest {
         assertThat(scope.runEnv()).containsExactly("HTTP_PROXY=http://127.0.0.1:3128", "PATH=/bin");
         assertThat(build.unusedBuildArgs()).containsExactly("UNDECLARED");
     }
+
+    @Test
+    void aMultiStageDockerfileWalksStageByStageAsTheBuilderWill() {
+        Dockerfile df = parse("""
+                # syntax=docker/dockerfile:1
+                ARG BASE=busybox
+                ARG VERSION=1.36
+
+                FROM ${BASE}:${VERSION} AS build
+                ARG VERSION
+                ENV OUT=/out \\
+                    NAME=app-${VERSION}
+                WORKDIR /src
+                COPY --chmod=0755 build.sh ./
+                RUN --mount=type=cache,target=/cache ./build.sh "$OUT/$NAME"
+
+                FROM ${BASE}
+                LABEL org.opencontainers.image.version=$VERSION
+                COPY --from=build /out/ /usr/local/bin/
+                USER 65534:65534
+                EXPOSE 8080
+                HEALTHCHECK --interval=10s CMD ["wget", "-q", "-O-", "http://127.0.0.1:8080/"]
+                ENTRYPOINT ["/usr/local/bin/app-1.36"]
+                CMD ["--serve"]
+                """);
+        assertThat(df.syntax()).isEqualTo("docker/dockerfile:1");
+        assertThat(df.stepCount()).isEqualTo(16);
+        BuildScope build = new BuildScope(df, Map.of("VERSION", "1.37"));
+        List<String> images = new ArrayList<>();
+        List<String> steps = new ArrayList<>();
+        for (Stage stage : df.stages()) {
+            Instruction.From from = build.from(stage);
+            images.add(df.earlierStage(stage, from.image()).map(s -> "stage " + s.index()).orElse(from.image()));
+            StageScope scope = build.enter(stage, List.of("PATH=/bin"));
+            for (Instruction i : stage.instructions()) {
+                Instruction e = scope.apply(i);
+                steps.add(switch (e) {
+                    case Instruction.Env env -> "ENV " + env.pairs();
+                    case Instruction.Copy c -> "COPY " + c.from() + " " + c.sources() + " " + c.destination() + " " + c.chmod();
+                    case Instruction.Run r -> "RUN " + r.command() + " " + r.mounts() + " " + scope.runEnv();
+                    case Instruction.Label l -> "LABEL " + l.labels();
+                    default -> e.text();
+                });
+            }
+        }
+        assertThat(images).containsExactly("busybox:1.37", "busybox");
+        assertThat(steps).containsExactly(
+                "ARG VERSION",
+                "ENV [KeyValue[key=OUT, value=/out], KeyValue[key=NAME, value=app-1.37]]",
+                "WORKDIR /src",
+                "COPY null [build.sh] ./ 0755",
+                "RUN ./build.sh \"$OUT/$NAME\" [type=cache,target=/cache] [VERSION=1.37, PATH=/bin, OUT=/out, NAME=app-1.37]",
+                // VERSION is a global ARG: not visible in the second stage, which does not declare it
+                "LABEL [KeyValue[key=org.opencontainers.image.version, value=]]",
+                "COPY build [/out/] /usr/local/bin/ null",
+                "USER 65534:65534",
+                "EXPOSE 8080",
+                "HEALTHCHECK --interval=10s CMD [\"wget\", \"-q\", \"-O-\", \"http://127.0.0.1:8080/\"]",
+                "ENTRYPOINT [\"/usr/local/bin/app-1.36\"]",
+                "CMD [\"--serve\"]");
+        assertThat(build.unusedBuildArgs()).isEmpty();
+    }
 }
