@@ -16,6 +16,14 @@ public record DockerfileError(Position position, String problem) {
         return position + ": " + problem;
     }
 
+    /**
+     * The wording Docker's daemon uses for a Dockerfile problem ({@code dockerfile parse error on line N:
+     * problem}), for the API's {@code POST /build} error stream, where the docker CLI prints it as is.
+     */
+    public String dockerMessage() {
+        return "dockerfile parse error on line " + position.line() + ": " + problem;
+    }
+
     /** The exception to throw for this error. */
     public EngineException.InvalidArgument toException() {
         return new EngineException.InvalidArgument(message(), new Carrier(this));

@@ -170,6 +170,7 @@ class DockerfileParserTest {
         assertError("FROM a\nENTRYPIONT x\n", 2, 1, "did you mean ENTRYPOINT?");
         DockerfileError e = error("FROM a\nFROBNICATE x\n");
         assertThat(e.problem()).isEqualTo("unknown instruction: FROBNICATE");
+        assertThat(e.dockerMessage()).isEqualTo("dockerfile parse error on line 2: unknown instruction: FROBNICATE");
     }
 
     @Test
