@@ -41,8 +41,8 @@ public final class DockerfileParser {
     private static final List<String> DIRECTIVES = List.of("escape", "syntax", "check");
     private static final Pattern HEREDOC = Pattern.compile("(\\d*)<<(-?)([^<]*)");
     private static final Pattern STAGE_NAME = Pattern.compile("[a-z][a-z0-9-_.]*");
-    private static final Pattern OCTAL_MODE = Pattern.compile("[0-7]{1,4}");
-    private static final Pattern CHECKSUM = Pattern.compile("(sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})");
+    static final Pattern OCTAL_MODE = Pattern.compile("[0-7]{1,4}");
+    static final Pattern CHECKSUM = Pattern.compile("(sha256:[a-f0-9]{64}|sha384:[a-f0-9]{96}|sha512:[a-f0-9]{128})");
 
     private enum Kind { STRING, BOOL, LIST, DURATION, INT }
 

@@ -161,11 +161,13 @@ public final class StageScope {
                 }
                 yield new Instruction.StopSignal(at, s.text(), sig);
             }
-            case Instruction.Copy c -> new Instruction.Copy(at, c.text(), words(c.sources(), at), word(c.destination(), at),
-                    heredocs(c.heredocs(), at), opt(c.from(), at), opt(c.chown(), at), opt(c.chmod(), at), c.link(),
-                    c.parents(), words(c.excludes(), at));
-            case Instruction.Add a -> new Instruction.Add(at, a.text(), words(a.sources(), at), word(a.destination(), at),
-                    heredocs(a.heredocs(), at), opt(a.chown(), at), opt(a.chmod(), at), a.link(), opt(a.checksum(), at),
+            case Instruction.Copy c -> new Instruction.Copy(at, c.text(), words(c.sources(), at),
+                    nonEmpty(word(c.destination(), at), "the COPY destination", at), heredocs(c.heredocs(), at),
+                    opt(c.from(), at), opt(c.chown(), at), chmod(opt(c.chmod(), at), at), c.link(), c.parents(),
+                    words(c.excludes(), at));
+            case Instruction.Add a -> new Instruction.Add(at, a.text(), words(a.sources(), at),
+                    nonEmpty(word(a.destination(), at), "the ADD destination", at), heredocs(a.heredocs(), at),
+                    opt(a.chown(), at), chmod(opt(a.chmod(), at), at), a.link(), checksum(opt(a.checksum(), at), at),
                     a.keepGitDir(), words(a.excludes(), at));
             case Instruction.From f -> throw new IllegalArgumentException("FROM starts a stage: use BuildScope.from");
             default -> ins; // RUN, CMD, ENTRYPOINT, HEALTHCHECK, SHELL, MAINTAINER, ONBUILD: not expanded
@@ -194,6 +196,22 @@ public final class StageScope {
             }
         }
         return out;
+    }
+
+    private static String chmod(String mode, Position at) {
+        if (mode != null && !DockerfileParser.OCTAL_MODE.matcher(mode).matches()) {
+            throw new DockerfileError(at, "invalid --chmod=" + mode + " after expansion: expected an octal mode such as 0755")
+                    .toException();
+        }
+        return mode;
+    }
+
+    private static String checksum(String digest, Position at) {
+        if (digest != null && !DockerfileParser.CHECKSUM.matcher(digest).matches()) {
+            throw new DockerfileError(at, "invalid --checksum=" + digest
+                    + " after expansion: expected sha256:<64 hex digits> (or sha384, sha512)").toException();
+        }
+        return digest;
     }
 
     private static String nonEmpty(String v, String keyword, Position at) {

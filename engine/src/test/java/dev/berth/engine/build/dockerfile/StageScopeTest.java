@@ -166,6 +166,16 @@ class StageScopeTest {
                 .hasMessage("Dockerfile:3:1: invalid port http in EXPOSE: expected PORT[-PORT][/tcp|udp|sctp] with ports 1 to 65535");
         assertThat(catchThrowable(() -> scope.apply(stage.instructions().get(2)))).hasMessageContaining("invalid STOPSIGNAL \"http x\"");
         assertThat(catchThrowable(() -> scope.apply(stage.instructions().get(3)))).hasMessage("Dockerfile:5:1: WORKDIR is empty after expansion");
+        Dockerfile copies = parse("FROM a\nARG MODE=rwx\nARG SUM=md5:1\nCOPY --chmod=$MODE a b\nADD --checksum=$SUM https://x/y /y\n"
+                + "COPY a $NOWHERE\n");
+        Stage s = copies.stages().getFirst();
+        StageScope cs = new BuildScope(copies, Map.of()).enter(s, List.of());
+        cs.apply(s.instructions().get(0));
+        cs.apply(s.instructions().get(1));
+        assertThat(catchThrowable(() -> cs.apply(s.instructions().get(2)))).hasMessageStartingWith("Dockerfile:4:1: invalid --chmod=rwx");
+        assertThat(catchThrowable(() -> cs.apply(s.instructions().get(3)))).hasMessageStartingWith("Dockerfile:5:1: invalid --checksum=md5:1");
+        assertThat(catchThrowable(() -> cs.apply(s.instructions().get(4))))
+                .hasMessage("Dockerfile:6:1: the COPY destination is empty after expansion");
     }
 
     @Test
