@@ -54,7 +54,12 @@ public final class BuildContext implements AutoCloseable {
         this.owned = owned;
     }
 
-    /** The directory {@code dir} as a context, with its {@code .dockerignore} if it has one. */
+    /**
+     * The directory {@code dir} as a context, with its {@code .dockerignore} if it has one. Lookups check
+     * every component with no-follow calls, but a directory that someone else can change while the build
+     * reads it could swap a checked directory for a link in between; the API therefore always extracts the
+     * uploaded tar ({@link #fromTar}) into a directory only the engine writes.
+     */
     public static BuildContext fromDirectory(Path dir) {
         Path real;
         try {
