@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -335,7 +336,7 @@ public final class BuildContext implements AutoCloseable {
     private void visit(Path file, String path, String relative, Consumer<ContextEntry> visitor, boolean top) throws IOException {
         Map<String, Object> a;
         try {
-            a = Files.readAttributes(file, "unix:mode,uid,gid,size", NOFOLLOW);
+            a = Files.readAttributes(file, "unix:mode,uid,gid,size,lastModifiedTime", NOFOLLOW);
         } catch (NoSuchFileException gone) {
             throw new EngineException.NotFound("file not found in build context: " + path + " disappeared while the build read it");
         }
@@ -353,7 +354,7 @@ public final class BuildContext implements AutoCloseable {
             String link = type == ContextEntry.Type.SYMLINK ? Files.readSymbolicLink(file).toString() : "";
             long size = type == ContextEntry.Type.FILE ? (Long) a.get("size") : 0;
             visitor.accept(new ContextEntry(path, relative, type, mode & 07777, ((Integer) a.get("uid")).longValue(),
-                    ((Integer) a.get("gid")).longValue(), size, link, file));
+                    ((Integer) a.get("gid")).longValue(), size, link, (FileTime) a.get("lastModifiedTime"), file));
         }
         if (type != ContextEntry.Type.DIRECTORY || (excluded && !top && !ignore.hasExceptions())) {
             return;

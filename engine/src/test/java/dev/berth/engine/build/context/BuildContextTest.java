@@ -184,6 +184,9 @@ class BuildContextTest {
             assertThat(c.checksum(c.sources("app"))).isEqualTo(before);
             Files.setLastModifiedTime(ctx.resolve("app/main.sh"), FileTime.from(Instant.parse("2001-01-01T00:00:00Z")));
             assertThat(c.checksum(c.sources("app"))).as("mtime is not part of the key").isEqualTo(before);
+            List<ContextEntry> entries = new ArrayList<>();
+            c.walk(c.sources("app/main.sh").getFirst(), entries::add);
+            assertThat(entries.getFirst().mtime()).as("but COPY keeps it").isEqualTo(FileTime.from(Instant.parse("2001-01-01T00:00:00Z")));
 
             Files.writeString(ctx.resolve("app/main.sh"), "echo MAIN\n");
             Digest edited = c.checksum(c.sources("app"));
