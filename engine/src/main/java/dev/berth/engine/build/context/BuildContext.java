@@ -89,10 +89,20 @@ public final class BuildContext implements AutoCloseable {
         }
     }
 
+    /** Reads {@code .dockerignore}; a link to it is followed only inside the context, like any source. */
     private static DockerIgnore readIgnore(Path root) {
-        Path f = root.resolve(".dockerignore");
-        if (!Files.isRegularFile(f, NOFOLLOW)) {
+        if (!Files.exists(root.resolve(".dockerignore"), NOFOLLOW)) {
             return DockerIgnore.none();
+        }
+        List<String> parts;
+        try {
+            parts = new BuildContext(root, DockerIgnore.none(), false).resolve(".dockerignore", ".dockerignore", false);
+        } catch (EngineException.NotFound dangling) {
+            return DockerIgnore.none();
+        }
+        Path f = root.resolve(String.join("/", parts));
+        if (!Files.isRegularFile(f, NOFOLLOW)) {
+            throw new EngineException.InvalidArgument(".dockerignore is not a regular file");
         }
         try {
             return DockerIgnore.parse(Files.readString(f, StandardCharsets.UTF_8), ".dockerignore");

@@ -247,4 +247,19 @@ class BuildContextTest {
             assertThat(c.sources("star*")).extracting(ContextSource::path).containsExactly("star*", "starry");
         }
     }
+
+    @Test
+    void aLinkedDockerignoreIsFollowedOnlyInsideTheContext() throws IOException {
+        setUp();
+        file("config/ignore", "*.txt\n");
+        link(".dockerignore", "config/ignore");
+        try (BuildContext c = context()) {
+            assertThatThrownBy(() -> c.sources("a.txt")).isInstanceOf(EngineException.NotFound.class);
+        }
+        Files.delete(ctx.resolve(".dockerignore"));
+        Files.writeString(tmp.resolve("outside-ignore"), "*\n");
+        link(".dockerignore", "../outside-ignore");
+        assertThatThrownBy(this::context).isInstanceOf(EngineException.InvalidArgument.class)
+                .hasMessageContaining("the symbolic link .dockerignore -> ../outside-ignore leads out of it");
+    }
 }
