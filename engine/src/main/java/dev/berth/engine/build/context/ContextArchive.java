@@ -7,7 +7,6 @@ import dev.berth.engine.layer.TarWriter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -33,15 +32,7 @@ public final class ContextArchive {
      * relative to {@code dir} (null: {@code Dockerfile}).
      */
     public static void write(Path dir, String dockerfile, OutputStream out) {
-        DockerIgnore ignore;
-        Path ignoreFile = dir.resolve(".dockerignore");
-        try {
-            ignore = Files.isRegularFile(ignoreFile, NOFOLLOW)
-                    ? DockerIgnore.parse(Files.readString(ignoreFile, StandardCharsets.UTF_8), ".dockerignore")
-                    : DockerIgnore.none();
-        } catch (IOException e) {
-            throw new EngineException.InvalidArgument(".dockerignore cannot be read: " + e.getMessage());
-        }
+        DockerIgnore ignore = BuildContext.fromDirectory(dir).dockerignore();
         String keep = DockerIgnore.clean(dockerfile == null || dockerfile.isEmpty() ? "Dockerfile" : dockerfile);
         TarWriter tar = new TarWriter(new NonClosing(out));
         try {
