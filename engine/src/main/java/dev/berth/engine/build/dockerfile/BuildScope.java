@@ -76,6 +76,9 @@ public final class BuildScope {
      * ({@code baseEnv}, {@code NAME=VALUE} entries; empty for scratch).
      */
     public StageScope enter(Stage stage, List<String> baseEnv) {
+        if (!dockerfile.stages().contains(stage)) {
+            throw new IllegalArgumentException("stage " + stage.index() + " is not a stage of " + dockerfile.file());
+        }
         return new StageScope(this, baseEnv);
     }
 

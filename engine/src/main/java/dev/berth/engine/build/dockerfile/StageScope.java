@@ -41,7 +41,7 @@ public final class StageScope {
      * {@code docker commit --change} expands its instructions against the container's environment.
      */
     public static StageScope forEnvironment(List<String> env) {
-        return new BuildScope(new Dockerfile("change", '\\', null, List.of(), List.of()), Map.of()).enter(null, env);
+        return new StageScope(new BuildScope(new Dockerfile("change", '\\', null, List.of(), List.of()), Map.of()), env);
     }
 
     /** The value {@code name} has for expansion here: the ENV value, else the ARG value; null when unset. */
