@@ -59,7 +59,10 @@ public final class BuildScope {
         return Collections.unmodifiableMap(globals);
     }
 
-    /** The stage's FROM with its image and {@code --platform} expanded with the global ARGs. */
+    /**
+     * The stage's FROM with its image and {@code --platform} expanded with the global ARGs; a platform
+     * that expands to nothing is no platform.
+     */
     public Instruction.From from(Stage stage) {
         Instruction.From f = stage.from();
         String image = word(f.image(), f.position());
@@ -68,6 +71,9 @@ public final class BuildScope {
                     + " (is the ARG declared before the first FROM and given a value?)").toException();
         }
         String platform = f.platform() == null ? null : word(f.platform(), f.position());
+        if (platform != null && platform.isEmpty()) {
+            platform = null; // e.g. --platform=$BUILDPLATFORM, which only BuildKit predefines: no platform asked for
+        }
         return new Instruction.From(f.position(), f.text(), image, f.stageName(), platform);
     }
 

@@ -184,6 +184,8 @@ class StageScopeTest {
         Throwable t = catchThrowable(() -> new BuildScope(df, Map.of()).from(df.stages().getFirst()));
         assertThat(t).isInstanceOf(EngineException.InvalidArgument.class).hasMessageStartingWith("Dockerfile:2:1: the base image name \"$BASE\" is empty");
         assertThat(new BuildScope(df, Map.of("BASE", "busybox")).from(df.stages().getFirst()).image()).isEqualTo("busybox");
+        Dockerfile plat = parse("FROM --platform=$BUILDPLATFORM busybox\n");
+        assertThat(new BuildScope(plat, Map.of()).from(plat.stages().getFirst()).platform()).isNull();
     }
 
     @Test
