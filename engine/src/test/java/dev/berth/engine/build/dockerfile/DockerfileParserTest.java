@@ -447,4 +447,32 @@ class DockerfileParserTest {
         assertThat(df.earlierStage(app, "app")).isEmpty();
         assertThat(df.earlierStage(df.stages().getFirst(), "busybox")).isEmpty();
     }
+
+    @Test
+    void arbitraryTextOnlyEverFailsWithADockerfileError() {
+        String[] pieces = {"FROM", "RUN", "COPY", "ADD", "ENV", "ARG", "LABEL", "EXPOSE", "HEALTHCHECK", "ONBUILD", "SHELL",
+                "VOLUME", "CMD", " ", "\\", "\n", "\"", "'", "$", "${", "}", ":-", "[", "]", ",", "=", "--", "--from=",
+                "--chmod=", "<<", "<<-", "EOF", "a", "#", "# escape=`", "`", "\t", "AS", "NONE", "--interval=", "1s", "-", "/"};
+        java.util.Random random = new java.util.Random(20261123);
+        int parsed = 0;
+        for (int n = 0; n < 10_000; n++) {
+            StringBuilder text = new StringBuilder(random.nextBoolean() ? "FROM a\n" : "");
+            for (int k = random.nextInt(25); k > 0; k--) {
+                text.append(pieces[random.nextInt(pieces.length)]);
+            }
+            try {
+                Dockerfile df = parse(text.toString());
+                BuildScope build = new BuildScope(df, java.util.Map.of());
+                for (Stage stage : df.stages()) {
+                    build.from(stage);
+                    StageScope scope = build.enter(stage, List.of());
+                    stage.instructions().forEach(scope::apply);
+                }
+                parsed++;
+            } catch (EngineException.InvalidArgument e) {
+                assertThat(DockerfileError.of(e)).as("error for %s", text).isPresent();
+            }
+        }
+        assertThat(parsed).as("some of the random texts are valid Dockerfiles").isPositive();
+    }
 }
