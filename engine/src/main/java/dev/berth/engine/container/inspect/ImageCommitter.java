@@ -180,9 +180,21 @@ public final class ImageCommitter {
         return out;
     }
 
-    private record LayerBlob(Digest digest, long compressedSize, Digest diffId, long size) {}
+    /**
+     * A layer written to the content store: its gzip blob digest and size, its DiffID and uncompressed size.
+     */
+    public record LayerBlob(Digest digest, long compressedSize, Digest diffId, long size) {}
 
     private LayerBlob writeLayer(Request r) {
+        return writeLayer(r.lowerDirs(), r.upperDir(), r.mountTargets());
+    }
+
+    /**
+     * Writes the changes of {@code upperDir} over {@code lowerDirs} (deletions as whiteouts, paths in
+     * {@code mountTargets} left out when they exist only for the runtime's mounts) as a gzip layer blob
+     * into the content store: what a commit and the builder's RUN and COPY steps store.
+     */
+    public LayerBlob writeLayer(List<Path> lowerDirs, Path upperDir, Set<String> mountTargets) {
         String ref = "commit-layer-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         try (Writer w = content.writer(ref, -1, null)) {
             CountingStream compressed = new CountingStream(w.asOutputStream());
@@ -190,15 +202,15 @@ public final class ImageCommitter {
             CountingStream uncompressed;
             try (GZIPOutputStream gz = new GZIPOutputStream(compressed, 64 * 1024)) {
                 uncompressed = new CountingStream(new DigestOutputStream(gz, sha));
-                Set<String> hidden = ContainerDiff.hidden(Changeset.changes(r.lowerDirs(), r.upperDir()), r.mountTargets());
+                Set<String> hidden = ContainerDiff.hidden(Changeset.changes(lowerDirs, upperDir), mountTargets);
                 TarEntryFilter filter = new TarEntryFilter(uncompressed, name -> !hidden.contains(containerPath(name)));
-                Changeset.diff(r.lowerDirs(), r.upperDir(), filter);
+                Changeset.diff(lowerDirs, upperDir, filter);
                 filter.flush();
             }
             Digest digest = w.commit(compressed.count, null);
             return new LayerBlob(digest, compressed.count, Digest.of(sha), uncompressed.count);
         } catch (IOException e) {
-            throw new EngineException.Unavailable("cannot write the layer of " + r.upperDir() + ": " + e.getMessage(), e);
+            throw new EngineException.Unavailable("cannot write the layer of " + upperDir + ": " + e.getMessage(), e);
         }
     }
 
