@@ -1,5 +1,6 @@
 package dev.berth.engine;
 
+import dev.berth.engine.build.Builder;
 import dev.berth.engine.container.ContainerService;
 import dev.berth.engine.container.LocalContainerService;
 import dev.berth.engine.content.ContentStore;
@@ -33,6 +34,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Map;
 
@@ -57,6 +59,7 @@ public final class Engine implements AutoCloseable {
     private final LocalContainerService containers;
     private final NetworkService networks;
     private final LocalVolumeService volumes;
+    private final Builder builder;
 
     private Engine(EngineConfig config, StateRoot stateRoot, EventBus events, SystemService system, ImageStore images,
                    ContentStore content, Snapshotter snapshots, Unpacker unpacker, RegistryClient registry,
@@ -75,6 +78,8 @@ public final class Engine implements AutoCloseable {
         this.containers = containers;
         this.networks = networks;
         this.volumes = volumes;
+        this.builder = new Builder(images, content, unpacker, containers, imageService, stateRoot.subdir("build"),
+                Clock.systemUTC());
     }
 
     /**
@@ -186,6 +191,11 @@ public final class Engine implements AutoCloseable {
     /** Named and anonymous volumes ({@code <root>/volumes}). */
     public LocalVolumeService volumes() {
         return volumes;
+    }
+
+    /** {@code docker build}: the classic builder with its layer cache ({@code <root>/build}). */
+    public Builder builder() {
+        return builder;
     }
 
     /** Unpacks layers into snapshots, each once. */

@@ -38,6 +38,7 @@ public abstract sealed class EngineException extends RuntimeException
     /** The system is not in the state the operation needs (e.g. the container is not running). */
     public static final class FailedPrecondition extends EngineException {
         public FailedPrecondition(String message) { super(message, null); }
+        public FailedPrecondition(String message, Throwable cause) { super(message, cause); }
     }
 
     /** A registry or other party refused our credentials, or asked for some. */

@@ -1,0 +1,739 @@
+package dev.berth.engine.build;
+
+import dev.berth.engine.build.context.BuildContext;
+import dev.berth.engine.build.context.ContextEntry;
+import dev.berth.engine.build.context.ContextSource;
+import dev.berth.engine.build.dockerfile.BuildScope;
+import dev.berth.engine.build.dockerfile.Dockerfile;
+import dev.berth.engine.build.dockerfile.DockerfileParser;
+import dev.berth.engine.build.dockerfile.Instruction;
+import dev.berth.engine.build.dockerfile.KeyValue;
+import dev.berth.engine.build.dockerfile.Position;
+import dev.berth.engine.build.dockerfile.Stage;
+import dev.berth.engine.build.dockerfile.StageScope;
+import dev.berth.engine.container.Container;
+import dev.berth.engine.container.ContainerService;
+import dev.berth.engine.container.CreateRequest;
+import dev.berth.engine.container.inspect.ContainerDiff;
+import dev.berth.engine.container.inspect.ImageCommitter;
+import dev.berth.engine.content.ContentStore;
+import dev.berth.engine.content.Writer;
+import dev.berth.engine.errors.EngineException;
+import dev.berth.engine.image.ConfigChanges;
+import dev.berth.engine.image.ImageRecord;
+import dev.berth.engine.image.ImageService;
+import dev.berth.engine.image.ImageStore;
+import dev.berth.engine.image.Reference;
+import dev.berth.engine.layer.Compression;
+import dev.berth.engine.oci.Descriptor;
+import dev.berth.engine.oci.Digest;
+import dev.berth.engine.oci.ImageConfig;
+import dev.berth.engine.oci.ImageManifest;
+import dev.berth.engine.oci.MediaTypes;
+import dev.berth.engine.oci.Platform;
+import dev.berth.engine.runtime.LogReader;
+import dev.berth.engine.runtime.spec.RootfsPath;
+import dev.berth.engine.runtime.spec.UserResolver;
+import dev.berth.engine.snapshot.ChainIds;
+import dev.berth.engine.snapshot.Mounter;
+import dev.berth.engine.snapshot.Mounts;
+import dev.berth.engine.snapshot.Snapshotter;
+import dev.berth.engine.snapshot.Unpacker;
+import dev.berth.engine.state.Json;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * {@code docker build} with the classic builder's semantics: every step yields an image (config-only
+ * steps an image whose history entry reads {@code /bin/sh -c #(nop) ...} with {@code empty_layer}), RUN
+ * runs in a container of the previous step's image through the same runtime as {@code docker run} and
+ * its writable layer is committed, COPY and ADD write into a snapshot of the previous image with every
+ * destination resolved inside its root, and the layer cache reuses a step's image when its parent, its
+ * expanded instruction and (for COPY/ADD) its sources' content are the same.
+ *
+ * <p>Step images are stored untagged in the image store (as Docker keeps its intermediate images);
+ * only the target stage's final image receives the tags.
+ */
+public final class Builder {
+
+    private static final List<String> DEFAULT_SHELL = List.of("/bin/sh", "-c");
+    private static final Duration RUN_WAIT = Duration.ofDays(1);
+
+    private final ImageStore images;
+    private final ContentStore content;
+    private final Unpacker unpacker;
+    private final Snapshotter snapshots;
+    private final ContainerService containers;
+    private final ImageService imageService;
+    private final ImageCommitter committer;
+    private final BuildCache cache;
+    private final Path scratch;
+    private final Clock clock;
+
+    /**
+     * @param dir the builder's directory under the state root ({@code <root>/build}): its cache index and
+     *            the mount points of the snapshots COPY writes into
+     */
+    public Builder(ImageStore images, ContentStore content, Unpacker unpacker, ContainerService containers,
+                   ImageService imageService, Path dir, Clock clock) {
+        this.images = images;
+        this.content = content;
+        this.unpacker = unpacker;
+        this.snapshots = unpacker.snapshotter();
+        this.containers = containers;
+        this.imageService = imageService;
+        this.committer = new ImageCommitter(content, images, unpacker, clock);
+        this.cache = new BuildCache(dir.resolve("cache"));
+        this.scratch = dir.resolve("mnt");
+        this.clock = clock;
+    }
+
+    /**
+     * Builds the target stage of the request's Dockerfile, reporting each step to {@code progress}
+     * (called on this thread).
+     *
+     * @throws EngineException.InvalidArgument for a malformed Dockerfile (naming file:line:column), a
+     *         missing COPY source, a bad tag; {@link EngineException.FailedPrecondition} when a RUN exits
+     *         with a non-zero code (the message names the step and the code; its cause is a {@link StepFailure})
+     */
+    public BuildResult build(BuildRequest request, Consumer<BuildProgress> progress) throws InterruptedException {
+        String file = request.dockerfile() == null || request.dockerfile().isEmpty() ? "Dockerfile" : request.dockerfile();
+        Dockerfile df = DockerfileParser.parse(request.context().dockerfile(request.dockerfile()), file);
+        List<Reference> tags = request.tags().stream().map(Reference::parse).toList();
+        Stage target = df.target(request.target());
+        BuildScope scope = new BuildScope(df, request.buildArgs());
+        List<Stage> stages = df.stages().subList(0, target.index() + 1);
+        int total = df.globalArgs().size() + stages.stream().mapToInt(s -> 1 + s.instructions().size()).sum();
+        Run run = new Run(request, progress, total, df);
+        for (Instruction.Arg a : df.globalArgs()) {
+            run.globalArg(a);
+        }
+        Map<Integer, State> built = new HashMap<>();
+        for (Stage stage : stages) {
+            State state = run.from(scope, stage, built);
+            StageScope ss = scope.enter(stage, state.env());
+            for (Instruction ins : stage.instructions()) {
+                state = run.step(state, ss, stage, ins, built);
+            }
+            if (stage == target && !request.labels().isEmpty()) {
+                state = run.labels(state);
+            }
+            built.put(stage.index(), state);
+        }
+        State last = built.get(target.index());
+        if (last.id() == null) {
+            throw new EngineException.InvalidArgument("no image was generated: stage " + target.index()
+                    + " of " + file + " is an empty scratch stage");
+        }
+        for (Reference tag : tags) {
+            images.tag(tag, last.id());
+        }
+        for (String unused : scope.unusedBuildArgs()) {
+            progress.accept(new BuildProgress.Warning("[Warning] One or more build-args [" + unused + "] were not consumed"));
+        }
+        return new BuildResult(last.id(), tags, run.steps);
+    }
+
+    /**
+     * The image as a build step leaves it: {@code id} null (and no layers) for {@code scratch} before
+     * its first step.
+     */
+    record State(Digest id, ImageConfig config, List<Descriptor> layers, long size) {
+        List<String> env() {
+            return config.config() == null || config.config().env() == null ? List.of() : config.config().env();
+        }
+
+        List<Digest> diffIds() {
+            return config.rootfs() == null ? List.of() : config.rootfs().diffIds();
+        }
+
+        List<String> shell() {
+            ImageConfig.Config c = config.config();
+            return c == null || c.shell() == null || c.shell().isEmpty() ? DEFAULT_SHELL : c.shell();
+        }
+
+        Digest chain() {
+            return diffIds().isEmpty() ? null : ChainIds.top(diffIds());
+        }
+    }
+
+    /**
+     * Why a build stopped at a step: its number, the instruction, and a RUN's exit code (null for other
+     * failures). Carried as the cause of the {@link EngineException} a failed step throws.
+     */
+    public static final class StepFailure extends RuntimeException {
+        private final int step;
+        private final String instruction;
+        private final String position;
+        private final Integer exitCode;
+
+        StepFailure(int step, String instruction, String position, Integer exitCode, String message) {
+            super(message, null, false, false);
+            this.step = step;
+            this.instruction = instruction;
+            this.position = position;
+            this.exitCode = exitCode;
+        }
+
+        public int step() {
+            return step;
+        }
+
+        public String instruction() {
+            return instruction;
+        }
+
+        /** {@code file:line:column} of the instruction. */
+        public String position() {
+            return position;
+        }
+
+        public Integer exitCode() {
+            return exitCode;
+        }
+    }
+
+    /** One build in progress. */
+    private final class Run {
+        final BuildRequest request;
+        final Consumer<BuildProgress> progress;
+        final int total;
+        final Dockerfile df;
+        final List<BuildStep> steps = new ArrayList<>();
+        int number;
+        long started;
+        List<String> output = new ArrayList<>();
+
+        Run(BuildRequest request, Consumer<BuildProgress> progress, int total, Dockerfile df) {
+            this.request = request;
+            this.progress = progress;
+            this.total = total;
+            this.df = df;
+        }
+
+        private void start(String text) {
+            number++;
+            started = System.nanoTime();
+            output = new ArrayList<>();
+            progress.accept(new BuildProgress.StepStarted(number, total, text));
+        }
+
+        private void print(String line, boolean stderr) {
+            output.add(line);
+            progress.accept(new BuildProgress.Output(number, line, stderr));
+        }
+
+        private void done(String text, boolean cached, String reason, Digest image) {
+            BuildStep s = new BuildStep(number, text, cached, reason, image, Duration.ofNanos(System.nanoTime() - started), output);
+            steps.add(s);
+            progress.accept(new BuildProgress.StepDone(s));
+        }
+
+        void globalArg(Instruction.Arg a) {
+            start(a.text());
+            done(a.text(), false, BuildStep.NO_IMAGE, null);
+        }
+
+        State from(BuildScope scope, Stage stage, Map<Integer, State> built) throws InterruptedException {
+            Instruction.From from = scope.from(stage);
+            start(stage.from().text());
+            State state;
+            Optional<Stage> earlier = df.earlierStage(stage, from.image());
+            if (earlier.isPresent()) {
+                state = built.get(earlier.get().index());
+            } else if (from.scratch()) {
+                Platform p = Platform.host();
+                state = new State(null, new ImageConfig(null, null, p.architecture(), p.os(), null, null, p.variant(),
+                        null, ImageConfig.RootFs.layers(List.of()), List.of()), List.of(), 0);
+            } else {
+                state = load(baseImage(from.image(), from.platform()));
+            }
+            done(stage.from().text(), false, BuildStep.BASE_IMAGE, state.id());
+            return state;
+        }
+
+        private ImageRecord baseImage(String name, String platform) throws InterruptedException {
+            if (!request.pull()) {
+                try {
+                    return images.resolve(name);
+                } catch (EngineException.NotFound e) {
+                    // pulled below
+                }
+            }
+            Reference ref = Reference.parse(name);
+            ImageService.PullOptions options = new ImageService.PullOptions(
+                    Optional.ofNullable(platform).map(Platform::parse), Optional.empty());
+            return imageService.pull(ref, options, p -> {
+                if (p.phase() == ImageService.Phase.STATUS || p.phase() == ImageService.Phase.PULL_COMPLETE) {
+                    print((p.id() == null || p.id().isEmpty() ? "" : p.id() + ": ") + (p.message() == null ? p.phase() : p.message()), false);
+                }
+            });
+        }
+
+        State labels(State state) throws InterruptedException {
+            String text = "LABEL " + new TreeMap<>(request.labels()).entrySet().stream()
+                    .map(e -> quote(e.getKey()) + "=" + quote(e.getValue())).collect(Collectors.joining(" "));
+            Instruction.Label label = new Instruction.Label(new Position("--label", 0, 0), text, new TreeMap<>(request.labels())
+                    .entrySet().stream().map(e -> new KeyValue(e.getKey(), e.getValue())).toList());
+            start(text);
+            return cachedOrMake(state, text, label.toString().replace(label.position().toString(), ""), "",
+                    () -> configStep(state, label));
+        }
+
+        State step(State state, StageScope ss, Stage stage, Instruction ins, Map<Integer, State> built)
+                throws InterruptedException {
+            start(ins.text());
+            Instruction x = ss.apply(ins);
+            String key = x.toString().replace(x.position().toString(), "");
+            return switch (x) {
+                case Instruction.Run r -> {
+                    Map<String, String> args = ss.runArgs();
+                    String extra = "run-args " + new TreeMap<>(args);
+                    List<String> env = ss.runEnv();
+                    yield cachedOrMake(state, ins.text(), key, extra, () -> runStep(state, r, args, env));
+                }
+                case Instruction.Copy c -> {
+                    Sources src = sources(c.from(), c.sources(), c.heredocs().isEmpty(), stage, built, c);
+                    yield cachedOrMake(state, ins.text(), key, src.cacheKey(),
+                            () -> copyStep(state, c.text(), src, c.destination(), c.chown(), c.chmod(), false));
+                }
+                case Instruction.Add a -> {
+                    if (a.sources().stream().anyMatch(Builder::isUrl)) {
+                        throw failure(a, null, "ADD from a URL is not supported yet: " + a.sources().stream()
+                                .filter(Builder::isUrl).findFirst().orElseThrow());
+                    }
+                    Sources src = sources(null, a.sources(), a.heredocs().isEmpty(), stage, built, a);
+                    yield cachedOrMake(state, ins.text(), key, src.cacheKey(),
+                            () -> copyStep(state, a.text(), src, a.destination(), a.chown(), a.chmod(), true));
+                }
+                default -> cachedOrMake(state, ins.text(), key, "", () -> configStep(state, x));
+            };
+        }
+
+        private State cachedOrMake(State parent, String text, String instruction, String extra, StepBody body)
+                throws InterruptedException {
+            String key = BuildCache.key(parent.id(), instruction, extra);
+            String reason = BuildStep.NO_CACHE_ASKED;
+            if (!request.noCache()) {
+                Optional<Digest> hit = cache.get(key);
+                reason = BuildStep.NO_CACHE_ENTRY;
+                if (hit.isPresent()) {
+                    Optional<ImageRecord> rec = images.get(hit.get());
+                    if (rec.isPresent() && content.exists(hit.get())) {
+                        State s = load(rec.get());
+                        done(text, true, null, s.id());
+                        return s;
+                    }
+                    reason = BuildStep.CACHED_IMAGE_GONE;
+                }
+            }
+            State made = body.make();
+            cache.put(key, made.id());
+            done(text, false, reason, made.id());
+            return made;
+        }
+
+        private State configStep(State state, Instruction x) {
+            ImageConfig.Config base = state.config().config();
+            ConfigChanges.Editor editor = new ConfigChanges.Editor(base);
+            editor.apply(x);
+            String author = x instanceof Instruction.Maintainer m ? m.name() : state.config().author();
+            String createdBy = String.join(" ", state.shell()) + " #(nop)  " + x.text();
+            return commitImage(state, editor.config(), author, createdBy, null);
+        }
+
+        private State runStep(State state, Instruction.Run r, Map<String, String> args, List<String> env)
+                throws InterruptedException {
+            if (!r.heredocs().isEmpty()) {
+                throw failure(r, null, "RUN with a heredoc is not supported yet");
+            }
+            if (state.id() == null) {
+                throw failure(r, null, "RUN needs a base image with a shell; this stage starts FROM scratch and has no layer yet");
+            }
+            List<String> argv = r.command().argv(state.shell());
+            Container c = containers.create(CreateRequest.builder(state.id().toString()).cmd(argv).entrypoint(List.of())
+                    .env(env.toArray(String[]::new)).networkMode("none").label("dev.berth.build.step", Integer.toString(number))
+                    .build());
+            try {
+                containers.start(c.id());
+                StringBuilder[] partial = {new StringBuilder(), new StringBuilder()};
+                containers.followLogs(c.id(), ContainerService.LogOptions.ALL, e -> {
+                    int i = e.stream() == LogReader.Stream.STDERR ? 1 : 0;
+                    String text = e.text();
+                    if (e.partial()) {
+                        partial[i].append(text);
+                        return;
+                    }
+                    String line = partial[i] + (text.endsWith("\n") ? text.substring(0, text.length() - 1) : text);
+                    partial[i].setLength(0);
+                    print(line, i == 1);
+                });
+                for (int i = 0; i < 2; i++) {
+                    if (!partial[i].isEmpty()) {
+                        print(partial[i].toString(), i == 1);
+                    }
+                }
+                int code = containers.wait(c.id(), ContainerService.WaitCondition.NOT_RUNNING, RUN_WAIT);
+                if (code != 0) {
+                    throw failure(r, code, "The command '" + String.join(" ", argv) + "' returned a non-zero code: " + code);
+                }
+                Mounts m = snapshots.mounts(c.snapshotKey());
+                ImageCommitter.LayerBlob layer = committer.writeLayer(m.lowerDirs(), m.upperDir().orElseThrow(),
+                        ContainerDiff.RUNTIME_MOUNT_TARGETS);
+                String createdBy = (args.isEmpty() ? "" : "|" + args.size() + " " + args.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")) + " ")
+                        + String.join(" ", argv);
+                return commitLayer(state, layer, createdBy);
+            } finally {
+                containers.remove(c.id(), true, false);
+            }
+        }
+
+        private State copyStep(State state, String text, Sources src, String destination, String chown, String chmod,
+                               boolean extract) {
+            String key = "build-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+            Path mnt = scratch.resolve(key);
+            Digest parentChain = state.chain();
+            Mounts m = snapshots.prepare(key, parentChain == null ? null : parentChain.toString(),
+                    Map.of(Snapshotter.TRANSIENT_LABEL, "build"));
+            try {
+                Files.createDirectories(mnt);
+                Mounter.mount(m, mnt);
+                try {
+                    writeSources(state, mnt, src, destination, chown, chmod, extract);
+                } finally {
+                    Mounter.unmount(mnt);
+                }
+                ImageCommitter.LayerBlob layer = committer.writeLayer(m.lowerDirs(), m.upperDir().orElseThrow(), java.util.Set.of());
+                String what = text.strip().split("\\s+", 2)[0].toUpperCase(java.util.Locale.ROOT);
+                String createdBy = String.join(" ", state.shell()) + " #(nop) " + what + " " + src.describe() + " in "
+                        + destination + " ";
+                return commitLayer(state, layer, createdBy);
+            } catch (IOException e) {
+                throw new EngineException.Unavailable("step " + number + ": cannot write the files of " + text + ": "
+                        + e.getMessage(), e);
+            } finally {
+                try {
+                    Files.deleteIfExists(mnt);
+                } catch (IOException ignored) {
+                    // an empty directory under <root>/build/mnt; the next build reuses the parent
+                }
+                snapshots.remove(key);
+                src.close();
+            }
+        }
+
+        private void writeSources(State state, Path mnt, Sources src, String destination, String chown, String chmod,
+                                  boolean extract) throws IOException {
+            long uid = 0;
+            long gid = 0;
+            if (chown != null && !chown.isEmpty()) {
+                UserResolver.ExecUser u = UserResolver.resolve(mnt, chown);
+                uid = u.uid();
+                gid = u.gid();
+            }
+            Integer mode = chmod == null ? null : Integer.parseInt(chmod, 8);
+            RootfsWriter w = new RootfsWriter(mnt.toAbsolutePath().normalize(), uid, gid, mode);
+            String workdir = state.config().config() == null || state.config().config().workingDir() == null
+                    ? "/" : state.config().config().workingDir();
+            String dest = destination.startsWith("/") ? destination : workdir + "/" + destination;
+            boolean destIsDir = destination.endsWith("/") || destination.endsWith("/.") || destination.equals(".")
+                    || destination.equals("..") || src.entries().size() > 1 || src.wildcard();
+            for (SourceTree s : src.entries()) {
+                if (s.directory()) {
+                    for (ContextEntry e : s.walk()) {
+                        w.write(e, e.relative().isEmpty() ? dest : dest + "/" + e.relative());
+                    }
+                    continue;
+                }
+                ContextEntry file = s.walk().getFirst();
+                if (extract && file.type() == ContextEntry.Type.FILE && extractTar(file, w, dest)) {
+                    continue;
+                }
+                String name = RootfsWriter.name(RootfsWriter.normalize(s.path()));
+                String target = destIsDir || w.isDirectory(dest) ? dest + "/" + name : dest;
+                if (destIsDir) {
+                    w.directory(dest);
+                }
+                for (ContextEntry e : s.walk()) {
+                    w.write(e, target);
+                }
+            }
+        }
+
+        /** ADD's local archive: a tar (plain, gzip, zstd) is unpacked into {@code dest}; false when the file is no tar. */
+        private boolean extractTar(ContextEntry file, RootfsWriter w, String dest) throws IOException {
+            try (InputStream raw = new BufferedInputStream(Files.newInputStream(file.file(), LinkOption.NOFOLLOW_LINKS))) {
+                Compression c;
+                try {
+                    c = Compression.detect(raw, file.path());
+                } catch (EngineException.InvalidArgument e) {
+                    return false; // bzip2 or xz: copied as a file
+                }
+                InputStream in = c.decompress(raw);
+                TarArchiveInputStream probe = new TarArchiveInputStream(in);
+                TarArchiveEntry first;
+                try {
+                    first = probe.getNextEntry();
+                } catch (IOException | IllegalArgumentException e) {
+                    return false;
+                }
+                if (first == null) {
+                    return false;
+                }
+                w.directory(dest);
+                for (TarArchiveEntry e = first; e != null; e = probe.getNextEntry()) {
+                    String path = dest + "/" + RootfsWriter.normalize(e.getName());
+                    FileTime mtime = FileTime.from(e.getModTime().toInstant());
+                    if (e.isDirectory()) {
+                        w.writeDirectory(path, e.getMode(), mtime);
+                    } else if (e.isSymbolicLink()) {
+                        w.writeLink(path, e.getLinkName(), mtime);
+                    } else if (e.isFile() && !e.isLink()) {
+                        w.writeFile(path, probe, e.getMode(), mtime);
+                    } else {
+                        throw new EngineException.InvalidArgument("step " + number + ": " + file.path() + " holds "
+                                + e.getName() + ", which ADD does not extract (only files, directories and symbolic links)");
+                    }
+                }
+                return true;
+            }
+        }
+
+        /** The sources of a COPY/ADD: the context's, or an earlier stage's or an image's files. */
+        private Sources sources(String from, List<String> names, boolean noHeredoc, Stage stage, Map<Integer, State> built,
+                                Instruction ins) throws InterruptedException {
+            if (!noHeredoc) {
+                throw failure(ins, null, ins.keyword() + " with a heredoc is not supported yet");
+            }
+            if (from == null) {
+                BuildContext ctx = request.context();
+                List<SourceTree> trees = new ArrayList<>();
+                List<ContextSource> all = new ArrayList<>();
+                boolean wildcard = false;
+                for (String n : names) {
+                    List<ContextSource> found = ctx.sources(n);
+                    wildcard |= n.chars().anyMatch(ch -> ch == '*' || ch == '?' || ch == '[');
+                    all.addAll(found);
+                    for (ContextSource s : found) {
+                        trees.add(new SourceTree(s.path(), s.directory(), () -> {
+                            List<ContextEntry> out = new ArrayList<>();
+                            ctx.walk(s, out::add);
+                            return out;
+                        }));
+                    }
+                }
+                String sum = ctx.checksum(all).toString();
+                return new Sources(trees, wildcard, "context " + sum, (all.size() == 1 && !all.getFirst().directory()
+                        ? "file:" : "dir:") + sum.substring("sha256:".length()), () -> { });
+            }
+            State image = df.earlierStage(stage, from).map(s -> built.get(s.index()))
+                    .orElse(null);
+            if (image == null) {
+                if (df.findStage(from).isPresent()) {
+                    throw failure(ins, null, "COPY --from=" + from + " names stage " + from
+                            + ", which is not before this one");
+                }
+                image = load(baseImage(from, null));
+            }
+            String key = "from-view-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+            Path mnt = scratch.resolve(key);
+            Digest chain = image.chain();
+            Mounts m = snapshots.view(key, chain == null ? null : chain.toString(), Map.of(Snapshotter.TRANSIENT_LABEL, "build"));
+            try {
+                Files.createDirectories(mnt);
+                Mounter.mount(m, mnt);
+            } catch (IOException | RuntimeException e) {
+                snapshots.remove(key);
+                throw e instanceof IOException io ? new EngineException.Unavailable("cannot mount " + from + ": " + io.getMessage(), io)
+                        : (RuntimeException) e;
+            }
+            Runnable close = () -> {
+                try {
+                    Mounter.unmount(mnt);
+                    Files.deleteIfExists(mnt);
+                } catch (IOException ignored) {
+                    // an empty directory is left under <root>/build/mnt
+                } finally {
+                    snapshots.remove(key);
+                }
+            };
+            try {
+                Path root = mnt.toAbsolutePath().normalize();
+                List<SourceTree> trees = new ArrayList<>();
+                for (String n : names) {
+                    Path p = RootfsPath.resolve(root, n);
+                    BasicFileAttributes a;
+                    try {
+                        a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                    } catch (IOException e) {
+                        throw failure(ins, null, "COPY --from=" + from + ": " + n + " does not exist in " + from);
+                    }
+                    trees.add(new SourceTree(n, a.isDirectory(), () -> walkImage(p)));
+                }
+                return new Sources(trees, false, "from " + image.id() + " " + names, "from:" + from + " " + names, close);
+            } catch (RuntimeException e) {
+                close.run();
+                throw e;
+            }
+        }
+
+        private EngineException failure(Instruction ins, Integer code, String message) {
+            String text = "step " + number + "/" + total + " (" + ins.position() + ": " + ins.text() + "): " + message;
+            return new EngineException.FailedPrecondition(text,
+                    new StepFailure(number, ins.text(), ins.position().toString(), code, message));
+        }
+    }
+
+    /** Files of a mounted image under {@code top}, as context entries (links never followed). */
+    private static List<ContextEntry> walkImage(Path top) throws IOException {
+        List<ContextEntry> out = new ArrayList<>();
+        try (Stream<Path> all = Files.walk(top)) {
+            for (Path p : (Iterable<Path>) all.sorted()::iterator) {
+                PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                String rel = top.relativize(p).toString();
+                ContextEntry.Type type = a.isDirectory() ? ContextEntry.Type.DIRECTORY
+                        : a.isSymbolicLink() ? ContextEntry.Type.SYMLINK
+                        : a.isRegularFile() ? ContextEntry.Type.FILE : null;
+                if (type == null) {
+                    continue; // devices and FIFOs of an image are not copied
+                }
+                int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 07777;
+                out.add(new ContextEntry(rel, rel, type, mode, 0, 0, a.isRegularFile() ? a.size() : 0,
+                        a.isSymbolicLink() ? Files.readSymbolicLink(p).toString() : "", a.lastModifiedTime(), p));
+            }
+        }
+        return out;
+    }
+
+    @FunctionalInterface
+    private interface StepBody {
+        State make() throws InterruptedException;
+    }
+
+    @FunctionalInterface
+    private interface EntryLister {
+        List<ContextEntry> list() throws IOException;
+    }
+
+    /** One source of a COPY: a file or directory and how to list its entries. */
+    private record SourceTree(String path, boolean directory, EntryLister lister) {
+        List<ContextEntry> walk() throws IOException {
+            return lister.list();
+        }
+    }
+
+    /** The sources of one COPY/ADD, their cache key, the text the history shows, and what to release after. */
+    private record Sources(List<SourceTree> entries, boolean wildcard, String cacheKey, String describe, Runnable closer) {
+        void close() {
+            closer.run();
+        }
+    }
+
+    private static boolean isUrl(String s) {
+        return s.startsWith("http://") || s.startsWith("https://") || s.startsWith("git@");
+    }
+
+    private static String quote(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /** The state of a stored image: its config, layer descriptors and size. */
+    private State load(ImageRecord r) {
+        ImageConfig config;
+        try (InputStream in = content.open(r.id())) {
+            config = Json.mapper().readValue(in, ImageConfig.class);
+        } catch (IOException e) {
+            throw new EngineException.Unavailable("cannot read the config of image " + r.id() + ": " + e.getMessage(), e);
+        }
+        List<Descriptor> layers;
+        if (r.manifestDigest() != null && content.exists(r.manifestDigest())) {
+            try (InputStream in = content.open(r.manifestDigest())) {
+                layers = Json.mapper().readValue(in, ImageManifest.class).layers();
+            } catch (IOException e) {
+                throw new EngineException.Unavailable("cannot read the manifest of image " + r.id() + ": " + e.getMessage(), e);
+            }
+        } else {
+            layers = r.layers().stream().map(d -> Descriptor.of(MediaTypes.OCI_LAYER_GZIP, d,
+                    content.exists(d) ? content.info(d).size() : 0)).toList();
+        }
+        return new State(r.id(), config, layers, r.size());
+    }
+
+    /** A step that adds a layer: its blob is unpacked on the parent's snapshot, then stored as an image. */
+    private State commitLayer(State parent, ImageCommitter.LayerBlob layer, String createdBy) {
+        Digest parentChain = parent.chain();
+        unpacker.unpack(parentChain, new Unpacker.Layer(layer.diffId(), layer.digest().toString(),
+                () -> content.open(layer.digest())));
+        List<Descriptor> layers = new ArrayList<>(parent.layers());
+        layers.add(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, layer.digest(), layer.compressedSize()));
+        List<Digest> diffIds = new ArrayList<>(parent.diffIds());
+        diffIds.add(layer.diffId());
+        State withLayer = new State(parent.id(), parent.config(), layers, parent.size() + layer.size());
+        return commitImage(withLayer, parent.config().config(), parent.config().author(), createdBy, diffIds);
+    }
+
+    /**
+     * Stores the image after a step: config (parent's with {@code runConfig}, a history entry, the diff
+     * IDs: {@code newDiffIds} for a layer step, the parent's for an empty-layer step), manifest, record.
+     */
+    private State commitImage(State parent, ImageConfig.Config runConfig, String author, String createdBy,
+                              List<Digest> newDiffIds) {
+        Instant now = clock.instant();
+        String created = DateTimeFormatter.ISO_INSTANT.format(now);
+        ImageConfig p = parent.config();
+        List<ImageConfig.History> history = new ArrayList<>(p.history() == null ? List.of() : p.history());
+        history.add(new ImageConfig.History(created, createdBy, null, null, newDiffIds == null ? Boolean.TRUE : null));
+        List<Digest> diffIds = newDiffIds == null ? parent.diffIds() : newDiffIds;
+        ImageConfig config = new ImageConfig(created, author, p.architecture(), p.os(), p.osVersion(), p.osFeatures(),
+                p.variant(), runConfig, ImageConfig.RootFs.layers(diffIds), List.copyOf(history));
+        byte[] configBytes = Json.toBytes(config);
+        Digest configDigest = put(configBytes, "build-config");
+        ImageManifest manifest = ImageManifest.of(MediaTypes.OCI_MANIFEST,
+                Descriptor.of(MediaTypes.OCI_CONFIG, configDigest, configBytes.length), parent.layers());
+        Digest manifestDigest = put(Json.toBytes(manifest), "build-manifest");
+        ImageRecord record = new ImageRecord(configDigest, manifestDigest, MediaTypes.OCI_MANIFEST,
+                parent.layers().stream().map(Descriptor::digest).toList(), diffIds, parent.size(), now, now);
+        images.put(record);
+        return new State(configDigest, config, parent.layers(), parent.size());
+    }
+
+    private Digest put(byte[] bytes, String what) {
+        Digest d = Digest.sha256(bytes);
+        if (content.exists(d)) {
+            return d;
+        }
+        try (Writer w = content.writer(what + "-" + d.encoded(), bytes.length, d)) {
+            if (w.offset() > 0) {
+                w.truncate(0);
+            }
+            w.write(bytes);
+            return w.commit(bytes.length, d);
+        }
+    }
+}
