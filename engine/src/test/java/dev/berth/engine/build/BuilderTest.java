@@ -1,0 +1,358 @@
+package dev.berth.engine.build;
+
+import dev.berth.engine.build.context.BuildContext;
+import dev.berth.engine.container.ContainerFilter;
+import dev.berth.engine.errors.EngineException;
+import dev.berth.engine.image.ImageService;
+import dev.berth.engine.oci.Digest;
+import dev.berth.engine.oci.ImageConfig;
+import dev.berth.engine.snapshot.ChainIds;
+import dev.berth.engine.snapshot.Mounter;
+import dev.berth.testkit.LocalImages;
+import dev.berth.testkit.Mounts;
+import dev.berth.testkit.RootOnly;
+import dev.berth.testkit.TempEngine;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The classic builder on real runc, conmon and overlayfs, from the busybox fixture. Needs root. */
+@RootOnly
+class BuilderTest {
+
+    @TempDir
+    static Path work;
+
+    static TempEngine temp;
+    static ImageConfig base;
+
+    @TempDir
+    Path ctx;
+
+    final List<BuildProgress> events = new ArrayList<>();
+
+    @BeforeAll
+    static void engine() {
+        temp = TempEngine.start();
+        LocalImages.busybox(temp.engine(), work.resolve("image"), "busybox:latest");
+        base = temp.engine().imageService().inspect("busybox").config();
+    }
+
+    @AfterAll
+    static void closeEngine() {
+        if (temp != null) {
+            temp.close();
+        }
+    }
+
+    @AfterEach
+    void noBuildContainerOrMountLeft() {
+        assertThat(temp.engine().containers().list(ContainerFilter.ALL)).as("build containers left").isEmpty();
+        assertThat(Mounts.mountPointsUnder(temp.root())).as("mounts left").isEmpty();
+    }
+
+    private BuildResult build(String dockerfile, BuildRequest req) throws Exception {
+        Files.writeString(ctx.resolve("Dockerfile"), dockerfile);
+        try (BuildContext c = BuildContext.fromDirectory(ctx)) {
+            return temp.engine().builder().build(new BuildRequest(c, req.dockerfile(), req.tags(), req.buildArgs(),
+                    req.target(), req.noCache(), req.pull(), req.labels()), events::add);
+        }
+    }
+
+    private BuildResult build(String dockerfile) throws Exception {
+        return build(dockerfile, BuildRequest.of(BuildContext.fromDirectory(ctx)));
+    }
+
+    private static ImageConfig config(Digest id) {
+        return temp.engine().imageService().inspect(id.toString()).config();
+    }
+
+    /** The file {@code path} of image {@code id} read through a read-only view of its layers; empty when absent. */
+    private static Optional<String> file(Digest id, String path) throws IOException {
+        var record = temp.engine().images().get(id).orElseThrow();
+        String key = "test-view-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+        var m = temp.engine().snapshots().view(key, ChainIds.top(record.diffIds()).toString());
+        Path mnt = work.resolve(key);
+        Files.createDirectories(mnt);
+        Mounter.mount(m, mnt);
+        try {
+            Path f = mnt.resolve(path.substring(1));
+            if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                return Optional.empty();
+            }
+            return Optional.of(Files.readString(f, StandardCharsets.UTF_8));
+        } finally {
+            Mounter.unmount(mnt);
+            temp.engine().snapshots().remove(key);
+        }
+    }
+
+    private static void remove(BuildResult r) {
+        temp.engine().imageService().remove(r.imageId().toString(), true, false);
+    }
+
+    @Test
+    void seedShapedDockerfileBuildsTheFileAndTheConfig() throws Exception {
+        BuildResult r = build("""
+                FROM busybox
+                MAINTAINER Berth Tests <tests@berth.dev>
+                RUN echo hello > /hello.txt && echo made it
+                CMD ["cat", "/hello.txt"]
+                """, BuildRequest.of(BuildContext.fromDirectory(ctx)).withTags("seed:1"));
+        try {
+            ImageConfig c = config(r.imageId());
+            assertThat(c.author()).isEqualTo("Berth Tests <tests@berth.dev>");
+            assertThat(c.config().cmd()).containsExactly("cat", "/hello.txt");
+            assertThat(c.rootfs().diffIds()).hasSize(base.rootfs().diffIds().size() + 1)
+                    .startsWith(base.rootfs().diffIds().toArray(Digest[]::new));
+            List<ImageConfig.History> added = c.history().subList(base.history().size(), c.history().size());
+            assertThat(added).extracting(ImageConfig.History::createdBy).containsExactly(
+                    "/bin/sh -c #(nop)  MAINTAINER Berth Tests <tests@berth.dev>",
+                    "/bin/sh -c echo hello > /hello.txt && echo made it",
+                    "/bin/sh -c #(nop)  CMD [\"cat\", \"/hello.txt\"]");
+            assertThat(added).extracting(ImageConfig.History::isEmptyLayer).containsExactly(true, false, true);
+            assertThat(file(r.imageId(), "/hello.txt")).contains("hello\n");
+            assertThat(r.steps()).extracting(BuildStep::text).containsExactly("FROM busybox",
+                    "MAINTAINER Berth Tests <tests@berth.dev>", "RUN echo hello > /hello.txt && echo made it",
+                    "CMD [\"cat\", \"/hello.txt\"]");
+            assertThat(r.steps().get(2).output()).containsExactly("made it");
+            assertThat(events).contains(new BuildProgress.StepStarted(3, 4, "RUN echo hello > /hello.txt && echo made it"));
+            assertThat(temp.engine().images().resolve("seed:1").id()).isEqualTo(r.imageId());
+        } finally {
+            remove(r);
+        }
+    }
+
+    @Test
+    void everyConfigInstructionLandsInTheImageConfigWithoutALayer() throws Exception {
+        BuildResult r = build("""
+                FROM busybox
+                ARG VERSION=1.2
+                ENV APP_HOME=/srv/app MODE=prod
+                LABEL org.example.version=$VERSION "two words"="a b"
+                EXPOSE 8080 53/udp
+                WORKDIR $APP_HOME
+                WORKDIR sub
+                USER 1000:1000
+                VOLUME ["/data"]
+                STOPSIGNAL SIGINT
+                HEALTHCHECK --interval=5s --retries=2 CMD wget -q http://localhost:8080/ || exit 1
+                SHELL ["/bin/sh", "-ec"]
+                ENTRYPOINT ["/bin/app"]
+                CMD run --fast
+                ONBUILD RUN echo child
+                """, BuildRequest.of(BuildContext.fromDirectory(ctx)).withLabels(Map.of("built.by", "berth")));
+        try {
+            ImageConfig c = config(r.imageId());
+            ImageConfig.Config rc = c.config();
+            assertThat(rc.env()).contains("APP_HOME=/srv/app", "MODE=prod").noneMatch(e -> e.startsWith("VERSION="));
+            assertThat(rc.labels()).containsEntry("org.example.version", "1.2").containsEntry("two words", "a b")
+                    .containsEntry("built.by", "berth");
+            assertThat(rc.exposedPorts()).containsOnlyKeys("8080/tcp", "53/udp");
+            assertThat(rc.workingDir()).isEqualTo("/srv/app/sub");
+            assertThat(rc.user()).isEqualTo("1000:1000");
+            assertThat(rc.volumes()).containsOnlyKeys("/data");
+            assertThat(rc.stopSignal()).isEqualTo("SIGINT");
+            assertThat(rc.healthcheck().test()).containsExactly("CMD-SHELL", "wget -q http://localhost:8080/ || exit 1");
+            assertThat(rc.healthcheck().interval()).isEqualTo(5_000_000_000L);
+            assertThat(rc.healthcheck().retries()).isEqualTo(2);
+            assertThat(rc.shell()).containsExactly("/bin/sh", "-ec");
+            assertThat(rc.entrypoint()).containsExactly("/bin/app");
+            assertThat(rc.cmd()).containsExactly("/bin/sh", "-ec", "run --fast");
+            assertThat(rc.onBuild()).containsExactly("RUN echo child");
+            assertThat(c.rootfs().diffIds()).isEqualTo(base.rootfs().diffIds());
+            List<ImageConfig.History> added = c.history().subList(base.history().size(), c.history().size());
+            assertThat(added).hasSize(15).allMatch(ImageConfig.History::isEmptyLayer)
+                    .allMatch(h -> h.createdBy().contains(" #(nop)  "));
+            assertThat(added.getLast().createdBy()).endsWith("LABEL \"built.by\"=\"berth\"");
+        } finally {
+            remove(r);
+        }
+    }
+
+    @Test
+    void secondBuildIsFullyCachedAndAnEditedFileInvalidatesFromItsCopyOn() throws Exception {
+        Files.writeString(ctx.resolve("a.txt"), "alpha\n");
+        Files.writeString(ctx.resolve("b.txt"), "beta\n");
+        String df = """
+                FROM busybox
+                COPY a.txt /a.txt
+                COPY b.txt /b.txt
+                RUN cat /a.txt /b.txt > /ab.txt
+                """;
+        BuildResult first = build(df);
+        BuildResult second = null;
+        BuildResult third = null;
+        BuildResult fourth = null;
+        try {
+            assertThat(first.steps().subList(1, 4)).extracting(BuildStep::reason).containsOnly(BuildStep.NO_CACHE_ENTRY);
+            assertThat(file(first.imageId(), "/ab.txt")).contains("alpha\nbeta\n");
+
+            second = build(df);
+            assertThat(second.fullyCached()).isTrue();
+            assertThat(second.imageId()).isEqualTo(first.imageId());
+            assertThat(second.steps().subList(1, 4)).allMatch(BuildStep::cached);
+
+            Files.writeString(ctx.resolve("b.txt"), "BETA\n");
+            third = build(df);
+            assertThat(third.steps()).extracting(BuildStep::cached).containsExactly(false, true, false, false);
+            assertThat(third.steps().get(2).reason()).isEqualTo(BuildStep.NO_CACHE_ENTRY);
+            assertThat(third.steps().get(1).imageId()).isEqualTo(first.steps().get(1).imageId());
+            assertThat(file(third.imageId(), "/ab.txt")).contains("alpha\nBETA\n");
+
+            fourth = build(df, BuildRequest.of(BuildContext.fromDirectory(ctx)).withNoCache(true));
+            assertThat(fourth.steps().subList(1, 4)).extracting(BuildStep::reason).containsOnly(BuildStep.NO_CACHE_ASKED);
+        } finally {
+            for (BuildResult r : new BuildResult[] {fourth, third, first}) {
+                if (r != null) {
+                    remove(r);
+                }
+            }
+        }
+    }
+
+    @Test
+    void dockerignoreKeepsExcludedFilesOutOfACopiedDirectory() throws Exception {
+        Files.writeString(ctx.resolve(".dockerignore"), "secret*\n*.log\n!keep.log\n");
+        Files.writeString(ctx.resolve("secret.txt"), "do not ship\n");
+        Files.writeString(ctx.resolve("app.log"), "noise\n");
+        Files.writeString(ctx.resolve("keep.log"), "kept\n");
+        Files.createDirectories(ctx.resolve("src"));
+        Files.writeString(ctx.resolve("src/main.sh"), "echo main\n");
+        BuildResult r = build("""
+                FROM busybox
+                COPY . /ctx/
+                """);
+        try {
+            assertThat(file(r.imageId(), "/ctx/src/main.sh")).contains("echo main\n");
+            assertThat(file(r.imageId(), "/ctx/keep.log")).contains("kept\n");
+            assertThat(file(r.imageId(), "/ctx/secret.txt")).isEmpty();
+            assertThat(file(r.imageId(), "/ctx/app.log")).isEmpty();
+        } finally {
+            remove(r);
+        }
+    }
+
+    @Test
+    void multiStageCopyFromTakesAnEarlierStagesFileAndTargetStopsThere() throws Exception {
+        String df = """
+                FROM busybox AS builder
+                RUN mkdir /out && echo compiled > /out/app
+                FROM busybox
+                COPY --from=builder /out/app /usr/local/bin/app
+                CMD ["/usr/local/bin/app"]
+                """;
+        BuildResult r = build(df);
+        BuildResult builderOnly = null;
+        try {
+            assertThat(file(r.imageId(), "/usr/local/bin/app")).contains("compiled\n");
+            assertThat(file(r.imageId(), "/out/app")).isEmpty();
+            assertThat(r.steps()).hasSize(5);
+
+            builderOnly = build(df, BuildRequest.of(BuildContext.fromDirectory(ctx)).withTarget("builder"));
+            assertThat(builderOnly.steps()).hasSize(2);
+            assertThat(builderOnly.steps().get(1).cached()).isTrue();
+            assertThat(file(builderOnly.imageId(), "/out/app")).contains("compiled\n");
+        } finally {
+            remove(r);
+            if (builderOnly != null) {
+                remove(builderOnly);
+            }
+        }
+    }
+
+    @Test
+    void failingRunNamesTheStepAndTheExitCodeAndLeavesNoContainer() throws Exception {
+        assertThatThrownBy(() -> build("""
+                FROM busybox
+                RUN echo about to fail && exit 3
+                CMD ["sh"]
+                """))
+                .isInstanceOf(EngineException.FailedPrecondition.class)
+                .hasMessageContaining("step 2/3")
+                .hasMessageContaining("Dockerfile:2:1")
+                .hasMessageContaining("returned a non-zero code: 3")
+                .cause().isInstanceOfSatisfying(Builder.StepFailure.class, f -> {
+                    assertThat(f.exitCode()).isEqualTo(3);
+                    assertThat(f.step()).isEqualTo(2);
+                });
+        assertThat(events).contains(new BuildProgress.Output(2, "about to fail", false));
+    }
+
+    @Test
+    void copyThroughALinkToTheRootOfTheBaseImageWritesInsideTheRootfs() throws Exception {
+        BuildResult linked = build("""
+                FROM busybox
+                RUN ln -s / /target
+                """, BuildRequest.of(BuildContext.fromDirectory(ctx)).withTags("linked-base:1"));
+        String name = "berth-escape-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+        Files.writeString(ctx.resolve(name), "inside\n");
+        BuildResult r = build("FROM linked-base:1\nCOPY " + name + " /target/" + name + "\n");
+        try {
+            assertThat(Path.of("/" + name)).doesNotExist();
+            assertThat(file(r.imageId(), "/" + name)).contains("inside\n");
+        } finally {
+            remove(r);
+            remove(linked);
+        }
+    }
+
+    @Test
+    void addExtractsALocalTarAndCopyAppliesChownAndChmod() throws Exception {
+        Path tree = work.resolve("tree-" + ThreadLocalRandom.current().nextInt(1_000_000));
+        Files.createDirectories(tree.resolve("pkg"));
+        Files.writeString(tree.resolve("pkg/readme"), "from the tar\n");
+        Process tar = new ProcessBuilder("tar", "-czf", ctx.resolve("pkg.tar.gz").toString(), "-C", tree.toString(), "pkg")
+                .inheritIO().start();
+        assertThat(tar.waitFor()).isZero();
+        Files.writeString(ctx.resolve("tool.sh"), "echo tool\n");
+        BuildResult r = build("""
+                FROM busybox
+                ADD pkg.tar.gz /opt/
+                COPY --chown=1000:1000 --chmod=0750 tool.sh /usr/bin/
+                RUN stat -c '%u:%g %a' /usr/bin/tool.sh > /stat.txt
+                """);
+        try {
+            assertThat(file(r.imageId(), "/opt/pkg/readme")).contains("from the tar\n");
+            assertThat(file(r.imageId(), "/opt/pkg.tar.gz")).isEmpty();
+            assertThat(file(r.imageId(), "/stat.txt")).contains("1000:1000 750\n");
+        } finally {
+            remove(r);
+        }
+    }
+
+    @Test
+    void aMalformedDockerfileIsRefusedWithItsLine() {
+        assertThatThrownBy(() -> build("FROM busybox\nFROBNICATE now\n"))
+                .isInstanceOf(EngineException.InvalidArgument.class)
+                .hasMessageStartingWith("Dockerfile:2:");
+    }
+
+    @Test
+    void aMissingCopySourceIsNamed() {
+        assertThatThrownBy(() -> build("FROM busybox\nCOPY nothing-here.txt /x\n"))
+                .isInstanceOf(EngineException.NotFound.class)
+                .hasMessageContaining("nothing-here.txt");
+    }
+
+    static ImageService images() {
+        return temp.engine().imageService();
+    }
+}
