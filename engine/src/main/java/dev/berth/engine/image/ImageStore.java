@@ -45,11 +45,14 @@ public final class ImageStore {
     private final Path indexFile;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<Digest, ImageRecord> images = new HashMap<>();
+    private final Path parentsFile;
+    private final Map<String, String> parents = new TreeMap<>();
     private Index index;
 
     public ImageStore(Path dir) {
         this.dir = dir;
         this.indexFile = dir.resolve("repositories.json");
+        this.parentsFile = dir.resolve("parents.json");
         load();
     }
 
@@ -66,6 +69,14 @@ public final class ImageStore {
             // an index entry for an image whose record is gone (crash between the two writes) is dropped
             index.tags().values().removeIf(id -> !images.containsKey(Digest.parse(id)));
             index.digests().values().removeIf(id -> !images.containsKey(Digest.parse(id)));
+            if (Files.exists(parentsFile)) {
+                Map<String, String> read = Json.mapper().readValue(Files.readAllBytes(parentsFile), new TypeReference<>() {});
+                read.forEach((child, parent) -> {
+                    if (images.containsKey(Digest.parse(child)) && images.containsKey(Digest.parse(parent))) {
+                        parents.put(child, parent);
+                    }
+                });
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load the image store in " + dir + ": " + e.getMessage(), e);
         }
@@ -118,11 +129,54 @@ public final class ImageStore {
         }
     }
 
+    /**
+     * Records that {@code child} was built on {@code parent} (Docker's image parent: a build step's image
+     * on the step before). An untagged image with children is an intermediate image: {@code docker images}
+     * hides it and removing its last child removes it too.
+     */
+    public void setParent(Digest child, Digest parent) {
+        lock.writeLock().lock();
+        try {
+            require(child);
+            require(parent);
+            if (!parent.toString().equals(parents.put(child.toString(), parent.toString()))) {
+                Json.write(parentsFile, parents);
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** The image {@code id} was built on, if it was built here and that image is still stored. */
+    public Optional<Digest> parent(Digest id) {
+        lock.readLock().lock();
+        try {
+            return Optional.ofNullable(parents.get(id.toString())).map(Digest::parse);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Whether some stored image was built on {@code id}. */
+    public boolean hasChildren(Digest id) {
+        lock.readLock().lock();
+        try {
+            return parents.containsValue(id.toString());
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     /** Deletes an image record and every tag and digest reference to it. */
     public void delete(Digest id) {
         lock.writeLock().lock();
         try {
             require(id);
+            boolean linked = parents.remove(id.toString()) != null;
+            linked |= parents.values().removeIf(v -> v.equals(id.toString()));
+            if (linked) {
+                Json.write(parentsFile, parents);
+            }
             index.tags().values().removeIf(v -> v.equals(id.toString()));
             index.digests().values().removeIf(v -> v.equals(id.toString()));
             saveIndex();

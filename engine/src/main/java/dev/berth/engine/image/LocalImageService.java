@@ -673,10 +673,20 @@ public final class LocalImageService implements ImageService {
             for (Reference r : references(image.id())) {
                 untag(r, image.id(), out);
             }
+            Optional<Digest> parent = store.parent(image.id());
             store.delete(image.id());
             out.add(new RemovedImage(null, image.id().toString()));
             events.publish(Event.of("image", "delete", image.id().toString(), Map.of("name", image.id().toString())));
-            // images have no parent chain of their own here (pulled images), so noPrune has nothing to keep
+            // a built image's untagged parents (the build's intermediate images) go with it, as in Docker
+            while (!noPrune && parent.isPresent() && store.get(parent.get()).isPresent()
+                    && references(parent.get()).isEmpty() && !store.hasChildren(parent.get())
+                    && containers.containersUsing(parent.get()) == 0) {
+                Digest p = parent.get();
+                parent = store.parent(p);
+                store.delete(p);
+                out.add(new RemovedImage(null, p.toString()));
+                events.publish(Event.of("image", "delete", p.toString(), Map.of("name", p.toString())));
+            }
             collect(out);
             return out;
         } finally {
@@ -834,6 +844,9 @@ public final class LocalImageService implements ImageService {
         List<ImageSummary> out = new ArrayList<>();
         for (ImageRecord r : store.list()) {
             List<Reference> tags = store.tags(r.id());
+            if (!all && tags.isEmpty() && store.hasChildren(r.id())) {
+                continue; // an intermediate image of a build: shown with -a only, as in Docker
+            }
             if (dangling != null && dangling != tags.isEmpty()) {
                 continue;
             }
@@ -925,8 +938,8 @@ public final class LocalImageService implements ImageService {
             List<RemovedImage> removed = new ArrayList<>();
             for (ImageRecord r : store.list()) {
                 List<Reference> tags = store.tags(r.id());
-                if (onlyDangling && !tags.isEmpty()) {
-                    continue;
+                if (onlyDangling && (!tags.isEmpty() || store.hasChildren(r.id()))) {
+                    continue; // an intermediate image goes with its last child
                 }
                 if (containers.containersUsing(r.id()) > 0) {
                     continue;
