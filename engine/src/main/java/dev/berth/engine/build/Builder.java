@@ -76,8 +76,9 @@ import java.util.stream.Stream;
  * destination resolved inside its root, and the layer cache reuses a step's image when its parent, its
  * expanded instruction and (for COPY/ADD) its sources' content are the same.
  *
- * <p>Step images are stored untagged in the image store (as Docker keeps its intermediate images);
- * only the target stage's final image receives the tags.
+ * <p>Step images are stored untagged in the image store, each with its parent recorded
+ * ({@link ImageStore#setParent}), as Docker keeps its intermediate images: {@code docker images} hides
+ * them and removing the final image removes them. Only the target stage's final image receives the tags.
  */
 public final class Builder {
 
@@ -720,6 +721,9 @@ public final class Builder {
         ImageRecord record = new ImageRecord(configDigest, manifestDigest, MediaTypes.OCI_MANIFEST,
                 parent.layers().stream().map(Descriptor::digest).toList(), diffIds, parent.size(), now, now);
         images.put(record);
+        if (parent.id() != null) {
+            images.setParent(configDigest, parent.id());
+        }
         return new State(configDigest, config, parent.layers(), parent.size());
     }
 

@@ -339,6 +339,27 @@ class BuilderTest {
     }
 
     @Test
+    void intermediateImagesAreHiddenFromTheListAndGoWithTheFinalImage() throws Exception {
+        BuildResult r = build("""
+                FROM busybox
+                ENV STEP=1
+                RUN echo layer > /layer.txt
+                LABEL final=yes
+                """, BuildRequest.of(BuildContext.fromDirectory(ctx)).withTags("layered:1"));
+        List<Digest> intermediate = r.steps().subList(1, 3).stream().map(BuildStep::imageId).toList();
+        assertThat(images().list(false, Map.of())).extracting(s -> s.image().id())
+                .contains(r.imageId()).doesNotContainAnyElementsOf(intermediate);
+        assertThat(images().list(true, Map.of())).extracting(s -> s.image().id()).containsAll(intermediate);
+        assertThat(temp.engine().images().parent(r.imageId())).contains(intermediate.getLast());
+
+        images().remove("layered:1", false, false);
+        for (Digest d : intermediate) {
+            assertThat(temp.engine().images().get(d)).as("intermediate %s", d).isEmpty();
+        }
+        assertThat(temp.engine().images().resolve("busybox")).isNotNull();
+    }
+
+    @Test
     void aMalformedDockerfileIsRefusedWithItsLine() {
         assertThatThrownBy(() -> build("FROM busybox\nFROBNICATE now\n"))
                 .isInstanceOf(EngineException.InvalidArgument.class)
