@@ -1,10 +1,21 @@
 /**
- * {@code docker build}: the Dockerfile front half and the build context. {@code build.dockerfile}
- * turns Dockerfile text into stages of typed instructions and expands their words with Docker's
- * ARG and ENV scoping; {@code build.context} holds the files a build may copy ({@code .dockerignore},
- * a directory or an uploaded tar, safe source lookup, content checksums for the layer cache).
+ * {@code docker build}. {@code build.dockerfile} turns Dockerfile text into stages of typed instructions
+ * and expands their words with Docker's ARG and ENV scoping; {@code build.context} holds the files a build
+ * may copy ({@code .dockerignore}, a directory or an uploaded tar, safe source lookup, content checksums).
+ * This package executes them: {@link dev.berth.engine.build.Builder} with the classic builder's semantics
+ * (every step an image; RUN in a container of the previous step's image through the same runtime as
+ * {@code docker run}, its writable layer committed; COPY and ADD written into a snapshot of the previous
+ * image; a layer cache under {@code <root>/build/cache} that says for every step why it was or was not
+ * used), reporting {@link dev.berth.engine.build.BuildProgress} step by step and returning a
+ * {@link dev.berth.engine.build.BuildResult}.
  *
- * <p>Must never: run anything, touch images or containers, or read a file outside the build
- * context. The builder that executes instructions stands on these packages and lives beside them.
+ * <p>Not yet: ADD from a URL, heredocs in RUN and COPY, running a base image's ONBUILD triggers
+ * (they are recorded in the config), {@code RUN --mount}; each is refused (or, for ONBUILD, kept) with
+ * a plain message naming the step.
+ *
+ * <p>Must never: follow a symbolic link of an image or of the context out of its root (every COPY/ADD
+ * destination is resolved inside the image's root, every source inside the context); leave a build
+ * container, mount or scratch snapshot behind, whether the step succeeds or fails; tag anything before
+ * every step succeeded; read a file outside the build context.
  */
 package dev.berth.engine.build;
