@@ -13,6 +13,9 @@ import dev.berth.engine.api.system.DiskUsageBackend;
 import dev.berth.engine.api.system.DiskUsageRouter;
 import dev.berth.engine.api.system.SystemBackend;
 import dev.berth.engine.api.system.SystemRouter;
+import dev.berth.engine.api.xray.LocalXrayBackend;
+import dev.berth.engine.api.xray.XrayRouter;
+import dev.berth.engine.container.inspect.Xray;
 import dev.berth.engine.image.ImageService;
 import dev.berth.engine.system.SystemInfo;
 import dev.berth.engine.system.VersionInfo;
@@ -62,6 +65,7 @@ final class EngineBackends {
                 new DiskUsageRouter(diskUsage),
                 new ContainersRouter(engine.containers(), new LocalFilesBackend(engine.containers(), engine.snapshots(),
                         engine.images(), engine.content(), engine.unpacker())),
-                new ExecRouter(engine.containers()));
+                new ExecRouter(engine.containers()),
+                new XrayRouter(new LocalXrayBackend(engine.containers(), engine.snapshots(), engine.images(), Xray.host())));
     }
 }
