@@ -61,6 +61,8 @@ public final class AnsiText {
                     j++;
                 }
                 i = j >= n ? n : s.charAt(j) == '\u0007' ? j + 1 : j + 2;
+            } else if (i + 1 < n && "()*+".indexOf(s.charAt(i + 1)) >= 0) {
+                i += Math.min(3, n - i); // a character set designation: ESC ( B
             } else {
                 i += Math.min(2, n - i); // a two-character escape
             }
