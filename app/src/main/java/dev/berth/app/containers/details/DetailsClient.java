@@ -3,9 +3,13 @@ package dev.berth.app.containers.details;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.app.backend.ApiClient;
+import dev.berth.app.backend.DockerHost;
 import okhttp3.Request;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -99,13 +103,21 @@ public final class DetailsClient {
     /** Starts exec {@code execId} with a TTY of {@code rows} x {@code columns} on a hijacked connection. */
     public HijackedStream execStart(String execId, int rows, int columns) throws IOException {
         String body = "{\"Detach\":false,\"Tty\":true,\"ConsoleSize\":[" + rows + "," + columns + "]}";
-        return HijackedStream.open(api.openRawSocket(), "POST", api.rawPath("exec/" + execId + "/start"), body);
+        return HijackedStream.open(connect(), "POST", api.rawPath("exec/" + execId + "/start"), body);
     }
 
     /** Attaches to the container's stdio (for a container run with {@code -it}). */
     public HijackedStream attach(String id) throws IOException {
-        return HijackedStream.open(api.openRawSocket(), "POST",
+        return HijackedStream.open(connect(), "POST",
                 api.rawPath("containers/" + id + "/attach?stream=1&stdin=1&stdout=1&stderr=1"), null);
+    }
+
+    /** A new connection to the engine, as a channel that can be read and written at the same time. */
+    private SocketChannel connect() throws IOException {
+        return switch (api.host()) {
+            case DockerHost.Unix u -> SocketChannel.open(UnixDomainSocketAddress.of(u.socket()));
+            case DockerHost.Tcp t -> SocketChannel.open(new InetSocketAddress(t.host(), t.port()));
+        };
     }
 
     public void execResize(String execId, int rows, int columns) {

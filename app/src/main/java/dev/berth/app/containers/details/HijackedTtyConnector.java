@@ -27,10 +27,13 @@ public final class HijackedTtyConnector implements TtyConnector {
     private volatile TermSize size;
 
     /**
+     * @param initial the size the TTY was started with (a resize to it is not sent again)
      * @param resizer called with (rows, columns) off the UI thread
      * @param onEnd   called once when the process's output ends (it exited, or the container stopped)
      */
-    public HijackedTtyConnector(HijackedStream stream, String name, BiConsumer<Integer, Integer> resizer, Runnable onEnd) {
+    public HijackedTtyConnector(HijackedStream stream, String name, TermSize initial, BiConsumer<Integer, Integer> resizer,
+                                Runnable onEnd) {
+        this.size = initial;
         this.stream = stream;
         this.reader = new InputStreamReader(stream.input(), StandardCharsets.UTF_8);
         this.name = name;
@@ -82,7 +85,10 @@ public final class HijackedTtyConnector implements TtyConnector {
             return;
         }
         size = termSize;
-        Thread.ofVirtual().start(() -> {
+        // a platform thread: the API client's unix socket (jnr) blocks in native code, which would pin
+        // a virtual thread's carrier; with an embedded engine on two cores that can starve the engine's
+        // own virtual threads (its exec pump pins another carrier in pty4j's poll) and hang the session
+        Thread.ofPlatform().daemon().name("berth-tty-resize").start(() -> {
             try {
                 resizer.accept(termSize.getRows(), termSize.getColumns());
             } catch (RuntimeException e) {

@@ -6,6 +6,7 @@ import dev.berth.app.i18n.ErrorText;
 import dev.berth.app.i18n.Localization;
 import dev.berth.app.i18n.Text;
 import dev.berth.app.task.UiExecutor;
+import com.techsenger.jeditermfx.core.util.TermSize;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.geometry.Pos;
@@ -62,21 +63,49 @@ public final class TerminalTab {
         connect();
     }
 
+    /**
+     * Starts the session once the terminal has its real size, so the TTY starts with it: a resize
+     * racing the shell's first prompt is avoided (see the report on the engine's hijacked input).
+     */
     private void connect() {
+        javafx.scene.layout.Pane pane = widget.getPane();
+        if (pane.getWidth() > 0 && pane.getHeight() > 0) {
+            connect(widget.getTerminalPanel().getTerminalSizeFromComponent());
+            return;
+        }
+        javafx.beans.value.ChangeListener<Number> once = new javafx.beans.value.ChangeListener<>() {
+            @Override
+            public void changed(javafx.beans.value.ObservableValue<? extends Number> o, Number a, Number b) {
+                if (pane.getWidth() > 0 && pane.getHeight() > 0) {
+                    pane.widthProperty().removeListener(this);
+                    pane.heightProperty().removeListener(this);
+                    connect(widget.getTerminalPanel().getTerminalSizeFromComponent());
+                }
+            }
+        };
+        pane.widthProperty().addListener(once);
+        pane.heightProperty().addListener(once);
+    }
+
+    private void connect(TermSize measured) {
+        TermSize size = measured == null || measured.getRows() <= 0 || measured.getColumns() <= 0
+                ? new TermSize(80, 24) : measured;
         ui.submit(Text.of("details.terminal.connecting"), () -> {
             if (attach) {
-                return client.attach(containerId);
+                HijackedStream s = client.attach(containerId);
+                client.containerResize(containerId, size.getRows(), size.getColumns());
+                return s;
             }
             String shell = client.shell(containerId);
             String id = client.execCreate(containerId, List.of(shell), true, true);
             execId = id;
-            return client.execStart(id, 24, 80);
+            return client.execStart(id, size.getRows(), size.getColumns());
         }, stream -> {
             if (closed) {
                 stream.close();
                 return;
             }
-            HijackedTtyConnector c = new HijackedTtyConnector(stream, containerId, (rows, cols) -> {
+            HijackedTtyConnector c = new HijackedTtyConnector(stream, containerId, size, (rows, cols) -> {
                 if (attach) {
                     client.containerResize(containerId, rows, cols);
                 } else {
@@ -100,7 +129,16 @@ public final class TerminalTab {
         if (closed) {
             return;
         }
-        ui.submit(Text.of("details.terminal.checking"), () -> client.running(containerId), running -> {
+        ui.submit(Text.of("details.terminal.checking"), () -> {
+            // a shell killed with its container ends a moment before the engine has recorded the exit
+            for (int i = 0; i < 15; i++) {
+                if (!client.running(containerId)) {
+                    return false;
+                }
+                Thread.sleep(200);
+            }
+            return true;
+        }, running -> {
             state.set(Text.of(running ? "details.terminal.exited" : "details.terminal.stopped"));
             message.setVisible(true);
         }, e -> {
