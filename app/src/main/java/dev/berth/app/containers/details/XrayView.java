@@ -70,6 +70,11 @@ public final class XrayView {
         namespaces.getColumns().add(shared);
         namespaces.getColumns().add(column("details.xray.ns.meaning", n -> meaning(n.path("Type").asText())));
         size(namespaces, 11);
+        double[] widths = {140, 130, 130, 110};
+        for (int i = 0; i < widths.length; i++) {
+            namespaces.getColumns().get(i).setPrefWidth(widths[i]);
+            namespaces.getColumns().get(i).setMaxWidth(widths[i] * 1.5);
+        }
 
         limits.setId("details-xray-limits");
         limits.getColumns().add(column("details.xray.cg.resource", n -> n.path("Resource").asText()));
@@ -137,7 +142,8 @@ public final class XrayView {
         namespaces.setItems(FXCollections.observableArrayList(ns));
         long isolated = ns.stream().filter(n -> !n.path("Shared").asBoolean()).count();
         summary.setText(x.path("Running").asBoolean()
-                ? i18n.get("details.xray.summary", x.path("Pid").asLong(), isolated, ns.size(), x.path("HostNamespaces").asText())
+                ? i18n.get("details.xray.summary", Long.toString(x.path("Pid").asLong()), isolated, ns.size(),
+                        x.path("HostNamespaces").asText())
                 : i18n.get("details.xray.notRunning"));
         JsonNode cg = x.path("Cgroup");
         cgroupPath.setText(i18n.get("details.xray.cg.path", cg.path("Path").asText(), cg.path("Layout").asText()));

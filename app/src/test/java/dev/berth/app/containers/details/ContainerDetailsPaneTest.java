@@ -78,6 +78,8 @@ class ContainerDetailsPaneTest {
         this.stage = stage;
         pane = new ContainerDetailsPane(backend, ui, new Localization(Language.ENGLISH));
         stage.setScene(new Scene(new javafx.scene.layout.StackPane(pane.node()), 1200, 800));
+        stage.setWidth(1200);
+        stage.setHeight(800);
         stage.show();
     }
 
@@ -202,7 +204,7 @@ class ContainerDetailsPaneTest {
 
     @Test
     void xrayShowsThePidNamespaceIsolatedFromTheHost(FxRobot robot) throws Exception {
-        Container c = run("xray", CreateRequest.builder("busybox").cmd("sleep", "300"));
+        Container c = run("xray", CreateRequest.builder("busybox").cmd("sh", "-c", "touch /made-here; exec sleep 300"));
         robot.interact(() -> pane.show(c.id()));
         waitUntil(() -> pane.viewModel().inspect().valueProperty().get() != null);
         robot.clickOn("#details-tab-xray");
@@ -218,6 +220,46 @@ class ContainerDetailsPaneTest {
         assertThat(pidRow.path("Shared").asBoolean()).isFalse();
         waitUntil(() -> !((javafx.scene.control.Label) robot.lookup("#details-xray-summary").query()).getText().isEmpty());
         snapshot(stage.getScene(), "container-xray.png");
+    }
+
+    @Test
+    void processesChangesAndInspectTabsShowTheContainer(FxRobot robot) {
+        Container c = run("tabs", CreateRequest.builder("busybox").cmd("sh", "-c", "touch /made-here; exec sleep 300"));
+        robot.interact(() -> pane.show(c.id()));
+        waitUntil(() -> pane.viewModel().inspect().valueProperty().get() != null);
+
+        robot.clickOn("#details-tab-processes");
+        var table = robot.lookup("#details-processes-table").queryTableView();
+        waitUntil(() -> table.getItems().stream().anyMatch(r -> r.toString().contains("sleep 300")));
+        assertThat(table.getColumns().stream().map(col -> col.getText())).contains("PID");
+
+        robot.clickOn("#details-tab-changes");
+        @SuppressWarnings("unchecked")
+        var tree = (javafx.scene.control.TreeView<ChangesView.Change>) robot.lookup("#details-changes-tree").query();
+        waitUntil(() -> tree.getRoot() != null && tree.getRoot().getChildren().stream()
+                .anyMatch(i -> i.getValue().path().equals("/made-here") && i.getValue().mark().equals("A")));
+
+        robot.clickOn("#details-tab-inspect");
+        robot.clickOn("#details-inspect-search").write("Hostname");
+        @SuppressWarnings("unchecked")
+        var inspect = (javafx.scene.control.TreeView<dev.berth.app.images.JsonTree.Entry>) robot.lookup("#details-inspect-tree").query();
+        waitUntil(() -> inspect.getSelectionModel().getSelectedItem() != null);
+        assertThat(inspect.getSelectionModel().getSelectedItem().getValue().key()).startsWith("Hostname");
+    }
+
+    @Test
+    void attachTabJoinsTheTtyOfAContainerRunWithIt(FxRobot robot) {
+        Container c = run("attach", CreateRequest.builder("busybox").tty(true).openStdin(true).cmd("sh"));
+        robot.interact(() -> pane.show(c.id()));
+        waitUntil(() -> robot.lookup("#details-attach").query().isVisible());
+        TerminalTab[] tab = new TerminalTab[1];
+        robot.interact(() -> tab[0] = pane.openAttach());
+        waitUntil(() -> tab[0].connector() != null);
+        robot.clickOn("#details-terminal-pane");
+        robot.write("echo attached-$((40+2))");
+        robot.type(KeyCode.ENTER);
+        waitUntil(() -> tab[0].screenText().lines().anyMatch(l -> l.strip().equals("attached-42")),
+                () -> "screen:\n" + tab[0].screenText());
     }
 
     static boolean readable(Path link) {
