@@ -101,6 +101,28 @@ class DetailsClientTest {
     }
 
     @Test
+    void severalTerminalsAtOnceLeaveTheApiAnswering() throws Exception {
+        Container c = run("many-tty", "sleep", "300");
+        List<HijackedStream> open = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                String exec = client.execCreate(c.id(), List.of("/bin/sh"), true, true);
+                HijackedStream s = client.execStart(exec, 24, 80);
+                open.add(s);
+                assertThat(readUntil(s.input(), "# ")).as("shell %d", i).contains("# ");
+            }
+            var answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> client.inspect(c.id()));
+            assertThat(answer.get(10, TimeUnit.SECONDS).path("Id").asText()).isEqualTo(c.id());
+            HijackedStream last = open.getLast();
+            last.output().write("echo $((6*7))\n".getBytes(StandardCharsets.UTF_8));
+            last.output().flush();
+            assertThat(readUntil(last.input(), "42")).contains("42");
+        } finally {
+            open.forEach(HijackedStream::close);
+        }
+    }
+
+    @Test
     void topChangesInspectAndXrayAnswerForARunningContainer() throws Exception {
         Container c = run("info", "sh", "-c", "touch /made-here; sleep 300");
         TimeUnit.MILLISECONDS.sleep(300);
