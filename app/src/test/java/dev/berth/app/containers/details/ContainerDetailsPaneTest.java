@@ -228,6 +228,15 @@ class ContainerDetailsPaneTest {
         robot.interact(() -> pane.show(c.id()));
         waitUntil(() -> pane.viewModel().inspect().valueProperty().get() != null);
 
+        robot.clickOn("#details-tab-stats");
+        waitUntil(() -> pane.viewModel().stats().size() >= 2);
+        StatsPoint last = pane.viewModel().stats().getLast();
+        assertThat(last.memory()).isPositive();
+        assertThat(last.pids()).isGreaterThanOrEqualTo(1);
+        @SuppressWarnings("unchecked")
+        var memoryChart = (javafx.scene.chart.LineChart<Number, Number>) robot.lookup("#details-stats-memory").query();
+        waitUntil(() -> !memoryChart.getData().getFirst().getData().isEmpty());
+
         robot.clickOn("#details-tab-processes");
         var table = robot.lookup("#details-processes-table").queryTableView();
         waitUntil(() -> table.getItems().stream().anyMatch(r -> r.toString().contains("sleep 300")));

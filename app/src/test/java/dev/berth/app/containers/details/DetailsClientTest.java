@@ -123,6 +123,23 @@ class DetailsClientTest {
     }
 
     @Test
+    void closingTheTerminalsConnectionEndsItsShell() throws Exception {
+        Container c = run("hangup", "sleep", "300");
+        String exec = client.execCreate(c.id(), List.of("/bin/sh"), true, true);
+        HijackedStream s = client.execStart(exec, 24, 80);
+        assertThat(readUntil(s.input(), "# ")).contains("# ");
+        s.close();
+        boolean running = true;
+        for (int i = 0; i < 100 && running; i++) {
+            running = backend.api().get("exec/" + exec + "/json").path("Running").asBoolean();
+            if (running) {
+                Thread.sleep(100);
+            }
+        }
+        assertThat(running).as("the shell still runs 10 s after its terminal closed").isFalse();
+    }
+
+    @Test
     void topChangesInspectAndXrayAnswerForARunningContainer() throws Exception {
         Container c = run("info", "sh", "-c", "touch /made-here; sleep 300");
         TimeUnit.MILLISECONDS.sleep(300);
