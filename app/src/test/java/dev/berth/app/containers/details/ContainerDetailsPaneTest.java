@@ -204,7 +204,9 @@ class ContainerDetailsPaneTest {
 
     @Test
     void xrayShowsThePidNamespaceIsolatedFromTheHost(FxRobot robot) throws Exception {
-        Container c = run("xray", CreateRequest.builder("busybox").cmd("sh", "-c", "touch /made-here; exec sleep 300"));
+        Container c = run("xray", CreateRequest.builder("busybox").cmd("sh", "-c", "touch /made-here; exec sleep 300")
+                .resources(new dev.berth.engine.runtime.spec.RunSpec.Resources(64L << 20, null, null, 512L, 500_000_000L,
+                        "0", null, 100L, null)));
         robot.interact(() -> pane.show(c.id()));
         waitUntil(() -> pane.viewModel().inspect().valueProperty().get() != null);
         robot.clickOn("#details-tab-xray");
@@ -219,6 +221,11 @@ class ContainerDetailsPaneTest {
         assertThat(container).isNotEqualTo(host);
         assertThat(pidRow.path("Shared").asBoolean()).isFalse();
         waitUntil(() -> !((javafx.scene.control.Label) robot.lookup("#details-xray-summary").query()).getText().isEmpty());
+        @SuppressWarnings("unchecked")
+        var limits = (javafx.scene.control.TableView<JsonNode>) robot.lookup("#details-xray-limits").query();
+        JsonNode pids = limits.getItems().stream().filter(n -> n.path("Resource").asText().equals("pids")).findFirst().orElseThrow();
+        assertThat(pids.path("Value").asText()).isEqualTo("100");
+        assertThat(pids.path("Requested").asText()).isEqualTo("100");
         snapshot(stage.getScene(), "container-xray.png");
     }
 
