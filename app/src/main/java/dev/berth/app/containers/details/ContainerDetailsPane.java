@@ -63,6 +63,7 @@ public final class ContainerDetailsPane {
     private final Label empty = new Label();
     private Consumer<String> browser = ContainerDetailsPane::xdgOpen;
     private int terminalCount;
+    private boolean closed;
 
     /** A pane in English; the app passes its {@link Localization} with the other constructor. */
     public ContainerDetailsPane(Backend backend, UiExecutor ui) {
@@ -151,6 +152,9 @@ public final class ContainerDetailsPane {
 
     private void refresh(Tab selected) {
         xrayTimer.stop();
+        if (closed || vm.containerIdProperty().get() == null) {
+            return;
+        }
         if (selected == processesTab) {
             vm.refreshTop();
         } else if (selected == changesTab) {
@@ -168,6 +172,7 @@ public final class ContainerDetailsPane {
 
     /** Shows container {@code containerIdOrNull} (null: an empty state). Terminals of the previous container close. */
     public void show(String containerIdOrNull) {
+        closed = false;
         closeTerminals();
         vm.show(containerIdOrNull);
         tabs.getSelectionModel().select(logsTab);
@@ -208,9 +213,10 @@ public final class ContainerDetailsPane {
 
     /** Stops the log and stats streams and closes every terminal. */
     public void close() {
+        closed = true;
+        closeTerminals(); // may change the selected tab: refresh() starts nothing once closed
         xrayTimer.stop();
         vm.stopStreams();
-        closeTerminals();
     }
 
     private void closeTerminals() {
