@@ -73,8 +73,10 @@ class ContainerDetailsPaneTest {
         }
     }
 
+    /** The pane gets a Stage of its own: the primary stage is shared with other test classes and keeps its size. */
     @Start
-    void start(Stage stage) {
+    void start(Stage primary) {
+        Stage stage = new Stage();
         this.stage = stage;
         pane = new ContainerDetailsPane(backend, ui, new Localization(Language.ENGLISH));
         stage.setScene(new Scene(new javafx.scene.layout.StackPane(pane.node()), 1200, 800));
@@ -85,7 +87,10 @@ class ContainerDetailsPaneTest {
 
     @AfterEach
     void removeContainers(FxRobot robot) {
-        robot.interact(() -> pane.close());
+        robot.interact(() -> {
+            pane.close();
+            stage.close();
+        });
         for (Container c : backend.engine().containers().list(ContainerFilter.ALL)) {
             backend.engine().containers().remove(c.id(), true, false);
         }
