@@ -72,7 +72,7 @@ public final class ContainerDetailsPane {
 
     public ContainerDetailsPane(Backend backend, UiExecutor ui, Localization i18n) {
         this.i18n = i18n;
-        this.vm = new ContainerDetailsViewModel(new DetailsClient(backend.api()), ui);
+        this.vm = new ContainerDetailsViewModel(new DetailsClient(backend::api), ui);
         logsView = new LogsView(vm.logs(), i18n);
         xrayView = new XrayView(vm, i18n);
         logsTab = tab("details.tab.logs", "details-tab-logs", MaterialDesignT.TEXT_BOX_OUTLINE, logsView.node());

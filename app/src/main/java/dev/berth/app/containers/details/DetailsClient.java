@@ -19,30 +19,39 @@ import java.util.function.Consumer;
  */
 public final class DetailsClient {
 
-    private final ApiClient api;
+    private final java.util.function.Supplier<ApiClient> apis;
 
     public DetailsClient(ApiClient api) {
-        this.api = api;
+        this(() -> api);
+    }
+
+    /** A client that asks {@code apis} for the API client at each call (the backend connects lazily). */
+    public DetailsClient(java.util.function.Supplier<ApiClient> apis) {
+        this.apis = apis;
+    }
+
+    private ApiClient api() {
+        return apis.get();
     }
 
     /** {@code GET /containers/{id}/json}. */
     public JsonNode inspect(String id) {
-        return api.get("containers/" + id + "/json");
+        return api().get("containers/" + id + "/json");
     }
 
     /** {@code GET /containers/{id}/top}: {@code Titles} and {@code Processes}. */
     public JsonNode top(String id) {
-        return api.get("containers/" + id + "/top");
+        return api().get("containers/" + id + "/top");
     }
 
     /** {@code GET /containers/{id}/changes}: {@code [{Path, Kind}]}, Kind 0 changed, 1 added, 2 deleted. */
     public JsonNode changes(String id) {
-        return api.get("containers/" + id + "/changes");
+        return api().get("containers/" + id + "/changes");
     }
 
     /** {@code GET /containers/{id}/xray}: Berth's extension (namespaces, cgroup, overlay). */
     public JsonNode xray(String id) {
-        return api.get("containers/" + id + "/xray");
+        return api().get("containers/" + id + "/xray");
     }
 
     /**
@@ -53,20 +62,20 @@ public final class DetailsClient {
      * @param tail the last n lines, negative for all
      */
     public void logs(String id, boolean tty, int tail, boolean follow, Consumer<LogLine> sink) throws InterruptedException {
-        Request r = new Request.Builder().url(api.url("containers/" + id + "/logs")
+        Request r = new Request.Builder().url(api().url("containers/" + id + "/logs")
                 .addQueryParameter("follow", follow ? "1" : "0")
                 .addQueryParameter("stdout", "1")
                 .addQueryParameter("stderr", "1")
                 .addQueryParameter("timestamps", "1")
                 .addQueryParameter("tail", tail < 0 ? "all" : Integer.toString(tail)).build()).get().build();
-        api.stream(r, "logs of " + id, response -> new LogDecoder(!tty, true, sink).decode(response.body().byteStream()));
+        api().stream(r, "logs of " + id, response -> new LogDecoder(!tty, true, sink).decode(response.body().byteStream()));
     }
 
     /** Streams {@code /containers/{id}/stats?stream=1} until it ends or the thread is interrupted. */
     public void stats(String id, Consumer<StatsPoint> sink) throws InterruptedException {
-        Request r = new Request.Builder().url(api.url("containers/" + id + "/stats")
+        Request r = new Request.Builder().url(api().url("containers/" + id + "/stats")
                 .addQueryParameter("stream", "1").build()).get().build();
-        api.streamJsonLines(r, "stats of " + id, node -> sink.accept(StatsPoint.of(node)));
+        api().streamJsonLines(r, "stats of " + id, node -> sink.accept(StatsPoint.of(node)));
     }
 
     /** {@code POST /containers/{id}/exec}; returns the exec id. */
@@ -77,16 +86,16 @@ public final class DetailsClient {
         if (tty) {
             body.putArray("Env").add("TERM=xterm-256color");
         }
-        return api.post(api.url("containers/" + id + "/exec").build(), body).path("Id").asText();
+        return api().post(api().url("containers/" + id + "/exec").build(), body).path("Id").asText();
     }
 
     /** Runs {@code cmd} detached in the container and returns its exit code (waits up to 10 s). */
     public int execExitCode(String id, List<String> cmd) throws InterruptedException {
         String exec = execCreate(id, cmd, false, false);
         ObjectNode start = ApiClient.JSON.createObjectNode().put("Detach", true).put("Tty", false);
-        api.post(api.url("exec/" + exec + "/start").build(), start);
+        api().post(api().url("exec/" + exec + "/start").build(), start);
         for (int i = 0; i < 200; i++) {
-            JsonNode info = api.get("exec/" + exec + "/json");
+            JsonNode info = api().get("exec/" + exec + "/json");
             if (!info.path("Running").asBoolean() && info.hasNonNull("ExitCode")) {
                 return info.path("ExitCode").asInt();
             }
@@ -103,30 +112,30 @@ public final class DetailsClient {
     /** Starts exec {@code execId} with a TTY of {@code rows} x {@code columns} on a hijacked connection. */
     public HijackedStream execStart(String execId, int rows, int columns) throws IOException {
         String body = "{\"Detach\":false,\"Tty\":true,\"ConsoleSize\":[" + rows + "," + columns + "]}";
-        return HijackedStream.open(connect(), "POST", api.rawPath("exec/" + execId + "/start"), body);
+        return HijackedStream.open(connect(), "POST", api().rawPath("exec/" + execId + "/start"), body);
     }
 
     /** Attaches to the container's stdio (for a container run with {@code -it}). */
     public HijackedStream attach(String id) throws IOException {
         return HijackedStream.open(connect(), "POST",
-                api.rawPath("containers/" + id + "/attach?stream=1&stdin=1&stdout=1&stderr=1"), null);
+                api().rawPath("containers/" + id + "/attach?stream=1&stdin=1&stdout=1&stderr=1"), null);
     }
 
     /** A new connection to the engine, as a channel that can be read and written at the same time. */
     private SocketChannel connect() throws IOException {
-        return switch (api.host()) {
+        return switch (api().host()) {
             case DockerHost.Unix u -> SocketChannel.open(UnixDomainSocketAddress.of(u.socket()));
             case DockerHost.Tcp t -> SocketChannel.open(new InetSocketAddress(t.host(), t.port()));
         };
     }
 
     public void execResize(String execId, int rows, int columns) {
-        api.post(api.url("exec/" + execId + "/resize").addQueryParameter("h", Integer.toString(rows))
+        api().post(api().url("exec/" + execId + "/resize").addQueryParameter("h", Integer.toString(rows))
                 .addQueryParameter("w", Integer.toString(columns)).build(), null);
     }
 
     public void containerResize(String id, int rows, int columns) {
-        api.post(api.url("containers/" + id + "/resize").addQueryParameter("h", Integer.toString(rows))
+        api().post(api().url("containers/" + id + "/resize").addQueryParameter("h", Integer.toString(rows))
                 .addQueryParameter("w", Integer.toString(columns)).build(), null);
     }
 
