@@ -140,6 +140,27 @@ class DetailsClientTest {
     }
 
     @Test
+    void severalAttachedTerminalsLeaveTheApiAnswering() throws Exception {
+        List<HijackedStream> open = new java.util.ArrayList<>();
+        try {
+            String last = null;
+            for (int i = 0; i < 3; i++) {
+                ContainerService svc = backend.engine().containers();
+                Container c = svc.start(svc.create(CreateRequest.builder("busybox").name("att" + i).networkMode("none")
+                        .tty(true).openStdin(true).cmd("sh").build()).id());
+                HijackedStream s = client.attach(c.id());
+                open.add(s);
+                last = c.id();
+            }
+            String id = last;
+            var answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> client.inspect(id));
+            assertThat(answer.get(10, TimeUnit.SECONDS).path("Id").asText()).isEqualTo(id);
+        } finally {
+            open.forEach(HijackedStream::close);
+        }
+    }
+
+    @Test
     void topChangesInspectAndXrayAnswerForARunningContainer() throws Exception {
         Container c = run("info", "sh", "-c", "touch /made-here; sleep 300");
         TimeUnit.MILLISECONDS.sleep(300);
