@@ -1,6 +1,7 @@
 package dev.berth.app.containers.details;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.app.backend.ApiClient;
 import dev.berth.app.backend.Backend;
 import dev.berth.app.i18n.Language;
 import dev.berth.app.i18n.Localization;
@@ -71,8 +72,16 @@ public final class ContainerDetailsPane {
     }
 
     public ContainerDetailsPane(Backend backend, UiExecutor ui, Localization i18n) {
+        this(backend::api, ui, i18n);
+    }
+
+    /**
+     * A pane whose engine is looked up on each call: the app builds it before its backend has
+     * connected ({@code api} throws {@code EngineException.Unavailable} until then).
+     */
+    public ContainerDetailsPane(java.util.function.Supplier<ApiClient> api, UiExecutor ui, Localization i18n) {
         this.i18n = i18n;
-        this.vm = new ContainerDetailsViewModel(new DetailsClient(backend::api), ui);
+        this.vm = new ContainerDetailsViewModel(new DetailsClient(api), ui);
         logsView = new LogsView(vm.logs(), i18n);
         xrayView = new XrayView(vm, i18n);
         logsTab = tab("details.tab.logs", "details-tab-logs", MaterialDesignT.TEXT_BOX_OUTLINE, logsView.node());

@@ -7,8 +7,6 @@ import dev.berth.app.backend.DockerHost;
 import okhttp3.Request;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.function.Consumer;
@@ -123,10 +121,7 @@ public final class DetailsClient {
 
     /** A new connection to the engine, as a channel that can be read and written at the same time. */
     private SocketChannel connect() throws IOException {
-        return switch (api().host()) {
-            case DockerHost.Unix u -> SocketChannel.open(UnixDomainSocketAddress.of(u.socket()));
-            case DockerHost.Tcp t -> SocketChannel.open(new InetSocketAddress(t.host(), t.port()));
-        };
+        return api().openRawChannel();
     }
 
     public void execResize(String execId, int rows, int columns) {

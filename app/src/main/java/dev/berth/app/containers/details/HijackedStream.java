@@ -16,9 +16,8 @@ import java.nio.charset.StandardCharsets;
  * written goes to the process's stdin, what is read is its output (raw for a TTY).
  *
  * <p>The streams call the channel's own {@code read} and {@code write}, which may run at the same
- * time on two threads. (Streams from {@code Channels.newInputStream} and the jnr unix socket that
- * {@code ApiClient.openRawSocket} returns take one lock for both directions: a terminal blocked
- * reading output could then never send a key.)
+ * time on two threads. (Streams from {@code Channels.newInputStream} and jnr's unix sockets take
+ * one lock for both directions: a terminal blocked reading output could then never send a key.)
  */
 public final class HijackedStream implements AutoCloseable {
 
