@@ -360,6 +360,30 @@ class BuilderTest {
     }
 
     @Test
+    void runSeesBuildArgsAndEnvAndItsHistoryNamesTheArgs() throws Exception {
+        Files.writeString(ctx.resolve("note.txt"), "note\n");
+        BuildResult r = build("""
+                FROM busybox
+                ARG FLAVOUR=plain
+                ENV GREETING=hi
+                WORKDIR /work/dir
+                COPY note.txt .
+                RUN echo "$GREETING $FLAVOUR $(pwd)" > out.txt
+                """, BuildRequest.of(BuildContext.fromDirectory(ctx)).withBuildArgs(Map.of("FLAVOUR", "spicy", "UNUSED", "1")));
+        try {
+            assertThat(file(r.imageId(), "/work/dir/out.txt")).contains("hi spicy /work/dir\n");
+            assertThat(file(r.imageId(), "/work/dir/note.txt")).contains("note\n");
+            ImageConfig c = config(r.imageId());
+            assertThat(c.config().env()).contains("GREETING=hi").noneMatch(e -> e.startsWith("FLAVOUR="));
+            assertThat(c.history().getLast().createdBy())
+                    .isEqualTo("|1 FLAVOUR=spicy /bin/sh -c echo \"$GREETING $FLAVOUR $(pwd)\" > out.txt");
+            assertThat(events).contains(new BuildProgress.Warning("[Warning] One or more build-args [UNUSED] were not consumed"));
+        } finally {
+            remove(r);
+        }
+    }
+
+    @Test
     void aMalformedDockerfileIsRefusedWithItsLine() {
         assertThatThrownBy(() -> build("FROM busybox\nFROBNICATE now\n"))
                 .isInstanceOf(EngineException.InvalidArgument.class)
