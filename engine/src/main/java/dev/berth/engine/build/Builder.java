@@ -320,8 +320,8 @@ public final class Builder {
                 }
                 case Instruction.Copy c -> {
                     Sources src = sources(c.from(), c.sources(), c.heredocs().isEmpty(), stage, built, c);
-                    yield cachedOrMake(state, ins.text(), key, src.cacheKey(),
-                            () -> copyStep(state, c.text(), src, c.destination(), c.chown(), c.chmod(), false));
+                    yield withSources(src, () -> cachedOrMake(state, ins.text(), key, src.cacheKey(),
+                            () -> copyStep(state, c.text(), src, c.destination(), c.chown(), c.chmod(), false)));
                 }
                 case Instruction.Add a -> {
                     if (a.sources().stream().anyMatch(Builder::isUrl)) {
@@ -329,11 +329,20 @@ public final class Builder {
                                 .filter(Builder::isUrl).findFirst().orElseThrow());
                     }
                     Sources src = sources(null, a.sources(), a.heredocs().isEmpty(), stage, built, a);
-                    yield cachedOrMake(state, ins.text(), key, src.cacheKey(),
-                            () -> copyStep(state, a.text(), src, a.destination(), a.chown(), a.chmod(), true));
+                    yield withSources(src, () -> cachedOrMake(state, ins.text(), key, src.cacheKey(),
+                            () -> copyStep(state, a.text(), src, a.destination(), a.chown(), a.chmod(), true)));
                 }
                 default -> cachedOrMake(state, ins.text(), key, "", () -> configStep(state, x));
             };
+        }
+
+        /** Runs {@code body} and then releases the sources (a mounted stage or image), cache hit or not. */
+        private State withSources(Sources src, StepBody body) throws InterruptedException {
+            try {
+                return body.make();
+            } finally {
+                src.close();
+            }
         }
 
         private State cachedOrMake(State parent, String text, String instruction, String extra, StepBody body)
@@ -445,7 +454,6 @@ public final class Builder {
                     // an empty directory under <root>/build/mnt; the next build reuses the parent
                 }
                 snapshots.remove(key);
-                src.close();
             }
         }
 
@@ -650,9 +658,16 @@ public final class Builder {
     }
 
     /** The sources of one COPY/ADD, their cache key, the text the history shows, and what to release after. */
-    private record Sources(List<SourceTree> entries, boolean wildcard, String cacheKey, String describe, Runnable closer) {
+    private record Sources(List<SourceTree> entries, boolean wildcard, String cacheKey, String describe, Runnable closer,
+                           java.util.concurrent.atomic.AtomicBoolean closed) {
+        Sources(List<SourceTree> entries, boolean wildcard, String cacheKey, String describe, Runnable closer) {
+            this(entries, wildcard, cacheKey, describe, closer, new java.util.concurrent.atomic.AtomicBoolean());
+        }
+
         void close() {
-            closer.run();
+            if (closed.compareAndSet(false, true)) {
+                closer.run();
+            }
         }
     }
 

@@ -265,6 +265,9 @@ class BuilderTest {
             assertThat(file(r.imageId(), "/usr/local/bin/app")).contains("compiled\n");
             assertThat(file(r.imageId(), "/out/app")).isEmpty();
             assertThat(r.steps()).hasSize(5);
+            BuildResult again = build(df);
+            assertThat(again.fullyCached()).isTrue();
+            assertThat(again.imageId()).isEqualTo(r.imageId());
 
             builderOnly = build(df, BuildRequest.of(BuildContext.fromDirectory(ctx)).withTarget("builder"));
             assertThat(builderOnly.steps()).hasSize(2);
@@ -381,6 +384,14 @@ class BuilderTest {
         } finally {
             remove(r);
         }
+    }
+
+    @Test
+    void aContextLinkLeadingOutOfTheContextIsRefused() throws Exception {
+        Files.createSymbolicLink(ctx.resolve("escape"), Path.of("/etc"));
+        assertThatThrownBy(() -> build("FROM busybox\nCOPY escape/hostname /stolen\n"))
+                .isInstanceOf(EngineException.InvalidArgument.class)
+                .hasMessageContaining("escape");
     }
 
     @Test
