@@ -395,6 +395,20 @@ class BuilderTest {
     }
 
     @Test
+    void runStartsInAWorkdirThatNoStepCreated() throws Exception {
+        BuildResult r = build("""
+                FROM busybox
+                WORKDIR /made/by/workdir
+                RUN pwd > /pwd.txt
+                """);
+        try {
+            assertThat(file(r.imageId(), "/pwd.txt")).contains("/made/by/workdir\n");
+        } finally {
+            remove(r);
+        }
+    }
+
+    @Test
     void aMalformedDockerfileIsRefusedWithItsLine() {
         assertThatThrownBy(() -> build("FROM busybox\nFROBNICATE now\n"))
                 .isInstanceOf(EngineException.InvalidArgument.class)
