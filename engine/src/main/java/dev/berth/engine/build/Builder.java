@@ -6,6 +6,7 @@ import dev.berth.engine.build.context.ContextSource;
 import dev.berth.engine.build.dockerfile.BuildScope;
 import dev.berth.engine.build.dockerfile.Dockerfile;
 import dev.berth.engine.build.dockerfile.DockerfileParser;
+import dev.berth.engine.build.dockerfile.Heredoc;
 import dev.berth.engine.build.dockerfile.Instruction;
 import dev.berth.engine.build.dockerfile.KeyValue;
 import dev.berth.engine.build.dockerfile.Position;
@@ -319,7 +320,7 @@ public final class Builder {
                     yield cachedOrMake(state, ins.text(), key, extra, () -> runStep(state, r, args, env));
                 }
                 case Instruction.Copy c -> {
-                    Sources src = sources(c.from(), c.sources(), c.heredocs().isEmpty(), stage, built, c);
+                    Sources src = sources(c.from(), c.sources(), c.heredocs(), stage, built, c);
                     yield withSources(src, () -> cachedOrMake(state, ins.text(), key, src.cacheKey(),
                             () -> copyStep(state, c.text(), src, c.destination(), c.chown(), c.chmod(), false)));
                 }
@@ -328,7 +329,7 @@ public final class Builder {
                         throw failure(a, null, "ADD from a URL is not supported yet: " + a.sources().stream()
                                 .filter(Builder::isUrl).findFirst().orElseThrow());
                     }
-                    Sources src = sources(null, a.sources(), a.heredocs().isEmpty(), stage, built, a);
+                    Sources src = sources(null, a.sources(), a.heredocs(), stage, built, a);
                     yield withSources(src, () -> cachedOrMake(state, ins.text(), key, src.cacheKey(),
                             () -> copyStep(state, a.text(), src, a.destination(), a.chown(), a.chmod(), true)));
                 }
@@ -379,13 +380,10 @@ public final class Builder {
 
         private State runStep(State state, Instruction.Run r, Map<String, String> args, List<String> env)
                 throws InterruptedException {
-            if (!r.heredocs().isEmpty()) {
-                throw failure(r, null, "RUN with a heredoc is not supported yet");
-            }
             if (state.id() == null) {
                 throw failure(r, null, "RUN needs a base image with a shell; this stage starts FROM scratch and has no layer yet");
             }
-            List<String> argv = r.command().argv(state.shell());
+            List<String> argv = r.heredocs().isEmpty() ? r.command().argv(state.shell()) : heredocArgv(r, state.shell());
             Container c = containers.create(CreateRequest.builder(state.id().toString()).cmd(argv).entrypoint(List.of())
                     .env(env.toArray(String[]::new)).networkMode("none").label("dev.berth.build.step", Integer.toString(number))
                     .build());
@@ -422,6 +420,30 @@ public final class Builder {
             } finally {
                 containers.remove(c.id(), true, false);
             }
+        }
+
+        /**
+         * A RUN with heredocs, as BuildKit runs it: a command that is only {@code <<EOF} runs the document as
+         * the script; otherwise the shell gets the command line followed by the documents and their
+         * terminators, and handles the redirections (and, for unquoted markers, the expansion) itself.
+         */
+        private List<String> heredocArgv(Instruction.Run r, List<String> shell) {
+            if (!r.command().shellForm()) {
+                throw failure(r, null, "a heredoc needs the shell form of RUN");
+            }
+            String command = r.command().args().getFirst().strip();
+            List<String> argv = new ArrayList<>(shell);
+            if (r.heredocs().size() == 1 && command.matches("<<-?([\"']?)" + java.util.regex.Pattern.quote(
+                    r.heredocs().getFirst().name()) + "\\1")) {
+                argv.add(r.heredocs().getFirst().content());
+                return argv;
+            }
+            StringBuilder script = new StringBuilder(command).append('\n');
+            for (Heredoc h : r.heredocs()) {
+                script.append(h.content()).append(h.name()).append('\n');
+            }
+            argv.add(script.toString());
+            return argv;
         }
 
         private State copyStep(State state, String text, Sources src, String destination, String chown, String chmod,
@@ -535,10 +557,13 @@ public final class Builder {
         }
 
         /** The sources of a COPY/ADD: the context's, or an earlier stage's or an image's files. */
-        private Sources sources(String from, List<String> names, boolean noHeredoc, Stage stage, Map<Integer, State> built,
-                                Instruction ins) throws InterruptedException {
-            if (!noHeredoc) {
-                throw failure(ins, null, ins.keyword() + " with a heredoc is not supported yet");
+        private Sources sources(String from, List<String> names, List<Heredoc> heredocs, Stage stage,
+                                Map<Integer, State> built, Instruction ins) throws InterruptedException {
+            if (!heredocs.isEmpty()) {
+                if (from != null) {
+                    throw failure(ins, null, "COPY --from cannot take a heredoc");
+                }
+                return inline(names, heredocs, ins);
             }
             if (from == null) {
                 BuildContext ctx = request.context();
@@ -606,6 +631,48 @@ public final class Builder {
                     trees.add(new SourceTree(n, a.isDirectory(), () -> walkImage(p)));
                 }
                 return new Sources(trees, false, "from " + image.id() + " " + names, "from:" + from + " " + names, close);
+            } catch (RuntimeException e) {
+                close.run();
+                throw e;
+            }
+        }
+
+        /**
+         * COPY/ADD {@code <<NAME}: each document becomes a file called NAME (0644), written to a scratch
+         * directory that is deleted with the sources; context sources named beside them are refused.
+         */
+        private Sources inline(List<String> names, List<Heredoc> heredocs, Instruction ins) {
+            if (!names.isEmpty()) {
+                throw failure(ins, null, ins.keyword() + " mixes heredocs and context files; use one "
+                        + ins.keyword() + " for each");
+            }
+            Path dir = scratch.resolve("heredoc-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()));
+            Runnable close = () -> {
+                try {
+                    dev.berth.engine.state.FileTrees.deleteTree(dir);
+                } catch (IOException ignored) {
+                    // a small scratch directory under <root>/build/mnt is left
+                }
+            };
+            try {
+                Files.createDirectories(dir);
+                List<SourceTree> trees = new ArrayList<>();
+                for (Heredoc h : heredocs) {
+                    if (h.name().contains("/") || h.name().equals("..") || h.name().equals(".")) {
+                        throw failure(ins, null, "heredoc name " + h.name() + " cannot be a file name");
+                    }
+                    Path f = dir.resolve(h.name());
+                    Files.writeString(f, h.content(), java.nio.charset.StandardCharsets.UTF_8);
+                    FileTime now = FileTime.from(clock.instant());
+                    ContextEntry e = new ContextEntry(h.name(), "", ContextEntry.Type.FILE, 0644, 0, 0,
+                            Files.size(f), "", now, f);
+                    trees.add(new SourceTree(h.name(), false, () -> List.of(e)));
+                }
+                return new Sources(trees, heredocs.size() > 1, "heredocs", "heredoc", close);
+            } catch (IOException e) {
+                close.run();
+                throw new EngineException.Unavailable("step " + number + ": cannot write the heredocs of "
+                        + ins.text() + ": " + e.getMessage(), e);
             } catch (RuntimeException e) {
                 close.run();
                 throw e;

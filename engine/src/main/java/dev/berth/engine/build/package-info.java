@@ -9,9 +9,12 @@
  * used), reporting {@link dev.berth.engine.build.BuildProgress} step by step and returning a
  * {@link dev.berth.engine.build.BuildResult}.
  *
- * <p>Not yet: ADD from a URL, heredocs in RUN and COPY, running a base image's ONBUILD triggers
- * (they are recorded in the config), {@code RUN --mount}; each is refused (or, for ONBUILD, kept) with
- * a plain message naming the step.
+ * <p>Heredocs: {@code RUN <<EOF} runs the document as the script, other RUN heredocs go to the shell with
+ * the command line; {@code COPY <<NAME dest} writes a file NAME (0644).
+ *
+ * <p>Not yet: ADD from a URL, running a base image's ONBUILD triggers (they are recorded in the config),
+ * {@code RUN --mount}/{@code --network}/{@code --security} (ignored: RUN has network none), hard links
+ * inside an ADD archive; ADD from a URL and archive hard links are refused with a message naming the step.
  *
  * <p>Must never: follow a symbolic link of an image or of the context out of its root (every COPY/ADD
  * destination is resolved inside the image's root, every source inside the context); leave a build

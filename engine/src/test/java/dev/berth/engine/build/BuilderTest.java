@@ -409,6 +409,31 @@ class BuilderTest {
     }
 
     @Test
+    void heredocsWriteFilesAndRunScripts() throws Exception {
+        BuildResult r = build("""
+                FROM busybox
+                ENV WHO=builder
+                COPY <<CONF /etc/app/
+                name=$WHO
+                CONF
+                RUN <<EOF
+                echo "script by $WHO" > /script.txt
+                echo second line >> /script.txt
+                EOF
+                RUN cat <<'RAW' > /raw.txt
+                keep $WHO
+                RAW
+                """);
+        try {
+            assertThat(file(r.imageId(), "/etc/app/CONF")).contains("name=builder\n");
+            assertThat(file(r.imageId(), "/script.txt")).contains("script by builder\nsecond line\n");
+            assertThat(file(r.imageId(), "/raw.txt")).contains("keep $WHO\n");
+        } finally {
+            remove(r);
+        }
+    }
+
+    @Test
     void aMalformedDockerfileIsRefusedWithItsLine() {
         assertThatThrownBy(() -> build("FROM busybox\nFROBNICATE now\n"))
                 .isInstanceOf(EngineException.InvalidArgument.class)
