@@ -126,7 +126,7 @@ public final class Builder {
     public BuildResult build(BuildRequest request, Consumer<BuildProgress> progress) throws InterruptedException {
         String file = request.dockerfile() == null || request.dockerfile().isEmpty() ? "Dockerfile" : request.dockerfile();
         Dockerfile df = DockerfileParser.parse(request.context().dockerfile(request.dockerfile()), file);
-        List<Reference> tags = request.tags().stream().map(Reference::parse).toList();
+        List<Reference> tags = request.tags().stream().map(Builder::tag).toList();
         Stage target = df.target(request.target());
         BuildScope scope = new BuildScope(df, request.buildArgs());
         List<Stage> stages = df.stages().subList(0, target.index() + 1);
@@ -139,6 +139,7 @@ public final class Builder {
         for (Stage stage : stages) {
             State state = run.from(scope, stage, built);
             StageScope ss = scope.enter(stage, state.env());
+            state = run.onBuild(state, ss, stage, built);
             for (Instruction ins : stage.instructions()) {
                 state = run.step(state, ss, stage, ins, built);
             }
@@ -153,7 +154,7 @@ public final class Builder {
                     + " of " + file + " is an empty scratch stage");
         }
         for (Reference tag : tags) {
-            images.tag(tag, last.id());
+            imageService.tag(last.id().toString(), tag); // publishes the image tag event, as docker build does
         }
         for (String unused : scope.unusedBuildArgs()) {
             progress.accept(new BuildProgress.Warning("[Warning] One or more build-args [" + unused + "] were not consumed"));
@@ -307,9 +308,39 @@ public final class Builder {
                     () -> configStep(state, label));
         }
 
+        /**
+         * The base image's ONBUILD triggers, run right after FROM as Docker does: each is reported as a step
+         * of the FROM's number ({@code ONBUILD RUN ...}), and the stage's images no longer carry the triggers.
+         */
+        State onBuild(State state, StageScope ss, Stage stage, Map<Integer, State> built) throws InterruptedException {
+            ImageConfig.Config c = state.config().config();
+            if (c == null || c.onBuild() == null || c.onBuild().isEmpty()) {
+                return state;
+            }
+            print("# Executing " + c.onBuild().size() + " build trigger" + (c.onBuild().size() == 1 ? "" : "s"), false);
+            ImageConfig.Config cleared = new ImageConfig.Config(c.user(), c.exposedPorts(), c.env(), c.entrypoint(), c.cmd(),
+                    c.volumes(), c.workingDir(), c.labels(), c.stopSignal(), c.argsEscaped(), c.healthcheck(), null, c.shell());
+            ImageConfig p = state.config();
+            State out = new State(state.id(), new ImageConfig(p.created(), p.author(), p.architecture(), p.os(),
+                    p.osVersion(), p.osFeatures(), p.variant(), cleared, p.rootfs(), p.history()), state.layers(), state.size());
+            int from = number;
+            for (String trigger : c.onBuild()) {
+                Instruction t = DockerfileParser.parseInstruction(trigger, "ONBUILD trigger of " + state.id().shortId());
+                number = from - 1; // a trigger is part of the FROM step
+                out = step(out, ss, stage, t, built, "ONBUILD " + trigger);
+            }
+            number = from;
+            return out;
+        }
+
         State step(State state, StageScope ss, Stage stage, Instruction ins, Map<Integer, State> built)
                 throws InterruptedException {
-            start(ins.text());
+            return step(state, ss, stage, ins, built, ins.text());
+        }
+
+        private State step(State state, StageScope ss, Stage stage, Instruction ins, Map<Integer, State> built,
+                           String shown) throws InterruptedException {
+            start(shown);
             Instruction x = ss.apply(ins);
             String key = x.toString().replace(x.position().toString(), "");
             return switch (x) {
@@ -317,11 +348,11 @@ public final class Builder {
                     Map<String, String> args = ss.runArgs();
                     String extra = "run-args " + new TreeMap<>(args);
                     List<String> env = ss.runEnv();
-                    yield cachedOrMake(state, ins.text(), key, extra, () -> runStep(state, r, args, env));
+                    yield cachedOrMake(state, shown, key, extra, () -> runStep(state, r, args, env));
                 }
                 case Instruction.Copy c -> {
                     Sources src = sources(c.from(), c.sources(), c.heredocs(), stage, built, c);
-                    yield withSources(src, () -> cachedOrMake(state, ins.text(), key, src.cacheKey(),
+                    yield withSources(src, () -> cachedOrMake(state, shown, key, src.cacheKey(),
                             () -> copyStep(state, c.text(), src, c.destination(), c.chown(), c.chmod(), false)));
                 }
                 case Instruction.Add a -> {
@@ -330,10 +361,10 @@ public final class Builder {
                                 .filter(Builder::isUrl).findFirst().orElseThrow());
                     }
                     Sources src = sources(null, a.sources(), a.heredocs(), stage, built, a);
-                    yield withSources(src, () -> cachedOrMake(state, ins.text(), key, src.cacheKey(),
+                    yield withSources(src, () -> cachedOrMake(state, shown, key, src.cacheKey(),
                             () -> copyStep(state, a.text(), src, a.destination(), a.chown(), a.chmod(), true)));
                 }
-                default -> cachedOrMake(state, ins.text(), key, "", () -> configStep(state, x));
+                default -> cachedOrMake(state, shown, key, "", () -> configStep(state, x));
             };
         }
 
@@ -736,6 +767,15 @@ public final class Builder {
                 closer.run();
             }
         }
+    }
+
+    /** {@code -t name[:tag]}: checked before the build starts; no tag means {@code latest}. */
+    private static Reference tag(String t) {
+        Reference r = Reference.parse(t);
+        if (r.digest() != null) {
+            throw new EngineException.InvalidArgument("invalid tag \"" + t + "\": a build is tagged with name[:tag], not a digest");
+        }
+        return r.tag() == null ? r.withTag(Reference.DEFAULT_TAG) : r;
     }
 
     private static boolean isUrl(String s) {

@@ -12,8 +12,10 @@
  * <p>Heredocs: {@code RUN <<EOF} runs the document as the script, other RUN heredocs go to the shell with
  * the command line; {@code COPY <<NAME dest} writes a file NAME (0644).
  *
- * <p>Not yet: ADD from a URL, running a base image's ONBUILD triggers (they are recorded in the config),
- * {@code RUN --mount}/{@code --network}/{@code --security} (ignored: RUN has network none), hard links
+ * <p>A base image's ONBUILD triggers run right after its FROM, as steps numbered like the FROM, and are
+ * not passed on to the new image.
+ *
+ * <p>Not yet: ADD from a URL, {@code RUN --mount}/{@code --network}/{@code --security} (ignored: RUN has network none), hard links
  * inside an ADD archive; ADD from a URL and archive hard links are refused with a message naming the step.
  *
  * <p>Must never: follow a symbolic link of an image or of the context out of its root (every COPY/ADD

@@ -4,6 +4,7 @@ import dev.berth.engine.build.context.BuildContext;
 import dev.berth.engine.container.ContainerFilter;
 import dev.berth.engine.errors.EngineException;
 import dev.berth.engine.image.ImageService;
+import dev.berth.engine.image.Reference;
 import dev.berth.engine.oci.Digest;
 import dev.berth.engine.oci.ImageConfig;
 import dev.berth.engine.snapshot.ChainIds;
@@ -135,6 +136,9 @@ class BuilderTest {
             assertThat(r.steps().get(2).output()).containsExactly("made it");
             assertThat(events).contains(new BuildProgress.StepStarted(3, 4, "RUN echo hello > /hello.txt && echo made it"));
             assertThat(temp.engine().images().resolve("seed:1").id()).isEqualTo(r.imageId());
+            assertThat(r.tags()).extracting(Reference::familiar).containsExactly("seed:1");
+            assertThat(temp.engine().events().recent()).anyMatch(e -> e.type().equals("image") && e.action().equals("tag")
+                    && e.actorId().equals(r.imageId().toString()));
         } finally {
             remove(r);
         }
@@ -430,6 +434,29 @@ class BuilderTest {
             assertThat(file(r.imageId(), "/raw.txt")).contains("keep $WHO\n");
         } finally {
             remove(r);
+        }
+    }
+
+    @Test
+    void onbuildTriggersOfTheBaseRunInTheChildBuildAndAreNotInherited() throws Exception {
+        BuildResult parent = build("""
+                FROM busybox
+                ONBUILD RUN echo triggered > /child.txt
+                ONBUILD ENV FROM_TRIGGER=1
+                """, BuildRequest.of(BuildContext.fromDirectory(ctx)).withTags("onbuild-base:1"));
+        BuildResult child = build("FROM onbuild-base:1\nCMD [\"sh\"]\n");
+        try {
+            assertThat(config(parent.imageId()).config().onBuild()).hasSize(2);
+            assertThat(file(child.imageId(), "/child.txt")).contains("triggered\n");
+            ImageConfig c = config(child.imageId());
+            assertThat(c.config().env()).contains("FROM_TRIGGER=1");
+            assertThat(c.config().onBuild()).isNull();
+            assertThat(child.steps()).extracting(BuildStep::text).containsExactly("FROM onbuild-base:1",
+                    "ONBUILD RUN echo triggered > /child.txt", "ONBUILD ENV FROM_TRIGGER=1", "CMD [\"sh\"]");
+            assertThat(child.steps()).extracting(BuildStep::number).containsExactly(1, 1, 1, 2);
+        } finally {
+            remove(child);
+            remove(parent);
         }
     }
 
