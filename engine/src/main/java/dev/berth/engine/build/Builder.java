@@ -119,9 +119,12 @@ public final class Builder {
      * Builds the target stage of the request's Dockerfile, reporting each step to {@code progress}
      * (called on this thread).
      *
-     * @throws EngineException.InvalidArgument for a malformed Dockerfile (naming file:line:column), a
-     *         missing COPY source, a bad tag; {@link EngineException.FailedPrecondition} when a RUN exits
-     *         with a non-zero code (the message names the step and the code; its cause is a {@link StepFailure})
+     * @throws EngineException.InvalidArgument for a malformed Dockerfile (naming file:line:column), a bad tag,
+     *         a source that leads out of the context
+     * @throws EngineException.NotFound for a COPY source the context does not have, an unknown base image
+     * @throws EngineException.FailedPrecondition when a RUN exits with a non-zero code (the message names the
+     *         step, its line and the code; its cause is a {@link StepFailure}) or a step cannot be done
+     * @throws InterruptedException when the thread is interrupted (a running RUN container is removed)
      */
     public BuildResult build(BuildRequest request, Consumer<BuildProgress> progress) throws InterruptedException {
         String file = request.dockerfile() == null || request.dockerfile().isEmpty() ? "Dockerfile" : request.dockerfile();
@@ -529,7 +532,11 @@ public final class Builder {
             for (SourceTree s : src.entries()) {
                 if (s.directory()) {
                     for (ContextEntry e : s.walk()) {
-                        w.write(e, e.relative().isEmpty() ? dest : dest + "/" + e.relative());
+                        if (e.relative().isEmpty()) {
+                            w.directory(dest); // the contents are copied: an existing destination keeps its owner and mode
+                        } else {
+                            w.write(e, dest + "/" + e.relative());
+                        }
                     }
                     continue;
                 }

@@ -240,15 +240,20 @@ class BuilderTest {
         Files.writeString(ctx.resolve("keep.log"), "kept\n");
         Files.createDirectories(ctx.resolve("src"));
         Files.writeString(ctx.resolve("src/main.sh"), "echo main\n");
+        Files.setPosixFilePermissions(ctx, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         BuildResult r = build("""
                 FROM busybox
                 COPY . /ctx/
+                COPY src /
+                RUN stat -c '%a' / > /root-mode.txt
                 """);
         try {
             assertThat(file(r.imageId(), "/ctx/src/main.sh")).contains("echo main\n");
             assertThat(file(r.imageId(), "/ctx/keep.log")).contains("kept\n");
             assertThat(file(r.imageId(), "/ctx/secret.txt")).isEmpty();
             assertThat(file(r.imageId(), "/ctx/app.log")).isEmpty();
+            assertThat(file(r.imageId(), "/main.sh")).contains("echo main\n");
+            assertThat(file(r.imageId(), "/root-mode.txt")).as("a directory copied onto / leaves its mode").contains("755\n");
         } finally {
             remove(r);
         }
@@ -457,6 +462,27 @@ class BuilderTest {
         } finally {
             remove(child);
             remove(parent);
+        }
+    }
+
+    @Test
+    void aScratchStageGetsOneLayerPerCopy() throws Exception {
+        BuildResult r = build("""
+                FROM busybox AS tools
+                RUN echo static > /payload
+                FROM scratch
+                COPY --from=tools /payload /payload
+                ENTRYPOINT ["/payload"]
+                """);
+        try {
+            ImageConfig c = config(r.imageId());
+            assertThat(c.rootfs().diffIds()).hasSize(1);
+            assertThat(c.history()).extracting(ImageConfig.History::isEmptyLayer).containsExactly(false, true);
+            assertThat(c.config().entrypoint()).containsExactly("/payload");
+            assertThat(file(r.imageId(), "/payload")).contains("static\n");
+            assertThat(file(r.imageId(), "/bin/busybox")).isEmpty();
+        } finally {
+            remove(r);
         }
     }
 
