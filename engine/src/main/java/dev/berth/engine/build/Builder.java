@@ -450,9 +450,16 @@ public final class Builder {
                 String createdBy = (args.isEmpty() ? "" : "|" + args.size() + " " + args.entrySet().stream()
                         .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")) + " ")
                         + String.join(" ", argv);
-                return commitLayer(state, layer, createdBy);
-            } finally {
-                containers.remove(c.id(), true, false);
+                State made = commitLayer(state, layer, createdBy);
+                containers.remove(c.id(), true, true);
+                return made;
+            } catch (InterruptedException | RuntimeException e) {
+                try {
+                    containers.remove(c.id(), true, true); // the build's container goes whatever happened (forcerm)
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw e;
             }
         }
 
