@@ -10,14 +10,16 @@ import dev.berth.engine.registry.RegistryRepository;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.security.MessageDigest;
 
 /**
  * One layer blob as the extractor reads it: first the bytes an earlier, interrupted pull left in
- * the ingest (hashed on the way, so the registry stream can go on verifying), then the rest from
- * the registry, requested from that offset with a Range header and written into the ingest as it
- * passes (a tee). Closing it reads what the extractor left unread, so the blob is always verified
- * whole; a verification failure is kept for the caller to report by digest.
+ * the ingest, then the rest from the registry, requested from that offset with a Range header and
+ * written into the ingest as it passes (a tee). The compressed bytes are hashed once, by the
+ * ingest's writer (which had hashed the resumed prefix when it opened): the registry stream checks
+ * only the size, and at its end this compares the writer's digest with the blob's, so the extractor
+ * never sees the end of a blob that is not the one asked for. Closing it reads what the extractor
+ * left unread, so the blob is always verified whole; a verification failure is kept for the caller
+ * to report by digest.
  */
 final class LayerDownload extends InputStream {
 
@@ -28,7 +30,6 @@ final class LayerDownload extends InputStream {
     private final long size;
     private final BlobProgress progress;
     private final long resumedAt;
-    private final MessageDigest prefixHasher;
     private InputStream prefix;
     private long prefixRead;
     private InputStream remote;
@@ -44,7 +45,6 @@ final class LayerDownload extends InputStream {
         this.size = size;
         this.progress = progress;
         this.resumedAt = writer.offset();
-        this.prefixHasher = digest.newMessageDigest();
         this.prefix = resumedAt > 0 ? writer.openWritten() : null;
     }
 
@@ -78,7 +78,6 @@ final class LayerDownload extends InputStream {
         if (prefix != null) {
             int n = prefix.read(b, off, len);
             if (n > 0) {
-                prefixHasher.update(b, off, n);
                 prefixRead += n;
                 return n;
             }
@@ -96,7 +95,7 @@ final class LayerDownload extends InputStream {
             throw new InterruptedIOException("download of blob " + digest + " cancelled");
         }
         if (remote == null) {
-            remote = registry.openBlob(repo, digest, size, resumedAt, resumedAt > 0 ? prefixHasher : null, progress);
+            remote = registry.openBlobUnverified(repo, digest, size, resumedAt, progress);
         }
         int n;
         try {
@@ -106,6 +105,11 @@ final class LayerDownload extends InputStream {
             throw e;
         }
         if (n < 0) {
+            Digest actual = writer.digest();
+            if (!actual.equals(digest)) {
+                verificationFailure = BlobVerificationException.digestMismatch(digest, actual);
+                throw verificationFailure;
+            }
             finished = true;
             return -1;
         }
