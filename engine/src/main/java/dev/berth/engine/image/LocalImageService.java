@@ -54,6 +54,7 @@ import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -166,11 +167,21 @@ public final class LocalImageService implements ImageService {
         pinned.addAll(chains);
         pin(pinned);
         try {
+            // the config and manifests are stored (each a few fsyncs) while the layers download, not after them
+            FutureTask<Void> smallBlobs = new FutureTask<>(() -> {
+                storeBlob(configDesc.digest(), configBytes);
+                storeBlob(manifest.digest(), manifest.bytes());
+                if (resolved.root() != manifest) {
+                    storeBlob(resolved.root().digest(), resolved.root().bytes());
+                }
+                return null;
+            });
+            Thread.ofVirtual().name("pull-" + repo.path() + "-manifest").start(smallBlobs);
             boolean downloaded = fetchLayers(registry, repo, layers, diffIds, chains, out);
-            storeBlob(configDesc.digest(), configBytes);
-            storeBlob(manifest.digest(), manifest.bytes());
-            if (resolved.root() != manifest) {
-                storeBlob(resolved.root().digest(), resolved.root().bytes());
+            try {
+                smallBlobs.get();
+            } catch (ExecutionException e) {
+                throw unwrap(e.getCause());
             }
             long size = 0;
             for (Digest chain : chains) {
