@@ -65,9 +65,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A pull resolves the reference, reads the config, then fetches every missing layer in parallel
  * (at most {@link Settings#parallelDownloads()} at once): each blob streams from the registry into
  * its resumable ingest and, in the same pass, through the layer applier into its own scratch
- * snapshot. A blob becomes visible in the content store only after its digest was verified, a
- * layer only after its DiffID matched the config; the scratch snapshots are stacked in chain order
- * once every layer is through, so a failed or cancelled pull commits no layer of the image.
+ * snapshot ({@link LayerDownload}: the compressed bytes are hashed once, by the ingest's writer, on
+ * a download thread of their own while the extractor decompresses). A blob becomes visible in the
+ * content store only after its digest was verified, a layer only after its DiffID matched the
+ * config; the scratch snapshots are stacked in chain order once every layer is through, so a failed
+ * or cancelled pull commits no layer of the image. The config and manifests are stored while the
+ * layers download (a failed pull may leave them, unreferenced, for the next collection).
  *
  * <p>Removing the last reference to an image deletes it and collects what no other image
  * references: content blobs (by digest) and committed snapshots (by chain ID, so a base layer
