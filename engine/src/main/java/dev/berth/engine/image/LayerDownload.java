@@ -97,6 +97,9 @@ final class LayerDownload extends InputStream {
         if (len == 0) {
             return 0;
         }
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedIOException("download of blob " + digest + " cancelled");
+        }
         if (current == null && !next()) {
             return -1;
         }
