@@ -88,7 +88,7 @@ public final class Engine implements AutoCloseable {
         try {
             EngineConfig config = given.withConfigFile();
             EventBus events = new EventBus();
-            HostTools tools = new RuntimeDetector(root.subdir("tmp")).detect();
+            HostTools tools = new RuntimeDetector(root.subdir("tmp")).withCache(root.dir().resolve("runtime-probe.json")).detect();
             ImageStore images = new ImageStore(root.subdir("image"));
             ContentStore content = new FilesystemContentStore(root.subdir("content"));
             Snapshotter snapshots = OverlaySnapshotter.open(root.subdir("snapshots"));
@@ -96,7 +96,7 @@ public final class Engine implements AutoCloseable {
             registry = new RegistryClient(RegistryConfig.defaults(root.dir().resolve("auth.json"))
                     .withInsecureRegistries(config.insecureRegistries())
                     .withMirrors(config.registryMirrors()));
-            NetworkService networks = new NetworkService(NetworkService.Config.defaults(root.dir()));
+            NetworkService networks = new NetworkService(NetworkService.Config.defaults(root.dir()), events);
             LocalVolumeService volumes = new LocalVolumeService(root.dir(), events);
             LocalContainerService containers = tools.runtime().isPresent() && tools.conmon().isPresent()
                     ? new LocalContainerService(root.subdir("containers"), images, content, snapshots,
