@@ -47,6 +47,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -180,7 +181,12 @@ public final class LocalImageService implements ImageService {
                 return null;
             });
             Thread.ofVirtual().name("pull-" + repo.path() + "-manifest").start(smallBlobs);
-            boolean downloaded = fetchLayers(registry, repo, layers, diffIds, chains, out);
+            boolean downloaded;
+            try {
+                downloaded = fetchLayers(registry, repo, layers, diffIds, chains, out);
+            } finally {
+                awaitQuietly(smallBlobs); // it writes into the store: no pull returns while it still runs
+            }
             try {
                 smallBlobs.get();
             } catch (ExecutionException e) {
@@ -380,6 +386,24 @@ public final class LocalImageService implements ImageService {
                     return null;
                 }
             }
+        }
+    }
+
+    /** Waits until {@code task} is done, whatever it ends with; an interrupt meanwhile is kept for the caller. */
+    private static void awaitQuietly(Future<?> task) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                task.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException | CancellationException e) {
+                break;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
