@@ -4,6 +4,8 @@
 # from a loopback docker-registry. Not part of ./berth test.
 #
 #   bench/pull.sh [ROUNDS] [LAYERS] [MIB_PER_LAYER]     (defaults 3 4 55: ~220 MiB compressed)
+#   BASELINE=<git revision> bench/pull.sh ...          also times that revision's engine (warm pull),
+#                                                      alternating with the others, for before/after
 #
 # Needs root (overlay mounts, dockerd), JDK 25, docker-registry and skopeo; installs docker.io and
 # podman with apt when they are missing and it can. Everything it starts is stopped by pid and its
@@ -50,6 +52,18 @@ cd "$HERE"
 ./mvnw -B -q -o -pl engine -am test-compile >/dev/null
 ./mvnw -B -q -o -pl engine dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
 CP="$HERE/engine/target/classes:$HERE/engine/target/test-classes:$(cat "$WORK/cp.txt")"
+BASE_CP=""
+if [ -n "${BASELINE:-}" ]; then
+    echo "== building the engine of $BASELINE for comparison =="
+    mkdir -p "$WORK/baseline/src" "$WORK/baseline/classes"
+    git -C "$HERE" archive "$BASELINE" engine/src/main | tar -x -C "$WORK/baseline/src"
+    find "$WORK/baseline/src/engine/src/main/java" -name '*.java' > "$WORK/baseline/sources.txt"
+    "$JAVA_HOME/bin/javac" -nowarn -proc:none -d "$WORK/baseline/classes" -cp "$(cat "$WORK/cp.txt")" \
+        @"$WORK/baseline/sources.txt" 2>&1 | grep -E '^[^ ].*error' && die "the engine of $BASELINE does not compile"
+    cp -r "$HERE/engine/target/classes/dev/berth/engine/berth-build.properties" "$WORK/baseline/classes/dev/berth/engine/" 2>/dev/null || true
+    # the test harness (PullMain) of this tree, on the baseline's engine classes
+    BASE_CP="$WORK/baseline/classes:$HERE/engine/target/test-classes:$(cat "$WORK/cp.txt")"
+fi
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkdir -p "$WORK/registry/storage"
@@ -136,7 +150,7 @@ fi
 
 now() { date +%s%N; }
 ms() { echo $(( ($2 - $1) / 1000000 )); }
-declare -a T_BERTH T_BERTH_PULL T_BERTH_WARM T_SKOPEO T_DOCKER T_PODMAN
+declare -a T_BERTH T_BERTH_PULL T_BERTH_WARM T_BASE_WARM T_SKOPEO T_DOCKER T_PODMAN
 
 for round in $(seq 1 "$ROUNDS"); do
     echo "== round $round =="
@@ -152,6 +166,12 @@ for round in $(seq 1 "$ROUNDS"); do
     T_BERTH_WARM+=("$(echo "$out" | sed -n 's/.* in \([0-9]*\) ms.*/\1/p')")
     echo "berth:  ${T_BERTH_WARM[-1]} ms (pull into an empty store in a warmed-up engine)"
     rm -rf "$ROOT"
+    if [ -n "$BASE_CP" ]; then
+        out=$("$JAVA" --enable-native-access=ALL-UNNAMED -cp "$BASE_CP" dev.berth.engine.image.PullMain --warm "$ROOT" "$IMAGE" | tail -1)
+        T_BASE_WARM+=("$(echo "$out" | sed -n 's/.* in \([0-9]*\) ms.*/\1/p')")
+        echo "berth $BASELINE: ${T_BASE_WARM[-1]} ms (warm engine, baseline)"
+        rm -rf "$ROOT"
+    fi
 
     s=$(now)
     skopeo --insecure-policy copy --quiet --src-tls-verify=false "docker://$IMAGE" "dir:$WORK/skopeo-$round"
@@ -193,10 +213,15 @@ printf '%-44s %s\n' "tool" "times (ms) -> median"
 printf '%-44s %s  -> %s\n' "berth, new JVM: whole process" "${T_BERTH[*]}" "$B"
 printf '%-44s %s  -> %s\n' "berth, new JVM: the pull" "${T_BERTH_PULL[*]}" "$BP"
 printf '%-44s %s  -> %s\n' "berth, warm engine: the pull" "${T_BERTH_WARM[*]}" "$BW"
+if [ -n "$BASE_CP" ]; then
+    BB=$(median "${T_BASE_WARM[@]}")
+    printf '%-44s %s  -> %s\n' "berth $BASELINE, warm engine: the pull" "${T_BASE_WARM[*]}" "$BB"
+fi
 printf '%-44s %s  -> %s\n' "skopeo copy to dir: (download only)" "${T_SKOPEO[*]}" "$S"
 printf '%-44s %s  -> %s\n' "docker pull (dockerd running)" "${T_DOCKER[*]:-}" "${D:-not run: $DOCKER_NOTE}"
 printf '%-44s %s  -> %s\n' "podman pull" "${T_PODMAN[*]:-}" "${P:-not run: $PODMAN_NOTE}"
 echo
 echo "berth / docker: process $(ratio "$B" "$D"), pull $(ratio "$BP" "$D"), warm $(ratio "$BW" "$D")   target <= 0.60   [$DOCKER_NOTE]"
 echo "berth / skopeo: process $(ratio "$B" "$S"), pull $(ratio "$BP" "$S"), warm $(ratio "$BW" "$S")   target <= 1.50"
+[ -n "$BASE_CP" ] && echo "berth / berth $BASELINE (warm): $(ratio "$BW" "$BB"); berth $BASELINE / docker (warm): $(ratio "$BB" "$D")"
 echo "berth / podman: process $(ratio "$B" "$P"), pull $(ratio "$BP" "$P"), warm $(ratio "$BW" "$P")   [$PODMAN_NOTE]"

@@ -81,6 +81,13 @@ public final class ContainersView {
     private final TableView<Row> table;
     private final SplitPane split;
     private Consumer<String> onSelected;
+    private Runnable onSelectedChanged = () -> { };
+    private Row watched;
+    private final javafx.beans.value.ChangeListener<ContainerSummary> selectedChanged = (o, was, now) -> {
+        if (was == null || now == null || !was.state().equals(now.state()) || !was.status().equals(now.status())) {
+            onSelectedChanged.run();
+        }
+    };
 
     public ContainersView(ContainersViewModel viewModel, Localization i18n) {
         this.vm = viewModel;
@@ -241,6 +248,15 @@ public final class ContainersView {
      * the single selected container, or null when none or several are selected.
      */
     public void setDetails(Node details, Consumer<String> onSelected) {
+        setDetails(details, onSelected, () -> { });
+    }
+
+    /**
+     * As {@link #setDetails(Node, Consumer)}, and calls {@code onSelectedChanged} each time the
+     * engine reports a change to the selected container (it started, stopped, was paused...).
+     */
+    public void setDetails(Node details, Consumer<String> onSelected, Runnable onSelectedChanged) {
+        this.onSelectedChanged = onSelectedChanged;
         if (split.getItems().size() > 1) {
             split.getItems().set(1, details);
         } else {
@@ -255,6 +271,13 @@ public final class ContainersView {
         Consumer<String> listener = onSelected;
         if (listener != null) {
             var selected = table.getSelectionModel().getSelectedItems();
+            if (watched != null) {
+                watched.containerProperty().removeListener(selectedChanged);
+            }
+            watched = selected.size() == 1 ? selected.getFirst() : null;
+            if (watched != null) {
+                watched.containerProperty().addListener(selectedChanged);
+            }
             listener.accept(selected.size() == 1 && selected.getFirst() != null ? selected.getFirst().id() : null);
         }
     }

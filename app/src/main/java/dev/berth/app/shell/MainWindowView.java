@@ -126,7 +126,7 @@ public final class MainWindowView {
         if (containersView == null) {
             containersView = new ContainersView(viewModel.containers(), i18n);
             details = new ContainerDetailsPane(viewModel::api, viewModel.executor(), i18n);
-            containersView.setDetails(details.node(), details::show);
+            containersView.setDetails(details.node(), details::show, details::refresh);
         }
         return containersView;
     }

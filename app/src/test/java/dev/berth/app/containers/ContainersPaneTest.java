@@ -147,8 +147,16 @@ class ContainersPaneTest {
 
         // the selected container's details below the table: a terminal into it, `echo hi` answered
         var details = shell.view().containerDetails();
+        waitUntil(() -> details.viewModel().inspect().valueProperty().get() != null);
+        waitUntil(() -> !robot.lookup("#details-open-terminal").queryButton().isDisabled());
         robot.clickOn("#details-open-terminal");
-        waitUntil(() -> details.terminals().size() == 1 && details.terminals().get(0).screenText().contains("#"));
+        try {
+            waitUntil(() -> details.terminals().size() == 1 && details.terminals().get(0).screenText().contains("#"));
+        } catch (AssertionError e) {
+            throw new AssertionError("terminals: " + details.terminals().size() + (details.terminals().isEmpty() ? ""
+                    : ", state " + details.terminals().get(0).stateProperty().get() + ", screen:\n"
+                    + details.terminals().get(0).screenText()), e);
+        }
         robot.clickOn("#details-terminal-pane");
         robot.write("echo hi");
         robot.type(KeyCode.ENTER);

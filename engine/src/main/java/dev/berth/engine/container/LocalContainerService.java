@@ -97,6 +97,8 @@ public final class LocalContainerService implements ContainerService, AutoClosea
     private final Map<String, Exec> execs = new ConcurrentHashMap<>();
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
     private final Object names = new Object();
+    /** Names taken by creates that are writing their files (guarded by {@link #names}): name to id. */
+    private final Map<String, String> creating = new java.util.HashMap<>();
     private final Object changes = new Object();
     private volatile boolean closed;
 
@@ -166,12 +168,23 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             throw new EngineException.InvalidArgument("conflicting options: cannot specify both --restart and --rm");
         }
         Container c;
+        String name;
         synchronized (names) {
-            String name = r.name() == null || r.name().isBlank() ? Names.generate(n -> byName(n).isPresent())
+            // only the name is decided under the lock; the files are written outside it, so
+            // concurrent creates do not queue behind each other's fsyncs
+            name = r.name() == null || r.name().isBlank()
+                    ? Names.generate(n -> byName(n).isPresent() || creating.containsKey(n))
                     : Names.validate(r.name().strip());
             byName(name).ifPresent(other -> {
                 throw nameInUse(name, other);
             });
+            String pending = creating.get(name);
+            if (pending != null) {
+                throw nameInUse(name, pending);
+            }
+            creating.put(name, id);
+        }
+        try {
             Path cdir = dir.resolve(id);
             Container.Paths paths = paths(cdir);
             String parent = image.diffIds().isEmpty() ? null : ChainIds.top(image.diffIds()).toString();
@@ -196,6 +209,10 @@ public final class LocalContainerService implements ContainerService, AutoClosea
                 throw new EngineException.Unavailable("cannot create container files in " + cdir + ": " + e.getMessage(), e);
             }
             containers.put(id, c);
+        } finally {
+            synchronized (names) {
+                creating.remove(name);
+            }
         }
         publish(c, "create", Map.of());
         return c;
@@ -455,6 +472,9 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             other.ifPresent(o -> {
                 throw nameInUse(name, o);
             });
+            if (creating.containsKey(name)) {
+                throw nameInUse(name, creating.get(name));
+            }
             Container[] out = new Container[2];
             locked(id, () -> {
                 Container c = current(id);
@@ -1427,8 +1447,12 @@ public final class LocalContainerService implements ContainerService, AutoClosea
     }
 
     private static EngineException nameInUse(String name, Container other) {
+        return nameInUse(name, other.id());
+    }
+
+    private static EngineException nameInUse(String name, String otherId) {
         return new EngineException.Conflict("Conflict. The container name \"/" + name + "\" is already in use by container \""
-                + other.id() + "\". You have to remove (or rename) that container to be able to reuse that name.");
+                + otherId + "\". You have to remove (or rename) that container to be able to reuse that name.");
     }
 
     private Container save(Container c) {

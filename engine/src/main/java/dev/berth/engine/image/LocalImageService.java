@@ -47,6 +47,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -54,6 +55,7 @@ import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -64,9 +66,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>A pull resolves the reference, reads the config, then fetches every missing layer in parallel
  * (at most {@link Settings#parallelDownloads()} at once): each blob streams from the registry into
  * its resumable ingest and, in the same pass, through the layer applier into its own scratch
- * snapshot. A blob becomes visible in the content store only after its digest was verified, a
- * layer only after its DiffID matched the config; the scratch snapshots are stacked in chain order
- * once every layer is through, so a failed or cancelled pull commits no layer of the image.
+ * snapshot ({@link LayerDownload}: the compressed bytes are hashed once, by the ingest's writer, on
+ * a download thread of their own while the extractor decompresses). A blob becomes visible in the
+ * content store only after its digest was verified, a layer only after its DiffID matched the
+ * config; the scratch snapshots are stacked in chain order once every layer is through, so a failed
+ * or cancelled pull commits no layer of the image. The config and manifests are stored while the
+ * layers download (a failed pull may leave them, unreferenced, for the next collection).
  *
  * <p>Removing the last reference to an image deletes it and collects what no other image
  * references: content blobs (by digest) and committed snapshots (by chain ID, so a base layer
@@ -166,11 +171,26 @@ public final class LocalImageService implements ImageService {
         pinned.addAll(chains);
         pin(pinned);
         try {
-            boolean downloaded = fetchLayers(registry, repo, layers, diffIds, chains, out);
-            storeBlob(configDesc.digest(), configBytes);
-            storeBlob(manifest.digest(), manifest.bytes());
-            if (resolved.root() != manifest) {
-                storeBlob(resolved.root().digest(), resolved.root().bytes());
+            // the config and manifests are stored (each a few fsyncs) while the layers download, not after them
+            FutureTask<Void> smallBlobs = new FutureTask<>(() -> {
+                storeBlob(configDesc.digest(), configBytes);
+                storeBlob(manifest.digest(), manifest.bytes());
+                if (resolved.root() != manifest) {
+                    storeBlob(resolved.root().digest(), resolved.root().bytes());
+                }
+                return null;
+            });
+            Thread.ofVirtual().name("pull-" + repo.path() + "-manifest").start(smallBlobs);
+            boolean downloaded;
+            try {
+                downloaded = fetchLayers(registry, repo, layers, diffIds, chains, out);
+            } finally {
+                awaitQuietly(smallBlobs); // it writes into the store: no pull returns while it still runs
+            }
+            try {
+                smallBlobs.get();
+            } catch (ExecutionException e) {
+                throw unwrap(e.getCause());
             }
             long size = 0;
             for (Digest chain : chains) {
@@ -366,6 +386,24 @@ public final class LocalImageService implements ImageService {
                     return null;
                 }
             }
+        }
+    }
+
+    /** Waits until {@code task} is done, whatever it ends with; an interrupt meanwhile is kept for the caller. */
+    private static void awaitQuietly(Future<?> task) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                task.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException | CancellationException e) {
+                break;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -10,6 +10,8 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -47,6 +49,7 @@ final class OverlayApplier implements LayerApplier {
     static final String OVERLAY_XATTR_PREFIX = "trusted.overlay.";
 
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+    private static final int COPY_BUFFER = 256 * 1024;
 
     /** An IOException raised by the caller's stream (network, disk of the blob store). */
     private static final class SourceException extends IOException {
@@ -120,6 +123,8 @@ final class OverlayApplier implements LayerApplier {
         private final Set<String> knownDirs = new HashSet<>();
         private final List<DirTime> dirTimes = new ArrayList<>();
         long entries;
+        /** File contents pass through here: large writes, few system calls (transferTo's would be 16 KiB). */
+        private byte[] copyBuffer;
 
         Extraction(Path root, String layerName) {
             this.root = root;
@@ -159,9 +164,9 @@ final class OverlayApplier implements LayerApplier {
                     knownDirs.add(rel);
                 }
                 case FILE -> {
-                    try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW,
+                    try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW,
                             StandardOpenOption.WRITE, NOFOLLOW)) {
-                        content.transferTo(out);
+                        copy(content, out);
                     }
                 }
                 case SYMLINK -> Files.createSymbolicLink(target, Path.of(e.linkName()));
@@ -175,6 +180,19 @@ final class OverlayApplier implements LayerApplier {
                 case FIFO -> Posix.mknod(target, Posix.S_IFIFO, e.mode(), 0, 0);
             }
             metadata(e, target, e.type() == TarEntry.Type.DIRECTORY);
+        }
+
+        private void copy(InputStream content, FileChannel out) throws IOException {
+            if (copyBuffer == null) {
+                copyBuffer = new byte[COPY_BUFFER];
+            }
+            int n;
+            while ((n = content.readNBytes(copyBuffer, 0, copyBuffer.length)) > 0) {
+                ByteBuffer b = ByteBuffer.wrap(copyBuffer, 0, n);
+                while (b.hasRemaining()) {
+                    out.write(b);
+                }
+            }
         }
 
         private void whiteout(TarEntry e, List<String> parentParts, String base) throws IOException {

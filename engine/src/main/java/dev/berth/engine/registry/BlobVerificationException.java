@@ -1,6 +1,7 @@
 package dev.berth.engine.registry;
 
 import dev.berth.engine.errors.EngineException;
+import dev.berth.engine.oci.Digest;
 
 import java.io.IOException;
 
@@ -16,6 +17,11 @@ public final class BlobVerificationException extends IOException {
     BlobVerificationException(String message) {
         super(message);
         this.engineException = new EngineException.Unavailable(message, this);
+    }
+
+    /** The bytes of blob {@code expected} hash to {@code actual}: the words every pull path reports. */
+    public static BlobVerificationException digestMismatch(Digest expected, Digest actual) {
+        return new BlobVerificationException("blob " + expected + " failed verification: got " + actual);
     }
 
     public EngineException engineException() {

@@ -10,7 +10,8 @@ import java.security.MessageDigest;
  * A blob's bytes as they arrive, hashed on the way through. At end of stream it compares size
  * and digest with what was asked for and throws {@link BlobVerificationException} on a
  * mismatch, so a caller that copies until EOF never mistakes corrupt content for good.
- * Bytes beyond the expected size fail at once.
+ * Bytes beyond the expected size fail at once. Without a hasher (a caller that hashes the bytes
+ * itself, see {@link RegistryClient#openBlobUnverified}) only the size is checked.
  */
 final class VerifyingInputStream extends InputStream {
 
@@ -24,6 +25,7 @@ final class VerifyingInputStream extends InputStream {
     private boolean verified;
 
     /**
+     * @param hasher   hashes what passes, or null when the caller verifies the digest itself
      * @param count    bytes already hashed into {@code hasher} (a resumed download's prefix)
      * @param expectedSize the blob's full size, or -1 when unknown
      */
@@ -64,7 +66,9 @@ final class VerifyingInputStream extends InputStream {
             verify();
             return -1;
         }
-        hasher.update(b, off, n);
+        if (hasher != null) {
+            hasher.update(b, off, n);
+        }
         count += n;
         if (expectedSize >= 0 && count > expectedSize) {
             verified = true;
@@ -81,9 +85,11 @@ final class VerifyingInputStream extends InputStream {
             throw new BlobVerificationException("blob " + expected + " failed verification: expected "
                     + expectedSize + " bytes, got " + count);
         }
-        Digest actual = Digest.of(hasher);
-        if (!actual.equals(expected)) {
-            throw new BlobVerificationException("blob " + expected + " failed verification: got " + actual);
+        if (hasher != null) {
+            Digest actual = Digest.of(hasher);
+            if (!actual.equals(expected)) {
+                throw BlobVerificationException.digestMismatch(expected, actual);
+            }
         }
     }
 

@@ -3,15 +3,23 @@ package dev.berth.engine.snapshot;
 import dev.berth.engine.errors.EngineException;
 import dev.berth.engine.layer.ApplyResult;
 import dev.berth.engine.layer.LayerApplier;
+import dev.berth.engine.layer.Posix;
 import dev.berth.engine.oci.Digest;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Unpacks an image's layers into committed snapshots keyed by chain ID, each layer once: a
@@ -19,6 +27,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * layers shares their snapshots. Each layer goes into its own fresh active snapshot, marked
  * {@linkplain Snapshotter#TRANSIENT_LABEL transient}, and is committed only when the whole
  * stream was applied and its DiffID matched; on any failure the partial snapshot is removed.
+ *
+ * <p>Write-back: a commit makes the layer durable ({@code syncfs}) before it marks it committed;
+ * left alone, the kernel would hold every byte a pull wrote until then, and the last layer's commit
+ * would wait for all of them at once. So while layers are read, every {@value #WRITEBACK_STEP}
+ * bytes of blob (and at the end of each layer) a background thread starts a {@code syncfs} of the
+ * file system being written (one at a time; a kick while one runs is dropped). It only moves the
+ * writing earlier: what is durable when, and what a commit waits for, do not change.
  */
 public final class Unpacker {
 
@@ -37,13 +52,59 @@ public final class Unpacker {
      */
     public record Layer(Digest diffId, String name, BlobOpener blob) {}
 
+    static final long WRITEBACK_STEP = 16L << 20;
+
     private final Snapshotter snapshots;
     private final LayerApplier applier;
     private final Map<Digest, Object> inFlight = new ConcurrentHashMap<>();
+    /** Runs the background syncfs; its one thread exits when idle, so an unused unpacker holds none. */
+    private final ExecutorService writeback = new ThreadPoolExecutor(0, 1, 2, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+            Thread.ofPlatform().name("berth-writeback").daemon().factory());
+    private final AtomicBoolean writingBack = new AtomicBoolean();
 
     public Unpacker(Snapshotter snapshots, LayerApplier applier) {
         this.snapshots = snapshots;
         this.applier = applier;
+    }
+
+    /**
+     * Starts writing back what is dirty on {@code dir}'s file system, on the background thread, unless
+     * that is busy already. A platform thread: the FFM call would pin a virtual thread's carrier.
+     */
+    private void startWriteback(Path dir) {
+        if (!writingBack.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            writeback.execute(() -> {
+                try {
+                    Posix.syncfs(dir);
+                } catch (IOException | RuntimeException e) {
+                    // only an early start: the commit's own syncfs reports a disk that cannot be written
+                } finally {
+                    writingBack.set(false);
+                }
+            });
+        } catch (RuntimeException rejected) {
+            writingBack.set(false);
+        }
+    }
+
+    /** The layer blob, kicking a write-back every {@link #WRITEBACK_STEP} bytes read. */
+    private InputStream withWriteback(InputStream blob, Path dir) {
+        return new FilterInputStream(blob) {
+            private long sinceKick;
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = in.read(b, off, len);
+                if (n > 0 && (sinceKick += n) >= WRITEBACK_STEP) {
+                    sinceKick = 0;
+                    startWriteback(dir);
+                }
+                return n;
+            }
+        };
     }
 
     /**
@@ -142,7 +203,7 @@ public final class Unpacker {
         try {
             var dir = m.upperDir().orElseThrow(() -> new IllegalStateException("snapshot " + key + " has no writable dir"));
             ApplyResult r;
-            try (InputStream in = layer.blob().open()) {
+            try (InputStream in = withWriteback(layer.blob().open(), dir)) {
                 r = applier.apply(in, dir, layer.name());
             } catch (IOException e) {
                 throw new EngineException.Unavailable("cannot read layer " + layer.name() + ": " + e.getMessage(), e);
@@ -151,6 +212,7 @@ public final class Unpacker {
                 throw new EngineException.InvalidArgument("layer " + layer.name() + " has DiffID " + r.diffId()
                         + " but the image config says " + layer.diffId());
             }
+            startWriteback(dir);
             ok = true;
             return new Scratch(key, layer, r);
         } finally {
@@ -214,7 +276,7 @@ public final class Unpacker {
         try {
             var dir = m.upperDir().orElseThrow(() -> new IllegalStateException("snapshot " + key + " has no writable dir"));
             ApplyResult r;
-            try (InputStream in = layer.blob().open()) {
+            try (InputStream in = withWriteback(layer.blob().open(), dir)) {
                 r = applier.apply(in, dir, layer.name());
             } catch (IOException e) {
                 throw new EngineException.Unavailable("cannot read layer " + layer.name() + ": " + e.getMessage(), e);

@@ -47,4 +47,41 @@ class CreatedContainerStateTest {
             assertThat(Mounts.mountPointsUnder(config.root())).isEmpty();
         }
     }
+
+    @Test
+    void concurrentCreatesTakeEachNameOnce() throws Exception {
+        EngineConfig config = new EngineConfig(dir.resolve("root"), dir.resolve("berth.sock"));
+        try (Engine engine = Engine.start(config)) {
+            LocalImages.busybox(engine, dir.resolve("image"), "busybox:latest");
+            ContainerService svc = engine.containers();
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            java.util.Queue<String> made = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            java.util.Queue<Throwable> refused = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            java.util.List<Thread> threads = new java.util.ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                String name = i < 8 ? "same" : null; // 8 race for one name, 16 get generated names
+                threads.add(Thread.ofPlatform().start(() -> {
+                    try {
+                        go.await();
+                        made.add(svc.create(CreateRequest.builder("busybox").name(name).cmd("true").build()).name());
+                    } catch (Throwable t) {
+                        refused.add(t);
+                    }
+                }));
+            }
+            go.countDown();
+            for (Thread t : threads) {
+                t.join();
+            }
+            assertThat(made).hasSize(17).doesNotHaveDuplicates().containsOnlyOnce("same");
+            assertThat(refused).hasSize(7).allSatisfy(t -> assertThat(t)
+                    .isInstanceOf(dev.berth.engine.errors.EngineException.Conflict.class)
+                    .hasMessageContaining("The container name \"/same\" is already in use"));
+            assertThat(svc.list(ContainerFilter.ALL)).hasSize(17);
+            for (Container c : svc.list(ContainerFilter.ALL)) {
+                svc.remove(c.id(), false, false);
+            }
+            assertThat(config.root().resolve("containers")).isEmptyDirectory();
+        }
+    }
 }

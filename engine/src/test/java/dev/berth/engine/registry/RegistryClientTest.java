@@ -297,6 +297,44 @@ class RegistryClientTest {
     }
 
     @Test
+    void anUnverifiedBlobStreamChecksTheSizeAndLeavesTheDigestToTheCaller() throws Exception {
+        RegistryRepository repo = repo("verify/unverified");
+        TestImages.Pushed img = TestImages.pushImage(client, repo, "u", MediaTypes.OCI_MANIFEST, "amd64", null, 7, 40_000);
+        Descriptor layer = img.layers().getFirst();
+        byte[] whole = img.layerBytes().getFirst();
+        // resumed from an offset it is the rest of the blob, with progress counted from the blob's start
+        AtomicLong last = new AtomicLong();
+        byte[] rest = readAll(client.openBlobUnverified(repo, layer.digest(), layer.size(), 10_000,
+                (soFar, total) -> last.set(soFar)));
+        assertThat(rest).isEqualTo(Arrays.copyOfRange(whole, 10_000, whole.length));
+        assertThat(last.get()).isEqualTo(40_000);
+        try (TestProxy proxy = new TestProxy(registry.url())) {
+            // a flipped bit passes through: the caller's own hash (a content-store writer's) must catch it
+            proxy.intercept(rewriteBlob(layer.digest(), b -> {
+                byte[] c = b.clone();
+                c[777] ^= 0x01;
+                return c;
+            }));
+            byte[] corrupt = readAll(client.openBlobUnverified(viaProxy(proxy, "verify/unverified"), layer.digest(),
+                    layer.size(), 0, null));
+            assertThat(corrupt).hasSize(whole.length).isNotEqualTo(whole);
+            assertThat(Digest.sha256(corrupt)).isNotEqualTo(layer.digest());
+
+            // but the size is the stream's to check: short fails at the end, long at the first extra byte
+            proxy.intercept(rewriteBlob(layer.digest(), b -> Arrays.copyOf(b, b.length - 100)));
+            InputStream shortBlob = client.openBlobUnverified(viaProxy(proxy, "verify/unverified"), layer.digest(),
+                    layer.size(), 0, null);
+            assertThatThrownBy(() -> readAll(shortBlob)).isInstanceOf(BlobVerificationException.class)
+                    .hasMessage("blob " + layer.digest() + " failed verification: expected 40000 bytes, got 39900");
+            proxy.intercept(rewriteBlob(layer.digest(), b -> Arrays.copyOf(b, b.length + 1)));
+            InputStream longBlob = client.openBlobUnverified(viaProxy(proxy, "verify/unverified"), layer.digest(),
+                    layer.size(), 0, null);
+            assertThatThrownBy(() -> readAll(longBlob)).isInstanceOf(BlobVerificationException.class)
+                    .hasMessage("blob " + layer.digest() + " failed verification: expected 40000 bytes, got more");
+        }
+    }
+
+    @Test
     void aManifestWhoseBytesDoNotMatchTheRequestedDigestIsRefused() throws Exception {
         RegistryRepository repo = repo("verify/manifest");
         TestImages.Pushed img = TestImages.pushImage(client, repo, "m", MediaTypes.OCI_MANIFEST, "amd64", null, 7, 10);

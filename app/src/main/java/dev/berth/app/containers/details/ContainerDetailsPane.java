@@ -221,6 +221,13 @@ public final class ContainerDetailsPane {
     }
 
     /** Stops the log and stats streams and closes every terminal. */
+    /** Re-reads the shown container (its state changed): the header, the actions, the Inspect tab. */
+    public void refresh() {
+        if (!closed) {
+            vm.refreshInspect();
+        }
+    }
+
     public void close() {
         closed = true;
         closeTerminals(); // may change the selected tab: refresh() starts nothing once closed
