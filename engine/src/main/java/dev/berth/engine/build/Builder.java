@@ -113,6 +113,32 @@ public final class Builder {
         this.cache = new BuildCache(dir.resolve("cache"));
         this.scratch = dir.resolve("mnt");
         this.clock = clock;
+        clearScratch();
+    }
+
+    /**
+     * Unmounts and deletes what an engine that stopped in the middle of a COPY left under
+     * {@code <root>/build/mnt} (its transient snapshots are removed by the snapshotter's own cleanup).
+     */
+    private void clearScratch() {
+        if (!Files.isDirectory(scratch, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> left = Files.list(scratch)) {
+            for (Path p : left.toList()) {
+                if (Mounter.isMountPoint(p)) {
+                    try {
+                        Mounter.unmount(p);
+                    } catch (EngineException e) {
+                        continue; // still busy: left alone, never deleted through the mount
+                    }
+                }
+                dev.berth.engine.state.FileTrees.deleteTree(p);
+            }
+        } catch (IOException e) {
+            throw new EngineException.Unavailable("cannot clear the build scratch directory " + scratch + ": "
+                    + e.getMessage(), e);
+        }
     }
 
     /**

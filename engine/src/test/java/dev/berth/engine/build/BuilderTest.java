@@ -487,6 +487,27 @@ class BuilderTest {
     }
 
     @Test
+    void aNewBuilderUnmountsAndDeletesWhatAStoppedBuildLeftInItsScratchDirectory() throws Exception {
+        var engine = temp.engine();
+        Path left = temp.root().resolve("build/mnt/build-left-over");
+        Files.createDirectories(left);
+        String key = "left-over-view";
+        var record = engine.images().resolve("busybox");
+        Mounter.mount(engine.snapshots().view(key, ChainIds.top(record.diffIds()).toString()), left);
+        try {
+            new Builder(engine.images(), engine.content(), engine.unpacker(), engine.containers(), engine.imageService(),
+                    temp.root().resolve("build"), java.time.Clock.systemUTC());
+            assertThat(Mounter.isMountPoint(left)).isFalse();
+            assertThat(left).doesNotExist();
+        } finally {
+            if (Mounter.isMountPoint(left)) {
+                Mounter.unmount(left);
+            }
+            engine.snapshots().remove(key);
+        }
+    }
+
+    @Test
     void aMalformedDockerfileIsRefusedWithItsLine() {
         assertThatThrownBy(() -> build("FROM busybox\nFROBNICATE now\n"))
                 .isInstanceOf(EngineException.InvalidArgument.class)
