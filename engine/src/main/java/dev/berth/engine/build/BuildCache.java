@@ -42,7 +42,7 @@ final class BuildCache {
         try {
             Entry e = Json.read(f, Entry.class);
             return key.equals(e.key()) ? Optional.of(Digest.parse(e.image())) : Optional.empty();
-        } catch (UncheckedIOException | IllegalArgumentException e) {
+        } catch (RuntimeException e) {
             return Optional.empty(); // an unreadable entry is a miss; the next put replaces it
         }
     }
@@ -54,6 +54,35 @@ final class BuildCache {
             throw new UncheckedIOException(e);
         }
         Json.write(file(key), new Entry(key, image.toString()));
+    }
+
+    /**
+     * Deletes the entries whose image {@code stillStored} says is gone, or every entry with {@code all};
+     * returns how many went.
+     */
+    int prune(boolean all, java.util.function.Predicate<Digest> stillStored) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int removed = 0;
+        try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.getFileName().toString().endsWith(".json")).toList()) {
+                boolean keep = false;
+                if (!all) {
+                    try {
+                        keep = stillStored.test(Digest.parse(Json.read(f, Entry.class).image()));
+                    } catch (RuntimeException unreadable) {
+                        keep = false;
+                    }
+                }
+                if (!keep && Files.deleteIfExists(f)) {
+                    removed++;
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prune the build cache in " + dir + ": " + e.getMessage(), e);
+        }
+        return removed;
     }
 
     private Path file(String key) {

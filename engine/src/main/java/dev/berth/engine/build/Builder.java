@@ -192,6 +192,14 @@ public final class Builder {
     }
 
     /**
+     * Forgets layer cache entries: those whose image was removed, or every one with {@code all} (the next
+     * build then builds every step again). The images themselves stay; returns how many entries went.
+     */
+    public int pruneCache(boolean all) {
+        return cache.prune(all, id -> images.get(id).isPresent());
+    }
+
+    /**
      * The image as a build step leaves it: {@code id} null (and no layers) for {@code scratch} before
      * its first step.
      */

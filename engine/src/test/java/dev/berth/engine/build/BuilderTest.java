@@ -223,6 +223,11 @@ class BuilderTest {
 
             fourth = build(df, BuildRequest.of(BuildContext.fromDirectory(ctx)).withNoCache(true));
             assertThat(fourth.steps().subList(1, 4)).extracting(BuildStep::reason).containsOnly(BuildStep.NO_CACHE_ASKED);
+
+            assertThat(temp.engine().builder().pruneCache(true)).isGreaterThanOrEqualTo(6);
+            BuildResult afterPrune = build(df);
+            assertThat(afterPrune.steps().subList(1, 4)).extracting(BuildStep::reason).containsOnly(BuildStep.NO_CACHE_ENTRY);
+            remove(afterPrune);
         } finally {
             for (BuildResult r : new BuildResult[] {fourth, third, first}) {
                 if (r != null) {
