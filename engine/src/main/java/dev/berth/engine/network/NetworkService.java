@@ -80,6 +80,10 @@ public final class NetworkService {
         public Config withDefaultSubnet(String subnet) {
             return new Config(stateDir, netnsDir, netavarkConfigDir, netavark, aardvark, subnet, interfacePrefix, hostResolvConf);
         }
+
+        public Config withInterfacePrefix(String prefix) {
+            return new Config(stateDir, netnsDir, netavarkConfigDir, netavark, aardvark, defaultSubnet, prefix, hostResolvConf);
+        }
     }
 
     private final Config config;
