@@ -2,9 +2,8 @@ package dev.berth.engine.container;
 
 import dev.berth.engine.network.EndpointRequest;
 import dev.berth.engine.network.PortSpec;
-import dev.berth.engine.volume.MountSpec;
-
 import dev.berth.engine.runtime.spec.RunSpec;
+import dev.berth.engine.volume.MountSpec;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,5 @@
 package dev.berth.engine.container;
 
-import dev.berth.engine.state.FileTrees;
 import com.pty4j.PtyProcess;
 import com.pty4j.PtyProcessBuilder;
 import com.pty4j.WinSize;
@@ -18,12 +17,6 @@ import dev.berth.engine.network.NetworkRecord;
 import dev.berth.engine.network.NetworkService;
 import dev.berth.engine.network.PortSpec;
 import dev.berth.engine.network.ResolvConf;
-import dev.berth.engine.volume.CopyUpOutcome;
-import dev.berth.engine.volume.MountSpec;
-import dev.berth.engine.volume.MountSpecs;
-import dev.berth.engine.volume.VolumeAttacher;
-import dev.berth.engine.volume.VolumeService;
-import dev.berth.engine.volume.VolumesFrom;
 import dev.berth.engine.oci.Digest;
 import dev.berth.engine.oci.ImageConfig;
 import dev.berth.engine.runtime.AttachSocket;
@@ -37,7 +30,14 @@ import dev.berth.engine.runtime.spec.RunSpec;
 import dev.berth.engine.snapshot.ChainIds;
 import dev.berth.engine.snapshot.Mounter;
 import dev.berth.engine.snapshot.Snapshotter;
+import dev.berth.engine.state.FileTrees;
 import dev.berth.engine.state.Json;
+import dev.berth.engine.volume.CopyUpOutcome;
+import dev.berth.engine.volume.MountSpec;
+import dev.berth.engine.volume.MountSpecs;
+import dev.berth.engine.volume.VolumeAttacher;
+import dev.berth.engine.volume.VolumeService;
+import dev.berth.engine.volume.VolumesFrom;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

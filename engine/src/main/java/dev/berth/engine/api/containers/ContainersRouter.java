@@ -134,12 +134,13 @@ public final class ContainersRouter implements Router {
             found = found.subList(0, (int) limit);
         }
         Instant now = Instant.now();
-        ex.respondJson(found.stream().map(c -> ContainerViews.summary(c, now)).toList());
+        ex.respondJson(found.stream().map(c -> ContainerViews.summary(c, now, containers.networkAttachment(c.id()),
+                containers.mountPoints(c.id()))).toList());
     }
 
     private void inspect(Exchange ex) {
         Container c = containers.inspect(ex.pathParam("id"));
-        ex.respondJson(ContainerViews.inspect(c, List.of()));
+        ex.respondJson(ContainerViews.inspect(c, List.of(), containers.networkAttachment(c.id()), containers.mountPoints(c.id())));
     }
 
     private void prune(Exchange ex) {
