@@ -298,8 +298,10 @@ public final class LocalContainerService implements ContainerService, AutoClosea
         List<EndpointRequest> out = new ArrayList<>();
         EndpointRequest own = null;
         List<EndpointRequest> more = new ArrayList<>();
+        String given = r.networkMode() == null || r.networkMode().isBlank() ? "default" : r.networkMode().strip();
         for (EndpointRequest e : n.endpoints()) {
-            NetworkRecord target = networks.get(e.network());
+            // the CLI keys the first network's entry by the mode it sent, "default" included
+            NetworkRecord target = e.network().equals(given) ? first : networks.get(e.network());
             EndpointRequest named = new EndpointRequest(target.name(), e.aliases(), e.staticIp());
             if (target.id().equals(first.id())) {
                 own = named;
@@ -1058,6 +1060,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             if (c.state().running()) {
                 if (networks.attachment(id).isPresent()) {
                     networks.connect(id, req);
+                    refreshResolvConf(c);
                 } else {
                     throw new EngineException.FailedPrecondition("container " + c.name()
                             + " runs without a network namespace of its own (network none): restart it to connect");
@@ -1097,6 +1100,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             }
             if (c.state().running() && networks.attachment(id).flatMap(a -> a.endpoint(n.name())).isPresent()) {
                 networks.disconnect(id, n.name());
+                refreshResolvConf(c);
             }
             List<EndpointRequest> eps = new ArrayList<>(h.networks());
             eps.remove(joined.get());
@@ -1106,6 +1110,24 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             events.publish(Event.of("network", "disconnect", n.id(), Map.of("container", id, "name", n.name(), "type", "bridge")));
             return null;
         });
+    }
+
+    /**
+     * Rewrites a running container's {@code resolv.conf} for its networks now (joining a user-defined
+     * network brings its aardvark-dns), in place: the file is bind-mounted, a rename would not be seen.
+     */
+    private void refreshResolvConf(Container c) {
+        Optional<Attachment> a = networks.attachment(c.id());
+        Path file = c.paths().dir().resolve(RESOLV_CONF);
+        if (a.isEmpty() || !Files.isRegularFile(file)) {
+            return;
+        }
+        try {
+            Files.writeString(file, networks.resolvConf(a.get(), c.hostConfig().dnsSearch(), c.hostConfig().dnsOptions()),
+                    StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot update resolv.conf of container " + c.name() + ": " + e.getMessage());
+        }
     }
 
     @Override
@@ -1982,10 +2004,18 @@ public final class LocalContainerService implements ContainerService, AutoClosea
     }
 
     private static void deleteTree(Path p) {
-        try {
-            FileTrees.deleteTree(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + p + ": " + e.getMessage(), e);
+        for (int attempt = 0; ; attempt++) {
+            try {
+                FileTrees.deleteTree(p);
+                return;
+            } catch (java.nio.file.NoSuchFileException e) {
+                // a file went away while the walk read it (an attach reader's scratch file): walk again
+                if (attempt >= 3) {
+                    throw new UncheckedIOException("cannot remove " + p + ": " + e.getMessage(), e);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove " + p + ": " + e.getMessage(), e);
+            }
         }
     }
 

@@ -591,6 +591,9 @@ public final class NetworkService {
         Map<String, Object> net = new LinkedHashMap<>();
         net.put("interface_name", ep.interfaceName());
         net.put("static_ips", List.of(ep.ipAddress()));
+        // Docker's MAC from the address (02:42 + the four octets): a reused address keeps its MAC, so
+        // neighbours' ARP caches never point at a container that is gone
+        net.put("static_mac", macOf(ep.ipAddress()));
         if (n.dnsEnabled()) {
             net.put("aliases", ep.aliases());
         }
@@ -619,6 +622,11 @@ public final class NetworkService {
             doc.put("dns_servers", a.dnsServers());
         }
         return doc;
+    }
+
+    static String macOf(String ipv4) {
+        long ip = Ipv4Subnet.parseAddress(ipv4, "address");
+        return String.format("02:42:%02x:%02x:%02x:%02x", (ip >> 24) & 0xff, (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff);
     }
 
     private List<PortMapping> resolvePorts(List<PortSpec> specs) {
