@@ -78,7 +78,8 @@ final class NetworkedEngine implements AutoCloseable {
         return n;
     }
 
-    private void up() {
+    /** Starts an engine and its API on the root (after {@link #down()}). */
+    void up() {
         engine = Engine.start(config);
         api = ApiServer.serve(engine, config.socket());
     }
@@ -89,7 +90,8 @@ final class NetworkedEngine implements AutoCloseable {
         up();
     }
 
-    private void down() {
+    /** Stops the engine and its API (containers keep running); {@link #up()} starts a new one. */
+    void down() {
         if (api != null) {
             api.close();
             api = null;
@@ -110,6 +112,10 @@ final class NetworkedEngine implements AutoCloseable {
 
     Path root() {
         return config.root();
+    }
+
+    Path socket() {
+        return config.socket();
     }
 
     Run docker(String... args) {
