@@ -565,6 +565,9 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             }
             links.add(networks.linkEntry(other.id(), l.substring(colon + 1)));
         }
+        if (networks.attachment(c.id()).isPresent()) {
+            networks.detachForGood(c.id()); // left from a run whose teardown failed: the namespace is new
+        }
         Attachment a = networks.attach(c.id(), c.name(), null, h.networks(), publishedPorts(c), h.dns());
         try {
             writeEtcFiles(c, a, links);
@@ -638,6 +641,14 @@ public final class LocalContainerService implements ContainerService, AutoClosea
 
     /** Tears the container's network down (after its run), publishing Docker's disconnect events. */
     private void releaseNetwork(Container c) {
+        releaseNetwork(c, false);
+    }
+
+    /**
+     * @param forGood the container is being removed: a failed netavark teardown is logged and its
+     *                record, address and namespace go anyway
+     */
+    private void releaseNetwork(Container c, boolean forGood) {
         if (networks == null) {
             return;
         }
@@ -646,7 +657,11 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             return;
         }
         try {
-            networks.detach(c.id());
+            if (forGood) {
+                networks.detachForGood(c.id());
+            } else {
+                networks.detach(c.id());
+            }
             for (Endpoint ep : a.get().endpoints()) {
                 events.publish(Event.of("network", "disconnect", ep.networkId(), Map.of("container", c.id(),
                         "name", ep.network(), "type", "bridge")));
@@ -934,7 +949,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
 
     private void removeLocked(Container c, boolean removeVolumes) {
         String id = c.id();
-        releaseNetwork(c);
+        releaseNetwork(c, true);
         try {
             rt().delete(id, true);
         } catch (RuntimeException e) {

@@ -427,6 +427,15 @@ public final class NetworkService {
         return detach(containerId, false);
     }
 
+    /**
+     * {@link #detach(String)} for a container that is going away for good: if netavark fails, the
+     * failure is logged and the record, addresses and namespace file go anyway (a teardown that
+     * fails now would fail forever and hold the address).
+     */
+    public synchronized boolean detachForGood(String containerId) {
+        return detach(containerId, true);
+    }
+
     private boolean detach(String containerId, boolean force) {
         Attachment a = attachments.get(containerId);
         if (a == null) {
@@ -574,12 +583,22 @@ public final class NetworkService {
 
     private Endpoint setupOne(Attachment a, Endpoint ep, List<PortMapping> ports) {
         Map<String, Netavark.Status> status = netavark.setup(Path.of(a.netnsPath()), options(a, ep, ports));
-        Netavark.Status s = status.get(ep.network());
+        NetworkRecord n = networks.get(ep.networkId());
+        Netavark.Status s = status.get(n == null ? ep.network() : netavarkName(n));
         if (s == null) {
             throw new EngineException.Unavailable("netavark setup reported nothing for network " + ep.network());
         }
         return new Endpoint(ep.network(), ep.networkId(), ep.endpointId(), ep.interfaceName(), ep.ipAddress(),
                 ep.prefixLength(), ep.gateway(), s.macAddress(), ep.aliases(), s.dnsServerIps(), s.dnsSearchDomains());
+    }
+
+    /**
+     * The name netavark knows a network by: its id, not its Docker name. netavark 1.4 names its
+     * firewall chains after the network name, so two engines on one host (each with a network called
+     * {@code bridge}) would otherwise share chains and tear down each other's rules.
+     */
+    private static String netavarkName(NetworkRecord n) {
+        return n.id();
     }
 
     /** netavark's network options document for one endpoint. */
@@ -601,7 +620,7 @@ public final class NetworkService {
         subnet.put("subnet", n.subnet());
         subnet.put("gateway", n.gateway());
         Map<String, Object> info = new LinkedHashMap<>();
-        info.put("name", n.name());
+        info.put("name", netavarkName(n));
         info.put("id", n.id());
         info.put("driver", "bridge");
         info.put("network_interface", n.bridge());
@@ -613,8 +632,8 @@ public final class NetworkService {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("container_id", a.containerId());
         doc.put("container_name", a.containerName().startsWith("/") ? a.containerName().substring(1) : a.containerName());
-        doc.put("networks", Map.of(n.name(), net));
-        doc.put("network_info", Map.of(n.name(), info));
+        doc.put("networks", Map.of(netavarkName(n), net));
+        doc.put("network_info", Map.of(netavarkName(n), info));
         if (!ports.isEmpty()) {
             doc.put("port_mappings", ports);
         }
