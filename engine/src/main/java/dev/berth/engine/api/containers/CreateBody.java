@@ -67,6 +67,23 @@ final class CreateBody {
         if (host.isObject()) {
             hostConfig(host, b);
         }
+        JsonNode anonymous = body.path("Volumes");
+        if (anonymous.isObject()) {
+            // the CLI sends -v /path (no source) here: an anonymous volume at that path, unless a
+            // bind or mount already covers it (some clients list every target here)
+            java.util.Set<String> covered = new java.util.HashSet<>();
+            for (String bind : orEmpty(strings(host, "Binds"))) {
+                covered.add(MountSpecs.parseVolumeFlag(bind).target());
+            }
+            for (JsonNode m : host.path("Mounts")) {
+                covered.add(mount(m).target());
+            }
+            anonymous.properties().forEach(e -> {
+                if (!covered.contains(e.getKey()) && !covered.contains(e.getKey().replaceAll("/+$", ""))) {
+                    b.volume(e.getKey());
+                }
+            });
+        }
         JsonNode endpoints = body.path("NetworkingConfig").path("EndpointsConfig");
         if (endpoints.isObject()) {
             endpoints.properties().forEach(e -> b.endpoint(endpoint(e.getKey(), e.getValue())));
