@@ -815,8 +815,18 @@ public final class NetworkService {
         if (existing.isPresent()) {
             return existing.get();
         }
-        NetworkRecord rec = bridgeRecord("bridge", config.defaultSubnet(), null, null, false, false, Map.of(),
-                Map.of("com.docker.network.bridge.default_bridge", "true"), config.interfacePrefix() + "0");
+        String subnet = config.defaultSubnet();
+        if (subnet.equals(Config.DEFAULT_SUBNET)) {
+            // not chosen by the user: like Docker, take the next free pool when another engine or
+            // network on this host already routes the default one
+            try {
+                checkOverlap(Ipv4Subnet.parse(subnet), "bridge");
+            } catch (EngineException.Conflict taken) {
+                subnet = pickSubnet("10.87.", taken).toString();
+            }
+        }
+        NetworkRecord rec = bridgeRecord("bridge", subnet, null, null, false, false, Map.of(),
+                Map.of("com.docker.network.bridge.default_bridge", "true"), freeBridgeName(0));
         persist(rec);
         return rec;
     }
@@ -875,8 +885,12 @@ public final class NetworkService {
     }
 
     private Ipv4Subnet pickSubnet() {
+        return pickSubnet("10.89.", null);
+    }
+
+    private Ipv4Subnet pickSubnet(String pool, EngineException.Conflict why) {
         for (int i = 0; i < 256; i++) {
-            Ipv4Subnet candidate = Ipv4Subnet.parse("10.89." + i + ".0/24");
+            Ipv4Subnet candidate = Ipv4Subnet.parse(pool + i + ".0/24");
             try {
                 checkOverlap(candidate, "(new)");
                 return candidate;
@@ -884,15 +898,24 @@ public final class NetworkService {
                 // taken: try the next one
             }
         }
-        throw new EngineException.Conflict("no free subnet left in 10.89.0.0/16: give one with --subnet");
+        throw new EngineException.Conflict("no free subnet left in " + pool + "0.0/16" + (why == null ? ": give one with --subnet"
+                : " (" + why.getMessage() + "): set default-bridge-subnet in the engine's config.json"));
     }
 
     private String nextBridgeName() {
+        return freeBridgeName(1);
+    }
+
+    /**
+     * The first {@code prefix + N} (from {@code first}) that no network of this engine uses and no
+     * interface on the host has: another engine's bridge of the same name is never joined.
+     */
+    private String freeBridgeName(int first) {
         Set<String> used = new HashSet<>();
         networks.values().forEach(n -> { if (n.bridge() != null) used.add(n.bridge()); });
-        for (int i = 1; ; i++) {
+        for (int i = first; ; i++) {
             String name = config.interfacePrefix() + i;
-            if (!used.contains(name)) {
+            if (!used.contains(name) && !Files.exists(Path.of("/sys/class/net", name))) {
                 return name;
             }
         }
