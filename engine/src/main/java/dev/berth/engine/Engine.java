@@ -96,7 +96,7 @@ public final class Engine implements AutoCloseable {
             registry = new RegistryClient(RegistryConfig.defaults(root.dir().resolve("auth.json"))
                     .withInsecureRegistries(config.insecureRegistries())
                     .withMirrors(config.registryMirrors()));
-            NetworkService networks = new NetworkService(config.networkConfig());
+            NetworkService networks = new NetworkService(config.networkConfig(), events);
             LocalVolumeService volumes = new LocalVolumeService(root.dir(), events);
             LocalContainerService containers = tools.runtime().isPresent() && tools.conmon().isPresent()
                     ? new LocalContainerService(root.subdir("containers"), images, content, snapshots,

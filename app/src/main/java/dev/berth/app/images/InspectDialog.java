@@ -40,7 +40,12 @@ public final class InspectDialog {
     private int current;
 
     public InspectDialog(Localization i18n, Node owner, Row row, JsonNode json) {
-        JsonTree.Entry rootEntry = JsonTree.of(row.reference(), json);
+        this(i18n, owner, "inspect.title", row.reference(), json);
+    }
+
+    /** The dialog for any object's JSON (a network, a volume), titled from {@code titleKey}. */
+    public InspectDialog(Localization i18n, Node owner, String titleKey, String name, JsonNode json) {
+        JsonTree.Entry rootEntry = JsonTree.of(name, json);
         TreeItem<JsonTree.Entry> rootItem = item(rootEntry);
         rootItem.setExpanded(true);
         TreeView<JsonTree.Entry> tree = new TreeView<>(rootItem);
@@ -94,13 +99,13 @@ public final class InspectDialog {
         Button close = Dialogs.button(i18n, "dialog.close", "inspect-close");
         close.setCancelButton(true);
         Label heading = new Label();
-        heading.textProperty().bind(i18n.text("inspect.heading", row.reference()));
+        heading.textProperty().bind(i18n.text("inspect.heading", name));
         heading.getStyleClass().add("dialog-heading");
         HBox searchRow = new HBox(10, searchBox, matches);
         searchRow.setAlignment(Pos.CENTER_LEFT);
         VBox content = new VBox(12, heading, searchRow, tree, Dialogs.buttonRow(new Node[] {copy}, close));
         content.setPrefSize(720, 560);
-        stage = Dialogs.stage(owner, i18n, "inspect.title", content, "inspect-dialog");
+        stage = Dialogs.stage(owner, i18n, titleKey, content, "inspect-dialog");
         close.setOnAction(e -> stage.close());
     }
 

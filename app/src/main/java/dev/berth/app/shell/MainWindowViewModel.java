@@ -43,8 +43,8 @@ public final class MainWindowViewModel implements AutoCloseable {
     private final ContainersViewModel containers = new ContainersViewModel();
     private final ImagesViewModel images;
     private final RegistriesViewModel registries;
-    private final VolumesViewModel volumes = new VolumesViewModel();
-    private final NetworksViewModel networks = new NetworksViewModel();
+    private final VolumesViewModel volumes;
+    private final NetworksViewModel networks;
     private final BuildsViewModel builds = new BuildsViewModel();
     private final EventsViewModel events;
     private final SettingsViewModel settings;
@@ -56,6 +56,8 @@ public final class MainWindowViewModel implements AutoCloseable {
         this.events = new EventsViewModel(executor);
         this.images = new ImagesViewModel(executor);
         this.registries = new RegistriesViewModel(executor);
+        this.volumes = new VolumesViewModel(executor);
+        this.networks = new NetworksViewModel(executor);
         this.statusBar = new StatusBarViewModel(i18n, state, version, info, executor.runningTasks());
         // an engine the app is a client of can go away: its event stream ending is how we notice
         events.problemProperty().addListener((obs, old, problem) -> {
@@ -83,6 +85,8 @@ public final class MainWindowViewModel implements AutoCloseable {
             events.connect(b, eventsSince);
             images.connect(b);
             registries.connect(b);
+            volumes.connect(b);
+            networks.connect(b);
             refresh();
         }, error -> state.set(new EngineState.Unavailable(ErrorText.of(error))));
     }
@@ -161,6 +165,8 @@ public final class MainWindowViewModel implements AutoCloseable {
         closed = true;
         events.close();
         images.close();
+        volumes.close();
+        networks.close();
         Backend b = backend.get();
         if (b != null) {
             b.close();

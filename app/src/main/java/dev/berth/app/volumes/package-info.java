@@ -1,6 +1,9 @@
 /**
- * The Volumes pane: a {@code VolumesView} bound to a {@code VolumesViewModel}. For now the pane
- * shows its empty state; the list, details and actions for volumes land here.
- * Never: engine calls from the view.
+ * The Volumes pane: {@code VolumesView} bound to {@code VolumesViewModel}, which reaches the
+ * engine only through {@code VolumesClient} (the Docker API's {@code /volumes}, the volume part
+ * of {@code /system/df}, container mounts, and Berth's {@code /volumes/{name}/files}); create,
+ * remove, prune, inspect, "used by", and a read-only file browser whose directories are read
+ * when opened. The list follows {@code volume} and container events.
+ * Never: engine calls from the view or on the FX thread; writing into a volume.
  */
 package dev.berth.app.volumes;

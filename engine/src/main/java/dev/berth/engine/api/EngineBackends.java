@@ -9,13 +9,18 @@ import dev.berth.engine.api.events.EventsRouter;
 import dev.berth.engine.api.http.Router;
 import dev.berth.engine.api.images.ImagesBackend;
 import dev.berth.engine.api.images.ImagesRouter;
+import dev.berth.engine.api.networks.NetworksBackend;
+import dev.berth.engine.api.networks.NetworksRouter;
 import dev.berth.engine.api.system.DiskUsageBackend;
 import dev.berth.engine.api.system.DiskUsageRouter;
 import dev.berth.engine.api.system.SystemBackend;
 import dev.berth.engine.api.system.SystemRouter;
+import dev.berth.engine.api.volumes.VolumesBackend;
+import dev.berth.engine.api.volumes.VolumesRouter;
 import dev.berth.engine.image.ImageService;
 import dev.berth.engine.system.SystemInfo;
 import dev.berth.engine.system.VersionInfo;
+import dev.berth.engine.volume.Volume;
 
 import java.util.List;
 import java.util.Map;
@@ -57,11 +62,18 @@ final class EngineBackends {
             public List<ImageService.ImageSummary> images() {
                 return imageService.list(true, Map.of());
             }
+
+            @Override
+            public List<Volume> volumes() {
+                return engine.volumes().list(Map.of(), true);
+            }
         };
         return List.of(new SystemRouter(system), new EventsRouter(events), new ImagesRouter(ImagesBackend.of(imageService)),
                 new DiskUsageRouter(diskUsage),
                 new ContainersRouter(engine.containers(), new LocalFilesBackend(engine.containers(), engine.snapshots(),
                         engine.images(), engine.content(), engine.unpacker())),
-                new ExecRouter(engine.containers()));
+                new ExecRouter(engine.containers()),
+                new NetworksRouter(NetworksBackend.of(engine.networks())),
+                new VolumesRouter(VolumesBackend.of(engine.volumes())));
     }
 }

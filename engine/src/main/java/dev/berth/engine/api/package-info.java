@@ -3,7 +3,8 @@
  * {@code EngineBackends} is the one place where the engine's services become the narrow
  * backends of the routers. Sub-packages: {@code http} (the small HTTP layer every router
  * uses: routing, versions, streaming, hijack, error mapping), and one package per resource
- * ({@code system}, {@code events}, later {@code images}, {@code containers}, ...), each with
+ * ({@code system}, {@code events}, {@code images}, {@code containers}, {@code exec},
+ * {@code networks}, {@code volumes}, ...), each with
  * its router, its backend interface and its DTOs (Docker's JSON shapes, separate from the
  * engine's records).
  *

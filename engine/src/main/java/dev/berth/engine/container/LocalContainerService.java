@@ -579,10 +579,6 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             }
             throw e;
         }
-        for (Endpoint ep : a.endpoints()) {
-            events.publish(Event.of("network", "connect", ep.networkId(), Map.of("container", c.id(), "name", ep.network(),
-                    "type", "bridge")));
-        }
         return new RunSpec.NetworkMode.Joined(Path.of(a.netnsPath()));
     }
 
@@ -639,7 +635,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
         }
     }
 
-    /** Tears the container's network down (after its run), publishing Docker's disconnect events. */
+    /** Tears the container's network down (after its run; the network service publishes the disconnect events). */
     private void releaseNetwork(Container c) {
         releaseNetwork(c, false);
     }
@@ -661,10 +657,6 @@ public final class LocalContainerService implements ContainerService, AutoClosea
                 networks.detachForGood(c.id());
             } else {
                 networks.detach(c.id());
-            }
-            for (Endpoint ep : a.get().endpoints()) {
-                events.publish(Event.of("network", "disconnect", ep.networkId(), Map.of("container", c.id(),
-                        "name", ep.network(), "type", "bridge")));
             }
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot tear down the network of container " + c.name() + ": " + e.getMessage());
@@ -1086,7 +1078,10 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             Container updated = c.withHostConfig(h.withNetworks(eps));
             Json.write(c.paths().dir().resolve(CONFIG), stored(updated));
             containers.put(id, updated);
-            events.publish(Event.of("network", "connect", n.id(), Map.of("container", id, "name", n.name(), "type", "bridge")));
+            if (!c.state().running()) {
+                // a running container's connect is published by the network service
+                events.publish(Event.of("network", "connect", n.id(), Map.of("container", id, "name", n.name(), "type", "bridge")));
+            }
             return null;
         });
     }
@@ -1105,6 +1100,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
                 throw new EngineException.FailedPrecondition("container cannot be disconnected from host network or "
                         + "connected to host network");
             }
+            boolean live = c.state().running() && networks.attachment(id).flatMap(a -> a.endpoint(n.name())).isPresent();
             Optional<EndpointRequest> joined = h.networks().stream()
                     .filter(e -> e.network().equals(n.name()) || networks.get(e.network()).id().equals(n.id())).findFirst();
             if (joined.isEmpty()) {
@@ -1113,7 +1109,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
                 }
                 throw new EngineException.NotFound("container " + c.id() + " is not connected to network " + n.name());
             }
-            if (c.state().running() && networks.attachment(id).flatMap(a -> a.endpoint(n.name())).isPresent()) {
+            if (live) {
                 networks.disconnect(id, n.name());
                 refreshResolvConf(c);
             }
@@ -1122,7 +1118,9 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             Container updated = c.withHostConfig(h.withNetworks(eps));
             Json.write(c.paths().dir().resolve(CONFIG), stored(updated));
             containers.put(id, updated);
-            events.publish(Event.of("network", "disconnect", n.id(), Map.of("container", id, "name", n.name(), "type", "bridge")));
+            if (!live) {
+                events.publish(Event.of("network", "disconnect", n.id(), Map.of("container", id, "name", n.name(), "type", "bridge")));
+            }
             return null;
         });
     }

@@ -1,6 +1,8 @@
 package dev.berth.engine.network;
 
 import dev.berth.engine.errors.EngineException;
+import dev.berth.engine.events.Event;
+import dev.berth.engine.events.EventBus;
 import dev.berth.engine.state.AtomicFiles;
 import dev.berth.engine.state.Json;
 
@@ -87,6 +89,7 @@ public final class NetworkService {
     }
 
     private final Config config;
+    private final EventBus events;
     private final Netavark netavark;
     private final Path ipamDir;
     private final Path attachmentsDir;
@@ -95,7 +98,16 @@ public final class NetworkService {
     private final Map<String, Attachment> attachments = new LinkedHashMap<>(); // by container id
 
     public NetworkService(Config config) {
+        this(config, null);
+    }
+
+    /**
+     * @param events where Docker's {@code network} events go (create, destroy, connect, disconnect,
+     *               prune); may be {@code null}
+     */
+    public NetworkService(Config config, EventBus events) {
         this.config = config;
+        this.events = events;
         this.ipamDir = config.stateDir().resolve("ipam");
         this.attachmentsDir = config.stateDir().resolve("attachments");
         this.netavark = new Netavark(config.netavark(), config.aardvark(), config.netavarkConfigDir(),
@@ -132,6 +144,7 @@ public final class NetworkService {
         NetworkRecord rec = bridgeRecord(name, req.subnet(), req.gateway(), req.ipRange(), req.internal(), true,
                 req.labels(), req.options(), nextBridgeName());
         persist(rec);
+        publish("create", rec, Map.of());
         return rec;
     }
 
@@ -211,19 +224,48 @@ public final class NetworkService {
                     + " has active endpoints (" + String.join(", ", users.stream().map(Attachment::containerName).toList()) + ")");
         }
         delete(n);
+        publish("destroy", n, Map.of());
     }
 
-    /** Removes every user-defined network no container uses; returns their names. */
+    /**
+     * Removes every user-defined network no container uses; returns their names. Filters:
+     * {@code label} ({@code key} or {@code key=value}, all must match), {@code label!} (none may
+     * match), {@code until} (created before: RFC 3339 or Unix seconds).
+     */
     public synchronized List<String> prune(Map<String, List<String>> filters) {
         Map<String, List<String>> f = filters == null ? Map.of() : filters;
+        for (String key : f.keySet()) {
+            if (!Set.of("label", "label!", "until").contains(key)) {
+                throw new EngineException.InvalidArgument("invalid filter '" + key + "'");
+            }
+        }
+        List<Instant> until = f.getOrDefault("until", List.of()).stream().map(NetworkService::timestamp).toList();
         List<String> removed = new ArrayList<>();
         for (NetworkRecord n : List.copyOf(networks.values())) {
-            if (!n.builtin() && containersOn(n).isEmpty() && allMatch(f.get("label"), v -> labelMatches(n.labels(), v))) {
+            if (!n.builtin() && containersOn(n).isEmpty() && allMatch(f.get("label"), v -> labelMatches(n.labels(), v))
+                    && f.getOrDefault("label!", List.of()).stream().noneMatch(v -> labelMatches(n.labels(), v))
+                    && until.stream().allMatch(t -> n.created().isBefore(t))) {
                 delete(n);
+                publish("destroy", n, Map.of());
                 removed.add(n.name());
             }
         }
+        if (events != null) {
+            events.publish(Event.of("network", "prune", "", Map.of("reclaimed", "0")));
+        }
         return removed;
+    }
+
+    /** Docker's filter timestamps: Unix seconds (with an optional fraction) or RFC 3339. */
+    private static Instant timestamp(String v) {
+        try {
+            if (v.matches("\\d+(\\.\\d+)?")) {
+                return Instant.ofEpochMilli((long) (Double.parseDouble(v) * 1000));
+            }
+            return java.time.OffsetDateTime.parse(v).toInstant();
+        } catch (RuntimeException e) {
+            throw new EngineException.InvalidArgument("invalid filter 'until=" + v + "': a Unix time or an RFC 3339 date");
+        }
     }
 
     // ---------------------------------------------------------------- attachments
@@ -352,6 +394,9 @@ public final class NetworkService {
         }
         Attachment a = pending.withEndpoints(done);
         saveAttachment(a);
+        for (Endpoint ep : done) {
+            Optional.ofNullable(networks.get(ep.networkId())).ifPresent(n -> publish("connect", n, Map.of("container", containerId)));
+        }
         return a;
     }
 
@@ -398,6 +443,7 @@ public final class NetworkService {
         }
         eps.set(eps.size() - 1, done);
         saveAttachment(a.withEndpoints(eps));
+        publish("connect", n, Map.of("container", containerId));
         return done;
     }
 
@@ -415,6 +461,7 @@ public final class NetworkService {
         eps.remove(ep);
         saveAttachment(new Attachment(a.containerId(), a.containerName(), a.mode(), a.netnsPath(), a.ownsNetns(),
                 eps, primary ? List.of() : a.ports(), a.dnsServers()));
+        publish("disconnect", n, Map.of("container", containerId));
     }
 
     /**
@@ -484,6 +531,9 @@ public final class NetworkService {
             NetnsFiles.remove(Path.of(a.netnsPath()));
         }
         deleteAttachment(containerId);
+        for (Endpoint ep : a.endpoints()) {
+            Optional.ofNullable(networks.get(ep.networkId())).ifPresent(n -> publish("disconnect", n, Map.of("container", containerId)));
+        }
         return true;
     }
 
@@ -923,6 +973,16 @@ public final class NetworkService {
 
     private Optional<NetworkRecord> findByName(String name) {
         return networks.values().stream().filter(n -> n.name().equals(name)).findFirst();
+    }
+
+    /** Docker's network event: the network id as actor, its name and driver type, and {@code extra}. */
+    private void publish(String action, NetworkRecord n, Map<String, String> extra) {
+        if (events != null) {
+            Map<String, String> attrs = new HashMap<>(extra);
+            attrs.put("name", n.name());
+            attrs.put("type", n.driver() == null ? "null" : n.driver());
+            events.publish(Event.of("network", action, n.id(), attrs));
+        }
     }
 
     private void persist(NetworkRecord rec) {

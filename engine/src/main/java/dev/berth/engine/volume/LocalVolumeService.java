@@ -392,6 +392,20 @@ public final class LocalVolumeService implements VolumeService {
         return new Volume.UsageData(sizeOf(dataDir(name)), r.users().size());
     }
 
+    /**
+     * The entries of one directory of the volume ({@code path} absolute inside it), for the
+     * volume browser; never follows a symbolic link, so nothing outside the volume is read. A
+     * tmpfs- or bind-backed volume shows its data only while mounted (in use).
+     */
+    public List<VolumeFile> files(String name, String path) {
+        Path data;
+        synchronized (this) {
+            get(name);
+            data = dataDir(name);
+        }
+        return VolumeFiles.list(name, data, path);
+    }
+
     @Override
     public synchronized Set<String> users(String name) {
         return Set.copyOf(get(name).users());

@@ -1,6 +1,7 @@
 package dev.berth.engine.api.system;
 
 import dev.berth.engine.image.ImageService;
+import dev.berth.engine.volume.Volume;
 
 import java.util.List;
 
@@ -12,4 +13,7 @@ public interface DiskUsageBackend {
 
     /** Every image's summary (for its digests and labels). */
     List<ImageService.ImageSummary> images();
+
+    /** Every volume with its size and the number of containers using it. */
+    List<Volume> volumes();
 }

@@ -37,6 +37,7 @@ public final class DiskUsageRouter implements Router {
         ex.respondJson(DiskUsageResponse.of(
                 images ? backend.imageDiskUsage() : new dev.berth.engine.image.ImageService.DiskUsage(List.of(), 0),
                 images ? backend.images() : List.of(),
+                all || types.contains("volume") ? backend.volumes() : List.of(),
                 images, all || types.contains("container"), all || types.contains("volume"),
                 all || types.contains("build-cache")));
     }

@@ -1,7 +1,6 @@
 package dev.berth.engine.api.containers;
 
 import dev.berth.engine.EngineMain;
-import dev.berth.engine.network.NetworkCreateRequest;
 import dev.berth.testkit.RootOnly;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,7 +37,7 @@ class EngineRestartNetworkingTest {
 
     @Test
     void addressesNamesAndPublishedPortsSurviveARestartAndAKill() throws Exception {
-        net.engine().networks().create(NetworkCreateRequest.withSubnet("keep", "10.77.41.0/24"));
+        net.ok("network", "create", "--subnet", "10.77.41.0/24", "keep");
         int port = NetworkedEngine.freePort();
         net.ok("run", "-d", "--network", "keep", "--name", "web", "-p", "127.0.0.1:" + port + ":8080", "busybox", "sh", "-c",
                 "mkdir /www && echo still-here > /www/index.html && exec httpd -f -p 8080 -h /www");

@@ -1,7 +1,5 @@
 package dev.berth.engine.api.containers;
 
-import dev.berth.engine.network.EndpointRequest;
-import dev.berth.engine.network.NetworkCreateRequest;
 import dev.berth.testkit.RootOnly;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -14,7 +12,6 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,7 +43,7 @@ class NetworkingCliTest {
 
     @Test
     void containerNamesAndAliasesResolveOnAUserNetwork() {
-        net.engine().networks().create(NetworkCreateRequest.withSubnet("n", "10.77.10.0/24"));
+        net.ok("network", "create", "--subnet", "10.77.10.0/24", "n");
         net.ok("run", "-d", "--network", "n", "--network-alias", "db", "--name", "alpha", "busybox", "sleep", "300");
         assertThat(net.ok("run", "--rm", "--network", "n", "busybox", "ping", "-c2", "-W2", "alpha")).containsPattern("[12] packets received");
         assertThat(net.ok("run", "--rm", "--network", "n", "busybox", "ping", "-c2", "-W2", "db")).containsPattern("[12] packets received");
@@ -158,21 +155,28 @@ class NetworkingCliTest {
 
     @Test
     void connectAndDisconnectARunningContainer() {
-        net.engine().networks().create(NetworkCreateRequest.withSubnet("side", "10.77.20.0/24"));
+        net.ok("network", "create", "--subnet", "10.77.20.0/24", "side");
         net.ok("run", "-d", "--network", "side", "--name", "peer", "busybox", "sleep", "300");
         net.ok("run", "-d", "--name", "roamer", "busybox", "sleep", "300");
         assertThat(net.docker("exec", "roamer", "ping", "-c1", "-W1", "peer").exit()).isNotZero();
 
-        net.engine().containers().connectNetwork("roamer", "side", new EndpointRequest("side", List.of("wanderer"), "10.77.20.50"));
+        net.ok("network", "connect", "--alias", "wanderer", "--ip", "10.77.20.50", "side", "roamer");
         assertThat(net.ok("exec", "roamer", "ping", "-c2", "-W2", "peer")).containsPattern("[12] packets received");
         assertThat(net.ok("exec", "peer", "ping", "-c2", "-W2", "wanderer")).contains("10.77.20.50");
         assertThat(net.ok("inspect", "-f", "{{(index .NetworkSettings.Networks \"side\").IPAddress}}", "roamer"))
                 .isEqualTo("10.77.20.50\n");
 
-        net.engine().containers().disconnectNetwork("roamer", "side", false);
+        assertThat(net.docker("network", "connect", "side", "roamer").err()).contains("already exists in network side");
+        net.ok("network", "disconnect", "side", "roamer");
         assertThat(net.docker("exec", "peer", "ping", "-c1", "-W1", "10.77.20.50").exit()).isNotZero();
         assertThat(net.engine().networks().allocated("side")).doesNotContainKey("10.77.20.50");
         assertThat(net.ok("inspect", "-f", "{{len .NetworkSettings.Networks}}", "roamer")).isEqualTo("1\n");
+        // a stopped container joins at its next start
+        net.ok("stop", "-t", "0", "roamer");
+        net.ok("network", "connect", "side", "roamer");
+        net.ok("start", "roamer");
+        assertThat(net.ok("exec", "roamer", "ping", "-c2", "-W2", "peer")).containsPattern("[12] packets received");
+        assertThat(net.ok("network", "inspect", "-f", "{{len .Containers}}", "side")).isEqualTo("2\n");
     }
 
     @Test
