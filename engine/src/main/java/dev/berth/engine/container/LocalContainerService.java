@@ -289,7 +289,8 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             return new NetworkChoice(mode, List.of());
         }
         if (networks == null) {
-            throw new EngineException.Unavailable("network mode \"" + mode + "\" needs the network service, which this engine does not have");
+            // a service without networking (no runtime, or the bare lifecycle): recorded, never joined
+            return new NetworkChoice(mode, List.of(EndpointRequest.of(mode)));
         }
         NetworkRecord first = networks.get(mode);
         if (first.name().equals("host") || first.name().equals("none")) {
@@ -506,9 +507,27 @@ public final class LocalContainerService implements ContainerService, AutoClosea
                     s.restartCount(), s.manuallyStopped())));
             throw e;
         }
+        publishMounts(c, "mount");
         publish(c, action, Map.of());
         startMonitor(id, c.state().startedAt());
         return c;
+    }
+
+    /** Docker's {@code volume mount} (at start) and {@code volume unmount} (at the end of a run) events. */
+    private void publishMounts(Container c, String action) {
+        for (MountSpec m : c.hostConfig().mounts()) {
+            if (m instanceof MountSpec.VolumeMount v) {
+                Map<String, String> attrs = new LinkedHashMap<>();
+                attrs.put("container", c.id());
+                attrs.put("driver", "local");
+                if (action.equals("mount")) {
+                    attrs.put("destination", v.target());
+                    attrs.put("propagation", "");
+                    attrs.put("read/write", Boolean.toString(!v.readOnly()));
+                }
+                events.publish(Event.of("volume", action, v.name(), attrs));
+            }
+        }
     }
 
     /** The first-use copy of the image's content into each new volume (a no-op for volumes filled before). */
@@ -1612,6 +1631,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
         }
         unmountRootfs(c);
         releaseNetwork(c);
+        publishMounts(c, "unmount");
         ContainerState s = c.state().exited(exitCode, Instant.now(), oom);
         if (error != null) {
             s = new ContainerState(s.status(), 0, exitCode, s.startedAt(), s.finishedAt(), oom, error, s.restartCount(),

@@ -49,6 +49,10 @@ class VolumesCliTest {
                 "cat", "/other/f")).isEqualTo("kept\n");
         assertThat(net.docker("run", "--rm", "--mount", "type=volume,source=keep,target=/other,readonly", "busybox",
                 "sh", "-c", "echo x > /other/g").exit()).isNotZero();
+        // Docker's volume events for each run: mount at start, unmount at its end
+        List<String> events = net.engine().events().recent().stream()
+                .filter(e -> e.type().equals("volume") && e.actorId().equals("keep")).map(e -> e.action()).toList();
+        assertThat(events).containsSubsequence("mount", "unmount", "mount", "unmount", "mount", "unmount");
     }
 
     @Test
