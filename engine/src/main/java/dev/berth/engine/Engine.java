@@ -88,7 +88,7 @@ public final class Engine implements AutoCloseable {
         try {
             EngineConfig config = given.withConfigFile();
             EventBus events = new EventBus();
-            HostTools tools = new RuntimeDetector(root.subdir("tmp")).detect();
+            HostTools tools = new RuntimeDetector(root.subdir("tmp")).withCache(root.dir().resolve("runtime-probe.json")).detect();
             ImageStore images = new ImageStore(root.subdir("image"));
             ContentStore content = new FilesystemContentStore(root.subdir("content"));
             Snapshotter snapshots = OverlaySnapshotter.open(root.subdir("snapshots"));

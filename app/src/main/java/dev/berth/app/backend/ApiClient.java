@@ -32,8 +32,10 @@ import java.util.function.Consumer;
  * app drives an embedded engine and an engine it is a client of through the same code: the
  * embedded engine serves this API on its socket too.
  *
- * <p>Calls block; run them on a background thread. A call made from a thread that is then
- * interrupted is cancelled and throws {@link InterruptedException} (where declared).
+ * <p>Calls block; run them on a background <em>platform</em> thread. Not on virtual threads: reads
+ * on the unix socket are native calls that pin the carrier, and with the embedded engine in the same
+ * process two long streams on a 2-core machine starve the engine's own handlers. A call made from a
+ * thread that is then interrupted is cancelled and throws {@link InterruptedException} (where declared).
  */
 public final class ApiClient implements AutoCloseable {
 

@@ -31,7 +31,6 @@ import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.FileChooser;
-import javafx.util.Duration;
 import org.kordamp.ikonli.Ikon;
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignB;
@@ -66,6 +65,7 @@ public final class ImagesView {
     private final RegistriesViewModel registries;
     private final Localization i18n;
     private final TableView<Row> table;
+    private Consumer<String> onRun;
 
     public ImagesView(ImagesViewModel viewModel, RegistriesViewModel registries, Localization i18n) {
         this.vm = viewModel;
@@ -123,22 +123,14 @@ public final class ImagesView {
         dangling.setGraphic(new FontIcon(MaterialDesignT.TAG_OFF_OUTLINE));
         dangling.selectedProperty().bindBidirectional(viewModel.showDanglingProperty());
 
-        Button run = toolButton("images.action.run", "images-run", MaterialDesignP.PLAY_OUTLINE, r -> { });
-        run.setDisable(true);
-        // a disabled control shows no tooltip itself: its wrapper carries it
-        StackPane runWrapper = new StackPane(run);
-        runWrapper.setId("images-run-wrapper");
-        Tooltip runTip = new Tooltip();
-        runTip.textProperty().bind(i18n.text("images.run.later"));
-        runTip.setShowDelay(Duration.millis(200));
-        Tooltip.install(runWrapper, runTip);
+        Button run = toolButton("images.action.run", "images-run", MaterialDesignP.PLAY_OUTLINE, this::run);
         Button tag = toolButton("images.action.tag", "images-tag", MaterialDesignT.TAG_PLUS_OUTLINE, this::openTag);
         Button push = toolButton("images.action.push", "images-push", MaterialDesignU.UPLOAD, vm::push);
         Button remove = toolButton("images.action.remove", "images-remove", MaterialDesignD.DELETE_OUTLINE, this::confirmRemove);
         Button inspect = toolButton("images.action.inspect", "images-inspect", MaterialDesignC.CODE_BRACES, this::openInspect);
         Button layers = toolButton("images.action.layers", "images-layers", MaterialDesignL.LAYERS_TRIPLE_OUTLINE, this::openLayers);
         Button save = toolButton("images.action.save", "images-save", MaterialDesignC.CONTENT_SAVE_OUTLINE, this::save);
-        for (Button b : new Button[] {tag, push, remove, inspect, layers, save}) {
+        for (Button b : new Button[] {run, tag, push, remove, inspect, layers, save}) {
             b.disableProperty().bind(noSelection);
         }
         push.disableProperty().unbind();
@@ -154,7 +146,7 @@ public final class ImagesView {
 
         Region spacer = new Region();
         HBox.setHgrow(spacer, Priority.ALWAYS);
-        HBox toolbar = new HBox(search, dangling, spacer, runWrapper, tag, push, inspect, layers, save, remove);
+        HBox toolbar = new HBox(search, dangling, spacer, run, tag, push, inspect, layers, save, remove);
         // buttons keep their labels whole; the filter box gives up width first
         for (var n : List.of(dangling, run, tag, push, inspect, layers, save, remove)) {
             n.setMinWidth(Region.USE_PREF_SIZE);
@@ -211,8 +203,7 @@ public final class ImagesView {
 
     private ContextMenu contextMenu(TableRow<Row> row) {
         ContextMenu menu = new ContextMenu();
-        MenuItem run = menuItem("images.action.run", "images-menu-run", MaterialDesignP.PLAY_OUTLINE, row, r -> { });
-        run.setDisable(true);
+        MenuItem run = menuItem("images.action.run", "images-menu-run", MaterialDesignP.PLAY_OUTLINE, row, this::run);
         MenuItem push = menuItem("images.action.push", "images-menu-push", MaterialDesignU.UPLOAD, row, vm::push);
         push.disableProperty().bind(Bindings.createBooleanBinding(() -> row.getItem() == null || row.getItem().dangling(),
                 row.itemProperty()));
@@ -319,6 +310,21 @@ public final class ImagesView {
     }
 
     // ---- actions ----------------------------------------------------------------------------------
+
+    /**
+     * What Run… does with an image reference (its tag, or its id when it has none): the shell
+     * opens the Containers pane's Run dialog with it.
+     */
+    public void setOnRun(Consumer<String> onRun) {
+        this.onRun = onRun;
+    }
+
+    private void run(Row row) {
+        Consumer<String> handler = onRun;
+        if (handler != null) {
+            handler.accept(row.reference());
+        }
+    }
 
     private void openPull() {
         new PullDialog(vm, registries, i18n, root).show();

@@ -3,6 +3,7 @@ package dev.berth.app.networks;
 import dev.berth.app.components.Dialogs;
 import dev.berth.app.components.EmptyStateView;
 import dev.berth.app.components.PaneHeader;
+import dev.berth.app.components.TableSelection;
 import dev.berth.app.i18n.Localization;
 import dev.berth.app.images.Formats;
 import dev.berth.app.images.InspectDialog;
@@ -160,7 +161,7 @@ public final class NetworksView {
             attached.setItems(FXCollections.observableArrayList(n == null ? java.util.List.of() : n.containers()));
         };
         table.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> showAttached.run());
-        viewModel.rows().addListener((javafx.collections.ListChangeListener<Network>) c -> showAttached.run());
+        TableSelection.keepAcrossRefresh(table, Network::id, showAttached);
         Label attachedTitle = new Label();
         attachedTitle.setId("networks-attached-title");
         attachedTitle.getStyleClass().add("section-title");

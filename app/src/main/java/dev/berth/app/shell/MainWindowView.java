@@ -43,10 +43,21 @@ public final class MainWindowView {
     private final Map<Page, Parent> panes = new EnumMap<>(Page.class);
     private final ToggleGroup nav = new ToggleGroup();
     private final Map<Page, ToggleButton> navButtons = new EnumMap<>(Page.class);
+    private final MainWindowViewModel viewModel;
+    private final Localization i18n;
+    private ContainersView containersView;
 
     public MainWindowView(MainWindowViewModel vm, Localization i18n) {
-        factories.put(Page.CONTAINERS, () -> new ContainersView(vm.containers(), i18n).root());
-        factories.put(Page.IMAGES, () -> new ImagesView(vm.images(), vm.registries(), i18n).root());
+        this.viewModel = vm;
+        this.i18n = i18n;
+        factories.put(Page.CONTAINERS, () -> containersView().root());
+        factories.put(Page.IMAGES, () -> {
+            ImagesView images = new ImagesView(vm.images(), vm.registries(), i18n);
+            // Run… on an image: the Containers pane's Run dialog, then that pane with the new container selected
+            images.setOnRun(image -> containersView().openRunDialog(images.root(), image,
+                    () -> vm.pageProperty().set(Page.CONTAINERS)));
+            return images.root();
+        });
         factories.put(Page.VOLUMES, () -> new VolumesView(vm.volumes(), i18n).root());
         factories.put(Page.NETWORKS, () -> new NetworksView(vm.networks(), i18n).root());
         factories.put(Page.BUILDS, () -> new BuildsView(vm.builds(), i18n).root());
@@ -93,6 +104,14 @@ public final class MainWindowView {
         root.setCenter(content);
         root.setBottom(new StatusBarView(vm.statusBar()).root());
         root.setId("main-window");
+    }
+
+    /** The Containers pane's view, made once (Images → Run… needs it before the pane is first shown). */
+    public ContainersView containersView() {
+        if (containersView == null) {
+            containersView = new ContainersView(viewModel.containers(), i18n);
+        }
+        return containersView;
     }
 
     private static Node section(Localization i18n, String key) {

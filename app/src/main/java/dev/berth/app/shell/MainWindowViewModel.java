@@ -40,7 +40,7 @@ public final class MainWindowViewModel implements AutoCloseable {
     private final ReadOnlyObjectWrapper<EngineVersion> version = new ReadOnlyObjectWrapper<>(this, "version");
     private final ReadOnlyObjectWrapper<EngineInfo> info = new ReadOnlyObjectWrapper<>(this, "info");
     private final StatusBarViewModel statusBar;
-    private final ContainersViewModel containers = new ContainersViewModel();
+    private final ContainersViewModel containers;
     private final ImagesViewModel images;
     private final RegistriesViewModel registries;
     private final VolumesViewModel volumes;
@@ -55,6 +55,7 @@ public final class MainWindowViewModel implements AutoCloseable {
         this.settings = settings;
         this.events = new EventsViewModel(executor);
         this.images = new ImagesViewModel(executor);
+        this.containers = new ContainersViewModel(executor);
         this.registries = new RegistriesViewModel(executor);
         this.volumes = new VolumesViewModel(executor);
         this.networks = new NetworksViewModel(executor);
@@ -84,6 +85,7 @@ public final class MainWindowViewModel implements AutoCloseable {
             state.set(new EngineState.Ready(b.connection()));
             events.connect(b, eventsSince);
             images.connect(b);
+            containers.connect(b);
             registries.connect(b);
             volumes.connect(b);
             networks.connect(b);
@@ -165,6 +167,7 @@ public final class MainWindowViewModel implements AutoCloseable {
         closed = true;
         events.close();
         images.close();
+        containers.close();
         volumes.close();
         networks.close();
         Backend b = backend.get();

@@ -99,6 +99,12 @@ public final class UiExecutor implements AutoCloseable {
                 }
             }
         };
+        if (background.isShutdown()) {
+            // the window is closing: late work (an event that arrived during shutdown) has nobody to report to
+            LOG.log(System.Logger.Level.DEBUG, "dropped after close: " + title.key());
+            cancelled.set(true);
+            return handle;
+        }
         runOnUi(() -> running.add(task));
         future.set(background.submit(() -> {
             T result;
@@ -128,6 +134,10 @@ public final class UiExecutor implements AutoCloseable {
 
     /** Runs {@code work} in the background without a result and without showing it as a task. */
     public void runInBackground(Runnable work) {
+        if (background.isShutdown()) {
+            LOG.log(System.Logger.Level.DEBUG, "dropped background work after close");
+            return;
+        }
         background.execute(work);
     }
 

@@ -3,6 +3,7 @@ package dev.berth.app.volumes;
 import dev.berth.app.components.Dialogs;
 import dev.berth.app.components.EmptyStateView;
 import dev.berth.app.components.PaneHeader;
+import dev.berth.app.components.TableSelection;
 import dev.berth.app.i18n.Localization;
 import dev.berth.app.images.Formats;
 import dev.berth.app.images.InspectDialog;
@@ -109,6 +110,7 @@ public final class VolumesView {
         table.setPlaceholder(placeholder);
         i18n.languageProperty().addListener((obs, old, now) -> table.refresh());
         BooleanBinding noSelection = table.getSelectionModel().selectedItemProperty().isNull();
+        TableSelection.keepAcrossRefresh(table, Volume::name, () -> { });
 
         Button browse = toolButton("volumes.action.browse", "volumes-browse", MaterialDesignF.FOLDER_SEARCH_OUTLINE, this::openBrowser);
         Button inspect = toolButton("volumes.action.inspect", "volumes-inspect", MaterialDesignC.CODE_BRACES, this::openInspect);

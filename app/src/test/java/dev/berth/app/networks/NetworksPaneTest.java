@@ -152,6 +152,9 @@ class NetworksPaneTest {
 
         backend.engine().networks().detach(CONTAINER);
         waitUntil(() -> row(table, "web-net").map(n -> n.containers().isEmpty()).orElse(false));
+        // the refresh replaced the rows; the selection stayed on web-net and its details followed
+        waitUntil(() -> attached.getItems().isEmpty());
+        assertThat(table.getSelectionModel().getSelectedItem().name()).isEqualTo("web-net");
         robot.rightClickOn(rowNode(robot, "web-net"));
         robot.clickOn("#networks-menu-remove");
         robot.clickOn("#networks-remove-confirm");

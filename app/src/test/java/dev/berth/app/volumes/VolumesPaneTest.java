@@ -78,13 +78,19 @@ class VolumesPaneTest {
         assertThat(shown(robot.lookup("#volumes-empty-title").query())).isTrue();
 
         robot.clickOn("#volumes-create");
+        waitUntil(() -> robot.lookup("#volumes-create-name").tryQuery().isPresent());
         robot.clickOn("#volumes-create-name").write("x");
         Button confirm = robot.lookup("#volumes-create-confirm").queryButton();
-        waitUntil(() -> validation(robot).contains("at least two characters"));
+        waitUntil(() -> validation(robot).contains("at least two characters"),
+                () -> "validation says \"" + validation(robot) + "\", name field has \""
+                        + robot.lookup("#volumes-create-name").queryAs(javafx.scene.control.TextField.class).getText() + "\"");
         assertThat(confirm.isDisabled()).isTrue();
-        robot.clickOn("#volumes-create-name").write("-site");
+        // (the field selects its text when its window gets the focus back: set the rest directly)
+        robot.interact(() -> robot.lookup("#volumes-create-name").queryAs(javafx.scene.control.TextField.class).appendText("-site"));
         robot.clickOn("#volumes-create-labels").write("app=shop");
-        waitUntil(() -> !confirm.isDisabled());
+        waitUntil(() -> !confirm.isDisabled(), () -> "validation says \"" + validation(robot) + "\", name field has \""
+                + robot.lookup("#volumes-create-name").queryAs(javafx.scene.control.TextField.class).getText() + "\", labels \""
+                + robot.lookup("#volumes-create-labels").queryAs(javafx.scene.control.TextArea.class).getText() + "\"");
         robot.clickOn(confirm);
         TableView<Volume> table = robot.lookup("#volumes-table").queryTableView();
         waitUntil(() -> row(table, "x-site").isPresent());
@@ -180,10 +186,14 @@ class VolumesPaneTest {
     }
 
     static void waitUntil(BooleanSupplier condition) {
+        waitUntil(condition, () -> "");
+    }
+
+    static void waitUntil(BooleanSupplier condition, java.util.function.Supplier<String> state) {
         try {
             WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, condition::getAsBoolean);
         } catch (TimeoutException e) {
-            throw new AssertionError("condition not met within 20 s", e);
+            throw new AssertionError("condition not met within 20 s " + state.get(), e);
         }
         WaitForAsyncUtils.waitForFxEvents();
     }

@@ -71,7 +71,7 @@ final class EngineBackends {
         return List.of(new SystemRouter(system), new EventsRouter(events), new ImagesRouter(ImagesBackend.of(imageService)),
                 new DiskUsageRouter(diskUsage),
                 new ContainersRouter(engine.containers(), new LocalFilesBackend(engine.containers(), engine.snapshots(),
-                        engine.images(), engine.content(), engine.unpacker())),
+                        engine.images(), engine.content(), engine.unpacker(), engine.events())),
                 new ExecRouter(engine.containers()),
                 new NetworksRouter(NetworksBackend.of(engine.networks())),
                 new VolumesRouter(VolumesBackend.of(engine.volumes())));

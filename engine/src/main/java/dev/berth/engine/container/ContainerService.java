@@ -24,7 +24,8 @@ import java.util.function.Consumer;
  *
  * <p>Every change is published once on the event bus with Docker's container event actions
  * (create, start, die with exitCode, kill with signal, stop, pause, unpause, restart, rename,
- * destroy, attach, exec_create, exec_start, exec_die, resize).
+ * destroy, attach, exec_create and exec_start (as Docker, followed by {@code ": "} and the
+ * command), exec_die with exitCode, resize).
  */
 public interface ContainerService {
 
@@ -112,6 +113,21 @@ public interface ContainerService {
     /** The container's mounts with their host sources, as inspect shows them. */
     List<MountPoint> mountPoints(String nameOrId);
 
+    /**
+     * Runs {@code op} on the container's root filesystem, for {@code docker cp} and
+     * {@code docker export}. A running or paused container's root is given as its processes see
+     * it ({@code /proc/<pid>/root}, with its tmpfs and volume mounts). A created or exited
+     * container's overlay is mounted for the operation and unmounted after it; the container is
+     * held meanwhile (a start waits until the operation is done), as Docker does.
+     */
+    <T> T withRootfs(String nameOrId, RootfsOperation<T> op);
+
+    /** An operation on a container's root filesystem, given as a host path. */
+    @FunctionalInterface
+    interface RootfsOperation<T> {
+        T apply(java.nio.file.Path root) throws IOException;
+    }
+
     /** How many containers (in any state) were created from image {@code imageId}. */
     int containersUsing(Digest imageId);
 
@@ -180,6 +196,12 @@ public interface ContainerService {
             return new ExecConfig(List.of(cmd), List.of(), null, null, false, false, true, true);
         }
     }
+
+    /**
+     * The ids of the container's exec instances that are created and not yet ended (Docker's
+     * {@code ExecIDs}); empty when there are none.
+     */
+    List<String> execIds(String nameOrId);
 
     /** {@code docker exec inspect}: pid is the exec'd process's host pid once known, else 0. */
     record ExecInspect(String id, String containerId, ExecConfig config, boolean running, Integer exitCode, long pid) {}

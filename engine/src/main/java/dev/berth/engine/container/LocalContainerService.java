@@ -229,8 +229,8 @@ public final class LocalContainerService implements ContainerService, AutoClosea
                     Files.createDirectories(paths.bundle());
                     Files.createDirectories(paths.rootfs());
                     c = new Container(id, name, Instant.now(), r.image(), image.id(), cfg, host, paths, id, ContainerState.created());
-                    Json.write(cdir.resolve(STATE), c.state());
-                    // config.json last: its presence marks a complete container
+                    // no state.json yet: a container without one is created (see load); config.json's
+                    // presence marks a complete container
                     Json.write(cdir.resolve(CONFIG), stored(c));
                 } catch (IOException | RuntimeException e) {
                     try {
@@ -483,7 +483,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             RunSpec.NetworkMode network = connectForStart(c);
             BundleSpecBuilder.Result built = specs.build(id, p.rootfs(), runSpec(c, network));
             Bundles.writeConfig(p.bundle(), built.config());
-            if (rt().find(id).isPresent()) {
+            if (rt().known(id)) {
                 rt().delete(id, true);
             }
             OciRuntime.Created created = rt().create(new dev.berth.engine.runtime.CreateRequest(id, c.name(), p.bundle(),
@@ -787,7 +787,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             case OciRuntime.StopOutcome.NotRunning n -> n.exitCode();
         };
         if (code.isEmpty()) {
-            code = rt().waitForExit(id, Duration.ofSeconds(5));
+            code = rt().waitForExit(id, c.paths().bundle(), Duration.ofSeconds(5));
         }
         return finishRun(c, code.orElse(137), null);
     }
@@ -951,7 +951,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
                     // it ended meanwhile
                 }
                 publish(c, "kill", Map.of("signal", "SIGKILL"));
-                c = finishRun(c, rt().waitForExit(id, Duration.ofSeconds(30)).orElse(137), null);
+                c = finishRun(c, rt().waitForExit(id, c.paths().bundle(), Duration.ofSeconds(30)).orElse(137), null);
             }
             removeLocked(c, volumes);
             return null;
@@ -1214,6 +1214,45 @@ public final class LocalContainerService implements ContainerService, AutoClosea
         return new Counts(running + paused + stopped, running, paused, stopped);
     }
 
+    // ------------------------------------------------------------------ root filesystem (cp, export)
+
+    @Override
+    public <T> T withRootfs(String nameOrId, RootfsOperation<T> op) {
+        Container c = inspect(nameOrId);
+        if (c.state().running() && c.state().pid() > 0) {
+            return applyRootfsOp(c, Path.of("/proc", Long.toString(c.state().pid()), "root"), op);
+        }
+        String id = c.id();
+        return locked(id, () -> {
+            Container now = sync(current(id));
+            if (now.state().running() && now.state().pid() > 0) {
+                // started meanwhile: its processes' view, as above
+                return applyRootfsOp(now, Path.of("/proc", Long.toString(now.state().pid()), "root"), op);
+            }
+            if (now.state().status() == ContainerStatus.RESTARTING) {
+                throw new EngineException.Conflict("container " + now.name() + " is restarting: try again once it runs or is stopped");
+            }
+            // created or exited: its overlay, mounted for this operation only (the lock keeps a start out)
+            boolean mountHere = !Mounter.isMountPoint(now.paths().rootfs());
+            try {
+                mountRootfs(now);
+                return applyRootfsOp(now, now.paths().rootfs(), op);
+            } finally {
+                if (mountHere) {
+                    unmountRootfs(now);
+                }
+            }
+        });
+    }
+
+    private static <T> T applyRootfsOp(Container c, Path root, RootfsOperation<T> op) {
+        try {
+            return op.apply(root);
+        } catch (IOException e) {
+            throw new EngineException.Unavailable("cannot access the files of container " + c.name() + ": " + e.getMessage(), e);
+        }
+    }
+
     // ------------------------------------------------------------------ logs
 
     @Override
@@ -1291,7 +1330,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
         }
         Exec e = new Exec(newId(), c.id(), config);
         execs.put(e.id, e);
-        publish(c, "exec_create", Map.of("execID", e.id));
+        publish(c, "exec_create: " + String.join(" ", config.cmd()), Map.of("execID", e.id));
         return e.id;
     }
 
@@ -1343,7 +1382,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
         if (pty != null) {
             ptys.put(execId, pty);
         }
-        publish(c, "exec_start", Map.of("execID", execId));
+        publish(c, "exec_start: " + String.join(" ", cfg.cmd()), Map.of("execID", execId));
         Process p = process;
         p.onExit().whenComplete((x, err) -> {
             readPid(e);
@@ -1451,10 +1490,17 @@ public final class LocalContainerService implements ContainerService, AutoClosea
     }
 
     @Override
+    public List<String> execIds(String nameOrId) {
+        String id = find(nameOrId).id();
+        return execs.values().stream().filter(e -> e.containerId.equals(id) && (!e.started || e.running))
+                .map(e -> e.id).sorted().toList();
+    }
+
+    @Override
     public ExecInspect execInspect(String execId) {
         Exec e = exec(execId);
         readPid(e);
-        return new ExecInspect(e.id, e.containerId, e.config, e.running, e.exitCode, e.running ? e.pid : 0);
+        return new ExecInspect(e.id, e.containerId, e.config, e.running, e.exitCode, e.pid);
     }
 
     @Override
@@ -1676,9 +1722,10 @@ public final class LocalContainerService implements ContainerService, AutoClosea
     }
 
     private void startMonitor(String id, Instant run) {
+        Path bundle = current(id).paths().bundle();
         spawn("monitor-" + id.substring(0, 12), () -> {
             while (!closed) {
-                rt().waitForExit(id, Duration.ofSeconds(2));
+                rt().waitForExit(id, bundle, Duration.ofSeconds(2));
                 Boolean done = locked(id, () -> {
                     Container c = containers.get(id);
                     if (c == null || !run.equals(c.state().startedAt())) {
@@ -1823,7 +1870,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
         }
         // not running: nothing may be left mounted or in the runtime
         unmountRootfs(c);
-        if (rt().find(id).isPresent()) {
+        if (rt().known(id)) {
             rt().delete(id, true);
         }
         if (status == ContainerStatus.RESTARTING) {

@@ -19,12 +19,13 @@ import java.util.Map;
  * entry types are refused as {@link TarFormatException}: layers do not use them.
  *
  * <p>Reads exactly the blocks it needs from the stream; the caller drains what follows the
- * end-of-archive marker (the DiffID covers the whole stream).
+ * end-of-archive marker (the DiffID covers the whole stream). Public for the build context, which
+ * reads an uploaded context tar with the same rules.
  */
-final class TarReader {
+public final class TarReader {
 
     /** The archive is malformed (bad checksum, truncated entry, unsupported entry type). */
-    static final class TarFormatException extends IOException {
+    public static final class TarFormatException extends IOException {
         TarFormatException(String message) {
             super(message);
         }
@@ -40,12 +41,12 @@ final class TarReader {
     private long entryIndex;
     private boolean done;
 
-    TarReader(InputStream in) {
+    public TarReader(InputStream in) {
         this.in = in;
     }
 
     /** The next entry, or null at the end of the archive. Skips any unread content of the previous one. */
-    TarEntry next() throws IOException {
+    public TarEntry next() throws IOException {
         if (done) {
             return null;
         }
@@ -82,7 +83,7 @@ final class TarReader {
     }
 
     /** The content of the current entry; reading past its size returns end of stream. */
-    InputStream content() {
+    public InputStream content() {
         return new InputStream() {
             @Override
             public int read() throws IOException {

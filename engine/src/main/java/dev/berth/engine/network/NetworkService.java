@@ -926,6 +926,9 @@ public final class NetworkService {
         }
         Set<String> ownBridges = new HashSet<>();
         networks.values().forEach(n -> { if (n.bridge() != null) ownBridges.add(n.bridge()); });
+        // the default bridge's interface is this engine's by name, even before its record exists (an engine
+        // restarted on a fresh root while berth0 is still up must not refuse its own default network)
+        ownBridges.add(config.interfacePrefix() + "0");
         for (HostRoutes.Route r : HostRoutes.read()) {
             if (!ownBridges.contains(r.iface()) && r.destination().overlaps(subnet)) {
                 throw new EngineException.Conflict("subnet " + subnet + " of network " + name + " overlaps with the host route to "

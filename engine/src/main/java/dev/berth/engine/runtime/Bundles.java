@@ -2,6 +2,7 @@ package dev.berth.engine.runtime;
 
 import dev.berth.engine.errors.EngineException;
 import dev.berth.engine.runtime.spec.OciConfig;
+import dev.berth.engine.state.AtomicFiles;
 import dev.berth.engine.state.Json;
 
 import java.io.IOException;
@@ -22,7 +23,8 @@ public final class Bundles {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create bundle " + bundle + ": " + e.getMessage(), e);
         }
-        Json.write(bundle.resolve(CONFIG), config);
+        // regenerated from the container's config at every start: atomic, but no fsync on the start path
+        AtomicFiles.writeRegenerable(bundle.resolve(CONFIG), Json.toBytes(config));
     }
 
     public static OciConfig readConfig(Path bundle) {

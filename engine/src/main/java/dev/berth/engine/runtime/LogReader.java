@@ -167,9 +167,11 @@ public final class LogReader {
             for (Entry e : select(existing, new Query(query.since(), null, query.tail()))) {
                 filtered.accept(e);
             }
+            long pause = 1;
             while (!done[0]) {
                 boolean got = drain(ch, parser, filtered);
                 if (got) {
+                    pause = 1;
                     continue;
                 }
                 Object now = fileKey(log);
@@ -192,7 +194,10 @@ public final class LogReader {
                     parser.finish(filtered);
                     return;
                 }
-                Thread.sleep(POLL.toMillis());
+                // a short pause after activity (a container that just started, output that just came),
+                // doubling to POLL while the log stays idle
+                Thread.sleep(pause);
+                pause = Math.min(pause * 2, POLL.toMillis());
             }
         } catch (IOException e) {
             throw new EngineException.Unavailable("cannot follow log " + log + ": " + e.getMessage(), e);

@@ -7,6 +7,7 @@ import dev.berth.engine.runtime.spec.Cgroups;
 import dev.berth.engine.runtime.spec.HostFiles;
 import dev.berth.engine.runtime.spec.OciConfig;
 import dev.berth.engine.runtime.spec.UserResolver;
+import dev.berth.engine.state.FileTrees;
 import dev.berth.engine.state.Json;
 
 import java.io.File;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,8 +102,12 @@ public final class OciRuntime {
         record Killed(int exitCode) implements StopOutcome {}
     }
 
+    /** How often a waiter looks again without an inotify event (conmon died without an exit file, a missed event). */
+    private static final Duration EXIT_POLL = Duration.ofMillis(100);
+
     private final Conmon.Paths paths;
     private final Cgroups cgroups;
+    private final ExitWatch exits;
 
     /**
      * @param runtime the runc binary
@@ -121,6 +127,7 @@ public final class OciRuntime {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create runtime directories under " + r + ": " + e.getMessage(), e);
         }
+        this.exits = new ExitWatch(paths.exitDir());
     }
 
     /**
@@ -159,7 +166,7 @@ public final class OciRuntime {
             throw new EngineException.InvalidArgument("the bundle's process.terminal must match the request's tty ("
                     + request.tty() + ") in " + bundle);
         }
-        if (find(request.id()).isPresent()) {
+        if (known(request.id())) {
             // before touching anything: the existing container's exit code must survive
             throw new EngineException.AlreadyExists("container " + request.id() + " already exists in the runtime");
         }
@@ -173,6 +180,17 @@ public final class OciRuntime {
             throw new EngineException.Unavailable("cannot prepare " + bundle + ": " + e.getMessage(), e);
         }
         List<String> command = Conmon.command(paths, request);
+        try (AutoCloseable watch = exits.watch(bundle)) {
+            return launch(request, bundle, command);
+        } catch (EngineException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new EngineException.Unavailable("cannot create " + request.id() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs conmon and waits (woken by the bundle's watch) for runc's pid file or its failure. */
+    private Created launch(CreateRequest request, Path bundle, List<String> command) {
         Process launcher;
         try {
             // conmon daemonizes; it must hold none of our pipes, or the engine's exit would affect it
@@ -196,8 +214,8 @@ public final class OciRuntime {
             long conmonPid = readPid(bundle.resolve(Conmon.CONMON_PIDFILE)).orElseThrow(() ->
                     new EngineException.Unavailable("conmon wrote no pid file in " + bundle));
             long deadline = System.nanoTime() + CREATE_TIMEOUT.toNanos();
-            long sleepMs = 1;
             while (true) {
+                long seen = exits.generation();
                 OptionalLong pid = readPid(bundle.resolve(Conmon.PIDFILE));
                 if (pid.isPresent()) {
                     return new Created(pid.getAsLong(), conmonPid);
@@ -222,8 +240,7 @@ public final class OciRuntime {
                     throw new EngineException.Unavailable("container " + request.id() + " was not created within "
                             + CREATE_TIMEOUT.toSeconds() + " s");
                 }
-                Thread.sleep(sleepMs);
-                sleepMs = Math.min(sleepMs * 2, 20);
+                exits.awaitChange(seen, 20);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -301,6 +318,14 @@ public final class OciRuntime {
         return out;
     }
 
+    /**
+     * Whether runc has state for {@code id} (its state directory under the runtime root exists):
+     * what {@link #find} says without running runc.
+     */
+    public boolean known(String id) {
+        return Files.isDirectory(paths.runtimeRoot().resolve(id), LinkOption.NOFOLLOW_LINKS);
+    }
+
     /** runc's state, or empty when runc does not know the id. */
     public Optional<State> find(String id) {
         try {
@@ -331,13 +356,21 @@ public final class OciRuntime {
      */
     public void delete(String id, boolean force) {
         try {
-            if (force) {
+            if (!known(id)) {
+                // nothing for runc to do: no process spawned (a removal right after the exit's delete)
+            } else if (exitCode(id).isPresent() && initGone(id)) {
+                // exited, and conmon recorded it: what runc delete does for a stopped container
+                // without hooks (its cgroups are removed below), without starting runc
+                FileTrees.deleteTree(paths.runtimeRoot().resolve(id));
+            } else if (force) {
                 runc("delete", "--force", id);
             } else {
                 runc("delete", id);
             }
         } catch (EngineException.NotFound e) {
             // already gone
+        } catch (IOException e) {
+            throw new EngineException.Unavailable("cannot remove runc's state of " + id + ": " + e.getMessage(), e);
         }
         List<Path> left = cgroups.remove(Cgroups.containerPath(id));
         if (!left.isEmpty()) {
@@ -347,6 +380,31 @@ public final class OciRuntime {
             Files.deleteIfExists(exitFile(id));
         } catch (IOException e) {
             throw new EngineException.Unavailable("cannot remove " + exitFile(id) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Whether the container's init process is gone, read from runc's own {@code state.json}
+     * (its {@code init_process_pid} and start time, so a recycled pid is not taken for it).
+     */
+    private boolean initGone(String id) {
+        Path state = paths.runtimeRoot().resolve(id).resolve("state.json");
+        try {
+            JsonNode n = Json.mapper().readTree(Files.readAllBytes(state));
+            long pid = n.path("init_process_pid").asLong(0);
+            long start = n.path("init_process_start").asLong(-1);
+            if (pid <= 0) {
+                return true;
+            }
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"), StandardCharsets.UTF_8);
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            char st = f[0].charAt(0);
+            // field 22 (starttime) is the 20th after the command
+            return st == 'Z' || st == 'X' || (start >= 0 && Long.parseLong(f[19]) != start);
+        } catch (NoSuchFileException e) {
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false; // unsure: let runc decide
         }
     }
 
@@ -368,16 +426,27 @@ public final class OciRuntime {
      * neither the container nor its conmon is alive any more and no exit code was written.
      */
     public OptionalInt waitForExit(String id, Duration timeout) throws InterruptedException {
+        return waitForExit(id, null, timeout);
+    }
+
+    /**
+     * {@link #waitForExit(String, Duration)} for a container whose bundle the caller knows (no
+     * {@code runc state} to find it). Woken by the exit directory's inotify watch the moment
+     * conmon writes the exit file; polls only as a fallback.
+     */
+    public OptionalInt waitForExit(String id, Path knownBundle, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        long sleepMs = 2;
-        Path bundle = null;
+        Path bundle = knownBundle;
+        boolean looked = knownBundle != null;
         while (true) {
+            long seen = exits.generation();
             OptionalInt code = exitCode(id);
             if (code.isPresent()) {
                 return code;
             }
-            if (bundle == null) {
+            if (!looked) {
                 bundle = find(id).map(State::bundle).orElse(null);
+                looked = true;
             }
             if (bundle != null) {
                 OptionalLong conmon = readPid(bundle.resolve(Conmon.CONMON_PIDFILE));
@@ -389,8 +458,7 @@ public final class OciRuntime {
             if (left <= 0) {
                 return OptionalInt.empty();
             }
-            Thread.sleep(Math.min(sleepMs, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))));
-            sleepMs = Math.min(sleepMs * 2, 25);
+            exits.awaitChange(seen, Math.min(EXIT_POLL.toMillis(), Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))));
         }
     }
 

@@ -24,6 +24,12 @@ import java.util.regex.Pattern;
  * host's {@code /usr}). A runtime that is installed but cannot start a container here (crun
  * on a hybrid cgroup layout, for instance) is reported with its error and not used. Among
  * the ones that work, crun is preferred because it starts containers faster.
+ *
+ * <p>The probe costs a real container start (a few hundred milliseconds), so with a cache file
+ * ({@link #withCache}) the verdict is kept in the state root and reused while nothing it depends
+ * on changed: every binary found (runtimes, conmon, netavark, aardvark-dns: path, size and
+ * modification time) and the kernel release. An upgrade of any of them, or a new kernel, runs
+ * the probe again. A cache file that cannot be read is ignored (and rewritten).
  */
 public final class RuntimeDetector {
 
@@ -37,22 +43,39 @@ public final class RuntimeDetector {
     private static final List<String> AARDVARK_PATHS = List.of("/usr/lib/podman/aardvark-dns", "/usr/libexec/podman/aardvark-dns", "/usr/local/lib/podman/aardvark-dns", "/usr/bin/aardvark-dns");
     private static final Pattern VERSION = Pattern.compile("(\\d+\\.\\d+(?:\\.\\d+)?)");
 
+    private static final Path KERNEL_RELEASE = Path.of("/proc/sys/kernel/osrelease");
+
     private final Path workDir;
     private final List<String> searchPath;
+    /** Where the verdict is kept between starts; null: probe every time. */
+    private final Path cacheFile;
+    private final Path kernelRelease;
 
     /** @param workDir a directory the probe may create its throw-away bundles in */
     public RuntimeDetector(Path workDir) {
-        this(workDir, defaultSearchPath());
+        this(workDir, defaultSearchPath(), null, KERNEL_RELEASE);
     }
 
-    private RuntimeDetector(Path workDir, List<String> searchPath) {
+    private RuntimeDetector(Path workDir, List<String> searchPath, Path cacheFile, Path kernelRelease) {
         this.workDir = workDir;
         this.searchPath = List.copyOf(searchPath);
+        this.cacheFile = cacheFile;
+        this.kernelRelease = kernelRelease;
     }
 
     /** A detector that looks for runtimes only in {@code dirs} (in order). */
     public static RuntimeDetector withSearchPath(Path workDir, List<String> dirs) {
-        return new RuntimeDetector(workDir, dirs);
+        return new RuntimeDetector(workDir, dirs, null, KERNEL_RELEASE);
+    }
+
+    /** This detector, keeping its verdict in {@code file} (written atomically) and reusing it while it holds. */
+    public RuntimeDetector withCache(Path file) {
+        return new RuntimeDetector(workDir, searchPath, file, kernelRelease);
+    }
+
+    /** This detector, reading the kernel release from {@code file} instead of {@code /proc/sys/kernel/osrelease}. */
+    RuntimeDetector withKernelRelease(Path file) {
+        return new RuntimeDetector(workDir, searchPath, cacheFile, file);
     }
 
     private static List<String> defaultSearchPath() {
@@ -65,22 +88,101 @@ public final class RuntimeDetector {
     }
 
     public HostTools detect() {
+        Map<String, Path> found = new LinkedHashMap<>();
+        for (String name : RUNTIMES) {
+            findOnPath(name).ifPresent(p -> found.put(name, p));
+        }
+        findFirst(CONMON_PATHS).ifPresent(p -> found.put("conmon", p));
+        findFirst(NETAVARK_PATHS).ifPresent(p -> found.put("netavark", p));
+        findFirst(AARDVARK_PATHS).ifPresent(p -> found.put("aardvark-dns", p));
+        Fingerprint fingerprint = fingerprint(found);
+        if (cacheFile != null) {
+            Optional<HostTools> cached = readCache(fingerprint);
+            if (cached.isPresent()) {
+                LOG.log(System.Logger.Level.INFO, "OCI runtime: " + cached.get().summary() + " (probe verdict cached in " + cacheFile + ")");
+                return cached.get();
+            }
+        }
         List<HostTools.Candidate> candidates = new ArrayList<>();
         for (String name : RUNTIMES) {
-            findOnPath(name).ifPresent(path -> {
+            Path path = found.get(name);
+            if (path != null) {
                 HostTools.Tool tool = new HostTools.Tool(name, path.toString(), version(path));
                 String problem = probe(path);
                 candidates.add(new HostTools.Candidate(tool, problem == null, problem));
-            });
+            }
         }
         Optional<HostTools.Tool> runtime = candidates.stream().filter(HostTools.Candidate::works)
                 .map(HostTools.Candidate::tool).findFirst();
         HostTools tools = new HostTools(runtime, List.copyOf(candidates),
-                findFirst(CONMON_PATHS).map(p -> new HostTools.Tool("conmon", p.toString(), version(p))),
-                findFirst(NETAVARK_PATHS).map(p -> new HostTools.Tool("netavark", p.toString(), version(p))),
-                findFirst(AARDVARK_PATHS).map(p -> new HostTools.Tool("aardvark-dns", p.toString(), version(p))));
+                Optional.ofNullable(found.get("conmon")).map(p -> new HostTools.Tool("conmon", p.toString(), version(p))),
+                Optional.ofNullable(found.get("netavark")).map(p -> new HostTools.Tool("netavark", p.toString(), version(p))),
+                Optional.ofNullable(found.get("aardvark-dns")).map(p -> new HostTools.Tool("aardvark-dns", p.toString(), version(p))));
         LOG.log(System.Logger.Level.INFO, "OCI runtime: " + tools.summary());
+        if (cacheFile != null) {
+            writeCache(fingerprint, tools);
+        }
         return tools;
+    }
+
+    // ------------------------------------------------------------------ the probe cache
+
+    /** One binary as the cache knows it: a change of any field means a different binary. */
+    record Binary(String role, String path, long size, long mtimeNanos) {}
+
+    /** Everything a verdict depends on. */
+    record Fingerprint(String kernelRelease, List<Binary> binaries) {}
+
+    /** What the cache file holds: the fingerprint and the tools found with it. */
+    record CachedTools(Fingerprint fingerprint, HostTools.Tool runtime, List<HostTools.Candidate> candidates,
+                       HostTools.Tool conmon, HostTools.Tool netavark, HostTools.Tool aardvarkDns) {}
+
+    private Fingerprint fingerprint(Map<String, Path> found) {
+        List<Binary> binaries = new ArrayList<>();
+        found.forEach((role, path) -> {
+            try {
+                // the file itself, not a symlink to it: an upgrade replaces the target
+                var attrs = Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class);
+                binaries.add(new Binary(role, path.toRealPath().toString(), attrs.size(),
+                        attrs.lastModifiedTime().to(TimeUnit.NANOSECONDS)));
+            } catch (IOException e) {
+                binaries.add(new Binary(role, path.toString(), -1, -1));
+            }
+        });
+        String kernel;
+        try {
+            kernel = Files.readString(kernelRelease, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            kernel = "unknown";
+        }
+        return new Fingerprint(kernel, List.copyOf(binaries));
+    }
+
+    private Optional<HostTools> readCache(Fingerprint fingerprint) {
+        if (!Files.isRegularFile(cacheFile)) {
+            return Optional.empty();
+        }
+        try {
+            CachedTools c = Json.read(cacheFile, CachedTools.class);
+            if (c.fingerprint() == null || !c.fingerprint().equals(fingerprint) || c.candidates() == null) {
+                LOG.log(System.Logger.Level.INFO, "runtime binaries or kernel changed since the last probe: probing again");
+                return Optional.empty();
+            }
+            return Optional.of(new HostTools(Optional.ofNullable(c.runtime()), List.copyOf(c.candidates()),
+                    Optional.ofNullable(c.conmon()), Optional.ofNullable(c.netavark()), Optional.ofNullable(c.aardvarkDns())));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "ignoring unreadable runtime probe cache " + cacheFile + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private void writeCache(Fingerprint fingerprint, HostTools tools) {
+        try {
+            Json.write(cacheFile, new CachedTools(fingerprint, tools.runtime().orElse(null), tools.candidates(),
+                    tools.conmon().orElse(null), tools.netavark().orElse(null), tools.aardvarkDns().orElse(null)));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot keep the runtime probe verdict in " + cacheFile + ": " + e.getMessage());
+        }
     }
 
     private Optional<Path> findOnPath(String name) {

@@ -23,6 +23,14 @@
  *       its SOCK_SEQPACKET socket (FFM: run the JVM with {@code --enable-native-access=ALL-UNNAMED}).</li>
  * </ol>
  *
+ * <p>Speed: the probe's verdict is cached in the state root ({@code runtime-probe.json}) and
+ * reused while the runtime, conmon and network binaries (path, size, mtime) and the kernel
+ * release are unchanged. On a container's path no runc process is started where a file answers:
+ * whether runc knows an id is its state directory; an exited container's delete removes runc's
+ * state and cgroups directly; exits and runc's pid file are noticed through one inotify watch
+ * ({@code ExitWatch}) rather than by polling; a bundle's config is regenerated at each start and
+ * written without fsync ({@link dev.berth.engine.state.AtomicFiles#writeRegenerable}).
+ *
  * <p>Files: under the runtime root, runc's state in {@code runc/} and exit codes in
  * {@code exits/<id>}; in each bundle, conmon's {@code attach} socket, {@code ctl} FIFO,
  * {@code pidfile}, {@code conmon.pid} and runc's {@code runtime-create.log}. The container's

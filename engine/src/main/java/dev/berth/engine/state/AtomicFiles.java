@@ -60,6 +60,31 @@ public final class AtomicFiles {
         }
     }
 
+    /**
+     * Atomically replaces {@code target} (temp file, rename), mode 0644, without waiting for the
+     * disk: only for files regenerated from durable metadata before every use, such as a
+     * container's OCI bundle {@code config.json}, which is written anew at each start. Readers
+     * never see a torn file; after a machine crash the file may be an older version or absent,
+     * never half-written content under its name.
+     */
+    public static void writeRegenerable(Path target, byte[] bytes) {
+        Path dir = target.toAbsolutePath().getParent();
+        Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        try {
+            Files.createDirectories(dir);
+            Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // best effort: the temp name is never read
+            }
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Flushes a directory entry change (create, rename, delete) to disk. */
     public static void fsyncDirectory(Path dir) throws IOException {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {

@@ -84,7 +84,12 @@ class ExecAndAttachTest {
         assertThat(done.containerId()).isEqualTo(c.id());
         assertThatThrownBy(() -> svc().execStart(exec, 0, 0)).isInstanceOf(EngineException.Conflict.class);
         assertThat(temp.engine().events().recent()).filteredOn(e -> exec.equals(e.attributes().get("execID")))
-                .extracting(e -> e.action()).containsExactly("exec_create", "exec_start", "exec_die");
+                .extracting(e -> e.action()).containsExactly("exec_create: sh -c echo out; echo err >&2; exit 4",
+                        "exec_start: sh -c echo out; echo err >&2; exit 4", "exec_die");
+        // while created or running an exec is among the container's ExecIDs; once ended it is not
+        assertThat(svc().execIds(c.id())).doesNotContain(exec);
+        String pending = svc().execCreate(c.id(), ContainerService.ExecConfig.of("true"));
+        assertThat(svc().execIds(c.name())).containsExactly(pending);
     }
 
     @Test

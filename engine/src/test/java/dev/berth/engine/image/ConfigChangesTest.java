@@ -29,7 +29,8 @@ class ConfigChangesTest {
     void envTakesPairsWithQuotesAndTheOldSpaceFormAndReplacesEarlierValues() {
         ImageConfig.Config c = apply("ENV A=1 B=\"two words\" C='single quoted'", "env D the rest of the line",
                 "ENV A=3");
-        assertThat(c.env()).containsExactly("B=two words", "C=single quoted", "D=the rest of the line", "A=3");
+        // as Docker's dispatcher: a variable set again keeps its place
+        assertThat(c.env()).containsExactly("A=3", "B=two words", "C=single quoted", "D=the rest of the line");
     }
 
     @Test
@@ -79,5 +80,36 @@ class ConfigChangesTest {
                 .hasMessageContaining("USER requires at least one argument");
         assertThatThrownBy(() -> apply("VOLUME [1, 2")).isInstanceOf(EngineException.InvalidArgument.class)
                 .hasMessageContaining("JSON array");
+    }
+
+    @Test
+    void wordsAreExpandedAgainstTheConfigsEnvironmentAsDockerDoes() {
+        ImageConfig.Config base = new ImageConfig.Config(null, null, List.of("HOME=/home/app", "PORT=8080"),
+                null, null, null, null, null, null, null, null, null, null);
+        ImageConfig.Config c = ConfigChanges.apply(base, List.of("WORKDIR $HOME/src", "EXPOSE ${PORT}/udp",
+                "ENV PATH=$HOME/bin:/bin GREETING='$HOME stays'", "LABEL where=\"${HOME}\"", "CMD echo $HOME"));
+        assertThat(c.workingDir()).isEqualTo("/home/app/src");
+        assertThat(c.exposedPorts()).containsOnlyKeys("8080/udp");
+        assertThat(c.env()).containsExactly("HOME=/home/app", "PORT=8080", "PATH=/home/app/bin:/bin", "GREETING=$HOME stays");
+        assertThat(c.labels()).containsEntry("where", "/home/app");
+        // the shell form is left to the shell
+        assertThat(c.cmd()).containsExactly("/bin/sh", "-c", "echo $HOME");
+    }
+
+    @Test
+    void theEditorAlsoAppliesShellAndHealthcheckForTheBuilder() {
+        ConfigChanges.Editor editor = new ConfigChanges.Editor(null);
+        editor.apply(dev.berth.engine.build.dockerfile.DockerfileParser.parseInstruction("SHELL [\"/bin/bash\", \"-c\"]", "t"));
+        editor.apply(dev.berth.engine.build.dockerfile.DockerfileParser.parseInstruction("CMD echo hi", "t"));
+        editor.apply(dev.berth.engine.build.dockerfile.DockerfileParser.parseInstruction(
+                "HEALTHCHECK --interval=30s --retries=2 CMD wget -q localhost", "t"));
+        ImageConfig.Config c = editor.config();
+        assertThat(c.shell()).containsExactly("/bin/bash", "-c");
+        assertThat(c.cmd()).containsExactly("/bin/bash", "-c", "echo hi");
+        assertThat(c.healthcheck().test()).containsExactly("CMD-SHELL", "wget -q localhost");
+        assertThat(c.healthcheck().interval()).isEqualTo(30_000_000_000L);
+        assertThat(c.healthcheck().retries()).isEqualTo(2);
+        editor.apply(dev.berth.engine.build.dockerfile.DockerfileParser.parseInstruction("HEALTHCHECK NONE", "t"));
+        assertThat(editor.config().healthcheck().test()).containsExactly("NONE");
     }
 }

@@ -368,6 +368,34 @@ class OciRuntimeTest {
         assertThat(Cgroups.host().existingDirs(Cgroups.containerPath(c.id()))).isEmpty();
     }
 
+    @Test
+    void deleteWithoutForceStillRefusesARunningContainerAndRemovesAnExitedOne() throws Exception {
+        ContainerHarness.Ctr c = h.run(sh("sleep 100").build());
+        assertThat(h.runtime().known(c.id())).isTrue();
+        assertThatThrownBy(() -> h.runtime().delete(c.id(), false)).isInstanceOf(EngineException.class);
+        assertThat(h.runtime().state(c.id()).status()).isEqualTo(OciRuntime.Status.RUNNING);
+        h.runtime().kill(c.id(), "KILL");
+        assertThat(h.runtime().waitForExit(c.id(), c.bundle(), Duration.ofSeconds(10))).hasValue(137);
+        h.runtime().delete(c.id(), false);
+        assertThat(h.runtime().known(c.id())).isFalse();
+        assertThat(h.runtime().find(c.id())).isEmpty();
+        assertThat(Cgroups.host().existingDirs(Cgroups.containerPath(c.id()))).isEmpty();
+        h.runtime().delete(c.id(), false); // idempotent
+    }
+
+    @Test
+    void waitForExitWithTheBundleReturnsTheRecordedCodeOrNothingWhenTheTimeoutPasses() throws Exception {
+        ContainerHarness.Ctr c = h.run(RunSpec.builder(List.of("sleep", "100")).build());
+        assertThat(h.runtime().waitForExit(c.id(), c.bundle(), Duration.ofMillis(300))).isEmpty();
+        h.runtime().kill(c.id(), "TERM");
+        // as the container's init without a handler, sleep ignores TERM: still running
+        assertThat(h.runtime().waitForExit(c.id(), c.bundle(), Duration.ofMillis(300))).isEmpty();
+        h.runtime().kill(c.id(), "KILL");
+        assertThat(h.runtime().waitForExit(c.id(), c.bundle(), Duration.ofSeconds(10))).hasValue(137);
+        ContainerHarness.Ctr quick = h.run(sh("exit 7").build());
+        assertThat(h.runtime().waitForExit(quick.id(), quick.bundle(), Duration.ofSeconds(10))).hasValue(7);
+    }
+
     static void awaitLog(ContainerHarness.Ctr c, String text) throws InterruptedException {
         for (int i = 0; i < 400; i++) {
             if (LogReader.read(c.log(), LogReader.Query.ALL).stream().anyMatch(e -> e.text().contains(text))) {

@@ -32,6 +32,18 @@ class AtomicFilesTest {
     }
 
     @Test
+    void regenerableFilesAreReplacedWholeWithMode0644AndNoTempFiles() throws Exception {
+        Path f = tmp.resolve("bundle/config.json");
+        AtomicFiles.writeRegenerable(f, "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.writeRegenerable(f, "{\"b\":2}".getBytes(StandardCharsets.UTF_8));
+        assertThat(f).hasContent("{\"b\":2}");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-r--r--");
+        try (Stream<Path> s = Files.list(f.getParent())) {
+            assertThat(s.map(p -> p.getFileName().toString())).containsExactly("config.json");
+        }
+    }
+
+    @Test
     void secretsAreWrittenWithTheRequestedMode() throws Exception {
         Path f = tmp.resolve("auth.json");
         AtomicFiles.write(f, "{}".getBytes(StandardCharsets.UTF_8), PosixFilePermissions.fromString("rw-------"));

@@ -15,8 +15,13 @@ public interface ContainerFilesBackend {
     /** What changed in the container's filesystem against its image. */
     List<ContainerDiff.Change> changes(String nameOrId);
 
-    /** The root of the running container's filesystem as the host sees it (for {@code docker cp}). */
-    java.nio.file.Path root(String nameOrId);
+    /**
+     * Runs {@code op} on the container's root filesystem, running or not (see
+     * {@link dev.berth.engine.container.ContainerService#withRootfs}); once it succeeded, publishes
+     * the container event {@code action} Docker sends for it ({@code export}, {@code archive-path},
+     * {@code extract-to-dir}), or none when {@code action} is null.
+     */
+    <T> T withRoot(String nameOrId, String action, dev.berth.engine.container.ContainerService.RootfsOperation<T> op);
 
     /**
      * {@code docker commit}: a new image from the container's writable layer.

@@ -142,7 +142,8 @@ public final class ContainersRouter implements Router {
 
     private void inspect(Exchange ex) {
         Container c = containers.inspect(ex.pathParam("id"));
-        ex.respondJson(ContainerViews.inspect(c, List.of(), containers.networkAttachment(c.id()), containers.mountPoints(c.id())));
+        ex.respondJson(ContainerViews.inspect(c, containers.execIds(c.id()), containers.networkAttachment(c.id()),
+                containers.mountPoints(c.id())));
     }
 
     private void prune(Exchange ex) {
@@ -283,16 +284,19 @@ public final class ContainersRouter implements Router {
     private void getArchive(Exchange ex) throws IOException {
         String path = ex.query("path").filter(p -> !p.isBlank())
                 .orElseThrow(() -> new EngineException.InvalidArgument("path is required: /containers/{id}/archive?path=/some/file"));
-        Path root = files.root(ex.pathParam("id"));
-        ContainerArchive.PathStat st = ContainerArchive.stat(root, path);
-        ex.setHeader("X-Docker-Container-Path-Stat", st.header());
-        if (ex.isHead()) {
-            ex.respondEmpty(200);
-            return;
-        }
-        ResponseStream out = ex.stream(200, "application/x-tar");
-        ContainerArchive.archive(root, path, out);
-        out.close();
+        boolean head = ex.isHead();
+        files.withRoot(ex.pathParam("id"), head ? null : "archive-path", root -> {
+            ContainerArchive.PathStat st = ContainerArchive.stat(root, path);
+            ex.setHeader("X-Docker-Container-Path-Stat", st.header());
+            if (head) {
+                ex.respondEmpty(200);
+                return null;
+            }
+            ResponseStream out = ex.stream(200, "application/x-tar");
+            ContainerArchive.archive(root, path, out);
+            out.close();
+            return null;
+        });
     }
 
     /** {@code docker commit}: {@code container}, {@code repo}, {@code tag}, {@code comment}, {@code author}, {@code changes}, {@code pause}. */
@@ -319,12 +323,14 @@ public final class ContainersRouter implements Router {
         ex.respondJson(201, Map.of("Id", committed.imageId().toString()));
     }
 
-    /** The running container's whole filesystem as a tar. */
+    /** The container's whole filesystem as a tar (running or not, as Docker). */
     private void export(Exchange ex) {
-        Path root = files.root(ex.pathParam("id"));
-        ResponseStream out = ex.stream(200, "application/x-tar");
-        dev.berth.engine.container.inspect.RootfsExport.export(root, out);
-        out.close();
+        files.withRoot(ex.pathParam("id"), "export", root -> {
+            ResponseStream out = ex.stream(200, "application/x-tar");
+            dev.berth.engine.container.inspect.RootfsExport.export(root, out);
+            out.close();
+            return null;
+        });
     }
 
     /** Extracts the uploaded tar into the directory {@code path} of the container. */
@@ -332,12 +338,15 @@ public final class ContainersRouter implements Router {
         String path = ex.query("path").filter(p -> !p.isBlank())
                 .orElseThrow(() -> new EngineException.InvalidArgument("path is required: /containers/{id}/archive?path=/some/dir"));
         Container c = containers.inspect(ex.pathParam("id"));
-        Path root = files.root(c.id());
         boolean noOverwrite = ex.queryBool("noOverwriteDirNonDir");
-        ContainerArchive.ExtractOptions options = ex.queryBool("copyUIDGID")
-                ? ContainerArchive.ExtractOptions.copyUidGid(root, c.config().user(), noOverwrite)
-                : new ContainerArchive.ExtractOptions(noOverwrite, java.util.OptionalLong.empty(), java.util.OptionalLong.empty());
-        ContainerArchive.extract(root, path, ex.body(), options);
+        boolean copyUidGid = ex.queryBool("copyUIDGID");
+        files.withRoot(c.id(), "extract-to-dir", root -> {
+            ContainerArchive.ExtractOptions options = copyUidGid
+                    ? ContainerArchive.ExtractOptions.copyUidGid(root, c.config().user(), noOverwrite)
+                    : new ContainerArchive.ExtractOptions(noOverwrite, java.util.OptionalLong.empty(), java.util.OptionalLong.empty());
+            ContainerArchive.extract(root, path, ex.body(), options);
+            return null;
+        });
         ex.respondEmpty(200);
     }
 

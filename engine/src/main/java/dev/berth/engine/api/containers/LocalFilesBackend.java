@@ -16,6 +16,8 @@ import dev.berth.engine.snapshot.Unpacker;
 import dev.berth.engine.container.inspect.ProcessTable;
 import dev.berth.engine.container.inspect.StatsSampler;
 import dev.berth.engine.errors.EngineException;
+import dev.berth.engine.events.Event;
+import dev.berth.engine.events.EventBus;
 import dev.berth.engine.runtime.spec.Cgroups;
 import dev.berth.engine.snapshot.Mounts;
 import dev.berth.engine.snapshot.Snapshotter;
@@ -24,6 +26,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.List;
 import java.util.OptionalLong;
@@ -36,9 +40,11 @@ public final class LocalFilesBackend implements ContainerFilesBackend {
     private final ImageCommitter committer;
     private final ImageStore images;
     private final ContentStore content;
+    private final EventBus events;
 
     public LocalFilesBackend(ContainerService containers, Snapshotter snapshots, ImageStore images, ContentStore content,
-                             Unpacker unpacker) {
+                             Unpacker unpacker, EventBus events) {
+        this.events = events;
         this.containers = containers;
         this.snapshots = snapshots;
         this.images = images;
@@ -69,9 +75,12 @@ public final class LocalFilesBackend implements ContainerFilesBackend {
             containers.pause(c.id());
         }
         try {
-            return committer.commit(new ImageCommitter.Request(parent, parentConfig, m.lowerDirs(),
+            ImageCommitter.Committed done = committer.commit(new ImageCommitter.Request(parent, parentConfig, m.lowerDirs(),
                     m.upperDir().orElseThrow(() -> new EngineException.FailedPrecondition("container " + c.shortId()
                             + " has no writable layer")), own, changes, author, comment, tag, null));
+            publish(c, "commit", Map.of("comment", comment == null ? "" : comment, "imageID", done.imageId().toString(),
+                    "imageRef", tag.map(Reference::familiar).orElse("")));
+            return done;
         } finally {
             if (paused) {
                 containers.unpause(c.id());
@@ -88,15 +97,26 @@ public final class LocalFilesBackend implements ContainerFilesBackend {
         return ProcessTable.host().top(Cgroups.host(), Cgroups.containerPath(c.id()), psArgs);
     }
 
-    /** {@code /proc/<pid>/root}: the container's mounts (tmpfs, ...) as its processes see them. */
     @Override
-    public java.nio.file.Path root(String nameOrId) {
-        Container c = containers.inspect(nameOrId);
-        if (!c.state().running() || c.state().pid() <= 0) {
-            throw new EngineException.Conflict("copying files of container " + c.name()
-                    + " needs it running: start it first (copying from a stopped container is not supported yet)");
+    public <T> T withRoot(String nameOrId, String action, ContainerService.RootfsOperation<T> op) {
+        T result = containers.withRootfs(nameOrId, op);
+        if (action != null) {
+            try {
+                publish(containers.inspect(nameOrId), action, Map.of());
+            } catch (EngineException.NotFound e) {
+                // removed meanwhile (--rm): nothing left to name in an event
+            }
         }
-        return java.nio.file.Path.of("/proc", Long.toString(c.state().pid()), "root");
+        return result;
+    }
+
+    /** A container event as the container service sends them: its labels, name and image, then {@code extra}. */
+    private void publish(Container c, String action, Map<String, String> extra) {
+        Map<String, String> attrs = new LinkedHashMap<>(c.config().labels());
+        attrs.put("name", c.name());
+        attrs.put("image", c.imageName());
+        attrs.putAll(extra);
+        events.publish(Event.of("container", action, c.id(), attrs));
     }
 
     @Override

@@ -43,9 +43,28 @@ class ProcessTableTest {
         }
         assertThat(Cgroups.host().procs(Cgroups.containerPath(c.id()))).hasSize(3);
         exec = h.runtime().startExec(c.id(), new OciRuntime.ExecRequest(List.of("sleep", "303"), List.of(), "1000", null));
-        for (int i = 0; i < 200 && Cgroups.host().procs(Cgroups.containerPath(c.id())).size() < 4; i++) {
+        // the exec joins the cgroup as runc's init first and becomes `sleep` a moment later
+        for (int i = 0; i < 250 && !allExeced(4); i++) {
             Thread.sleep(20);
         }
+        assertThat(allExeced(4)).as("four processes, none of them still runc's init").isTrue();
+    }
+
+    private static boolean allExeced(int expected) {
+        List<Long> pids = Cgroups.host().procs(Cgroups.containerPath(c.id()));
+        if (pids.size() < expected) {
+            return false;
+        }
+        for (long pid : pids) {
+            try {
+                if (Files.readString(Path.of("/proc/" + pid + "/comm")).startsWith("runc:")) {
+                    return false;
+                }
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @AfterAll

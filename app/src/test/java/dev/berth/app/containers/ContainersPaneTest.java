@@ -1,0 +1,351 @@
+package dev.berth.app.containers;
+
+import dev.berth.app.backend.EmbeddedBackend;
+import dev.berth.app.i18n.Language;
+import dev.berth.app.settings.Settings;
+import dev.berth.app.settings.SettingsStore;
+import dev.berth.app.shell.AppShell;
+import dev.berth.app.shell.Page;
+import dev.berth.app.theme.Theme;
+import dev.berth.engine.EngineConfig;
+import dev.berth.engine.container.ContainerFilter;
+import dev.berth.testkit.LocalImages;
+import javafx.embed.swing.SwingFXUtils;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Button;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableRow;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.scene.image.WritableImage;
+import javafx.scene.input.KeyCode;
+import javafx.stage.Stage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+import javax.imageio.ImageIO;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Containers pane in the real window under Xvfb, on an embedded engine serving its socket,
+ * with real runc containers from a locally built busybox image. Every container a test makes is
+ * removed after it.
+ */
+@ExtendWith(ApplicationExtension.class)
+class ContainersPaneTest {
+
+    /** Ends on SIGTERM at once (a plain {@code sleep} as PID 1 ignores it and waits for the stop timeout). */
+    private static final String QUICK_TO_STOP = "sh -c 'trap \"exit 0\" TERM; while true; do sleep 1; done'";
+
+    @TempDir
+    Path tmp;
+
+    private AppShell shell;
+    private volatile EmbeddedBackend backend;
+
+    @Start
+    void start(Stage stage) {
+        SettingsStore store = new SettingsStore(tmp.resolve("config/berth/settings.json"));
+        store.save(new Settings(Language.ENGLISH, Theme.LIGHT));
+        shell = new AppShell(store);
+        shell.show(stage, () -> {
+            EmbeddedBackend b = EmbeddedBackend.start(new EngineConfig(tmp.resolve("root"), tmp.resolve("b.sock")), true);
+            LocalImages.busybox(b.engine(), tmp.resolve("busybox"), "busybox:latest");
+            backend = b;
+            return b;
+        });
+    }
+
+    @AfterEach
+    void removeContainersAndClose() {
+        try {
+            if (backend != null) {
+                // through the engine itself, so a stuck API cannot leave containers running
+                var containers = backend.engine().containers();
+                for (var c : containers.list(new ContainerFilter(true, null, null, null, null, null, null))) {
+                    containers.remove(c.id(), true, true);
+                }
+            }
+        } finally {
+            if (shell != null) {
+                shell.close();
+            }
+        }
+    }
+
+    private ContainersViewModel vm() {
+        return shell.viewModel().containers();
+    }
+
+    private void openPane(FxRobot robot) {
+        waitUntil(() -> vm().loadedProperty().get());
+        robot.clickOn("#nav-containers");
+    }
+
+    @Test
+    void runFromTheDialogSeeItRunningStopItAndRemoveIt(FxRobot robot) {
+        openPane(robot);
+        assertThat(shown(robot.lookup("#containers-empty-title").query())).isTrue();
+
+        robot.clickOn("#containers-run");
+        Button run = robot.lookup("#run-start").queryButton();
+        assertThat(run.isDisabled()).isTrue();
+        ComboBox<String> image = robot.lookup("#run-image").queryComboBox();
+        waitUntil(() -> image.getItems().contains("busybox:latest"));
+        robot.clickOn(image.getEditor()).write("BusyBox");
+        waitUntil(() -> label(robot, "#run-error-image").isVisible());
+        assertThat(label(robot, "#run-error-image").getText()).contains("must be lowercase");
+        assertThat(run.isDisabled()).isTrue();
+        robot.interact(() -> image.getEditor().clear());
+        robot.clickOn(image.getEditor()).write("busybox:latest");
+        waitUntil(() -> !label(robot, "#run-error-image").isVisible());
+        robot.clickOn("#run-name").write("web");
+        robot.clickOn("#run-command").write("sh -c 'sleep 300'");
+        assertThat(run.isDisabled()).isFalse();
+
+        // inline validation: the problem under the field, Run disabled until it is fixed
+        robot.clickOn("#run-memory").write("12q");
+        assertThat(label(robot, "#run-error-memory").isVisible()).isTrue();
+        assertThat(label(robot, "#run-error-memory").getText())
+                .isEqualTo("Not a memory size: 12q. Write a number with a unit, e.g. 256m or 1g.");
+        assertThat(run.isDisabled()).isTrue();
+        robot.interact(() -> robot.lookup("#run-memory").queryAs(TextField.class).setText("64m"));
+        assertThat(label(robot, "#run-error-memory").isVisible()).isFalse();
+        assertThat(run.isDisabled()).isFalse();
+
+        robot.clickOn(run);
+        waitUntil(() -> robot.lookup("#run-dialog").tryQuery().isEmpty());
+        waitUntil(() -> row("web").map(r -> r.state() == ContainerState.RUNNING).orElse(false));
+        TableView<ContainersViewModel.Row> table = robot.lookup("#containers-table").queryTableView();
+        waitUntil(() -> table.getSelectionModel().getSelectedItems().size() == 1
+                && table.getSelectionModel().getSelectedItem().container().name().equals("web"));
+        assertThat(shown(table)).isTrue();
+        ContainerSummary web = row("web").orElseThrow().container();
+        assertThat(web.command()).isEqualTo("sh -c sleep 300");
+        assertThat(web.image()).contains("busybox");
+        assertThat(backend.engine().containers().inspect(web.id()).hostConfig().resources().memory()).isEqualTo(64L * 1024 * 1024);
+        assertThat(stateCellText(robot, "web")).isEqualTo("Running");
+        waitUntil(() -> row("web").orElseThrow().statsProperty().get() != null);
+
+        robot.clickOn("#containers-stop");
+        waitUntil(() -> row("web").map(r -> r.state() == ContainerState.EXITED).orElse(false));
+        assertThat(stateCellText(robot, "web")).isEqualTo("Exited");
+        assertThat(label(robot, "#containers-status").getText()).isEqualTo("Stopped web.");
+        waitUntil(() -> row("web").orElseThrow().statsProperty().get() == null);
+
+        robot.clickOn(rowNode(robot, "web"));
+        robot.clickOn("#containers-remove");
+        assertThat(label(robot, "#containers-remove-dialog .dialog-heading").getText()).isEqualTo("Remove web?");
+        assertThat(robot.lookup("#containers-remove-running").query().isVisible()).isFalse();
+        robot.clickOn("#containers-remove-confirm");
+        waitUntil(() -> vm().allRows().isEmpty());
+        assertThat(shown(robot.lookup("#containers-empty-title").query())).isTrue();
+    }
+
+    @Test
+    void bulkStopAndRemoveOfTwoFilterAndShowStopped(FxRobot robot) throws IOException {
+        openPane(robot);
+        ContainersClient client = new ContainersClient(backend.api());
+        for (String name : List.of("alpha", "beta")) {
+            RunRequest r = new RunRequest("busybox", name, QUICK_TO_STOP, List.of(), "", "", "no", "", false, false, false,
+                    List.of(), List.of(), "");
+            client.start(client.create(r.toCreateBody(), name));
+        }
+        RunRequest done = new RunRequest("busybox", "gamma", "true", List.of(), "", "", "no", "", false, false, false,
+                List.of(), List.of(), "");
+        client.start(client.create(done.toCreateBody(), "gamma"));
+        waitUntil(() -> state("alpha") == ContainerState.RUNNING && state("beta") == ContainerState.RUNNING
+                && state("gamma") == ContainerState.EXITED);
+        TableView<ContainersViewModel.Row> table = robot.lookup("#containers-table").queryTableView();
+        assertThat(names(table)).containsExactlyInAnyOrder("alpha", "beta", "gamma");
+        waitUntil(() -> row("alpha").orElseThrow().statsProperty().get() != null
+                && row("beta").orElseThrow().statsProperty().get() != null);
+        robot.moveTo("#status-bar");
+        waitUntil(() -> label(robot, "#status-tasks").getText().isEmpty());
+        snapshot(shell.scene(), "containers-pane.png");
+
+        robot.clickOn("#containers-filter").write("alp");
+        waitUntil(() -> names(table).equals(List.of("alpha")));
+        robot.interact(() -> robot.lookup("#containers-filter").queryAs(TextField.class).clear());
+        robot.clickOn("#containers-show-stopped");
+        waitUntil(() -> names(table).size() == 2);
+        assertThat(names(table)).containsExactlyInAnyOrder("alpha", "beta");
+        assertThat(label(robot, "#containers-count").getText()).isEqualTo("2 of 3 containers, 2 running");
+
+        robot.clickOn(rowNode(robot, "alpha"));
+        robot.press(KeyCode.CONTROL).clickOn(rowNode(robot, "beta")).release(KeyCode.CONTROL);
+        assertThat(table.getSelectionModel().getSelectedItems()).hasSize(2);
+        assertThat(robot.lookup("#containers-start").queryButton().isDisabled()).isTrue();
+        robot.clickOn("#containers-stop");
+        waitUntil(() -> state("alpha") == ContainerState.EXITED && state("beta") == ContainerState.EXITED);
+        // stopped ones are hidden while "show stopped" is off
+        waitUntil(() -> names(table).isEmpty());
+
+        robot.clickOn("#containers-show-stopped");
+        waitUntil(() -> names(table).size() == 3);
+        robot.interact(() -> {
+            table.getSelectionModel().clearSelection();
+            table.getItems().stream().filter(r -> !r.container().name().equals("gamma")).forEach(r -> table.getSelectionModel().select(r));
+        });
+        robot.rightClickOn(rowNode(robot, "alpha"));
+        robot.clickOn("#containers-menu-remove");
+        assertThat(label(robot, "#containers-remove-dialog .dialog-heading").getText()).isEqualTo("Remove 2 containers?");
+        robot.clickOn("#containers-remove-volumes");
+        robot.clickOn("#containers-remove-confirm");
+        waitUntil(() -> names(table).equals(List.of("gamma")));
+        assertThat(client.list(true)).extracting(ContainerSummary::name).containsExactly("gamma");
+
+        // Prune names what it removes, asks, then says what it did
+        robot.clickOn("#containers-prune");
+        assertThat(label(robot, "#containers-prune-body").getText()).contains(": gamma.");
+        robot.clickOn("#containers-prune-confirm");
+        waitUntil(() -> vm().allRows().isEmpty());
+        assertThat(label(robot, "#containers-status").getText()).startsWith("Removed 1 stopped container(s), ");
+        assertThat(client.list(true)).isEmpty();
+        assertThat(robot.lookup("#containers-prune").queryButton().isDisabled()).isTrue();
+    }
+
+    @Test
+    void runOnAnImageOpensTheDialogWithItAndTheEnginesRefusalShowsInPlainWords(FxRobot robot) throws IOException {
+        waitUntil(() -> vm().loadedProperty().get() && !shell.viewModel().images().allRows().isEmpty());
+        robot.clickOn("#nav-images");
+        robot.clickOn(robot.lookup(".table-row-cell").match(n -> n instanceof TableRow<?> r && r.getItem() != null).queryAs(Node.class));
+        robot.clickOn("#images-run");
+        ComboBox<String> image = robot.lookup("#run-image").queryComboBox();
+        assertThat(image.getEditor().getText()).endsWith("busybox:latest");
+
+        robot.clickOn("#run-name").write("a");
+        assertThat(label(robot, "#run-error-name").getText()).startsWith("Invalid name a:");
+        robot.write("pp");
+        assertThat(label(robot, "#run-error-name").isVisible()).isFalse();
+        robot.clickOn("#run-command").write("sh -c 'echo hi; sleep 300'");
+        add(robot, "#run-env-add");
+        robot.write("GREETING");
+        robot.clickOn(robot.lookup(".run-env-value").queryAs(TextField.class)).write("hello");
+        add(robot, "#run-ports-add");
+        robot.write("127.0.0.1:38517:80x");
+        assertThat(label(robot, "#run-error-ports").getText()).isEqualTo("Row 1: Not a port number (1 to 65535): 80x in 127.0.0.1:38517:80x.");
+        robot.type(KeyCode.BACK_SPACE);
+        assertThat(label(robot, "#run-error-ports").isVisible()).isFalse();
+        add(robot, "#run-volumes-add");
+        robot.write("data");
+        robot.clickOn(robot.lookup(".run-volume-target").queryAs(TextField.class)).write("srv");
+        assertThat(label(robot, "#run-error-volumes").getText())
+                .isEqualTo("Volume 1: the container path srv must be absolute (start with /).");
+        assertThat(robot.lookup("#run-start").queryButton().isDisabled()).isTrue();
+        TextField target = robot.lookup(".run-volume-target").queryAs(TextField.class);
+        robot.interact(() -> target.setText("/srv/data"));
+        assertThat(robot.lookup("#run-start").queryButton().isDisabled()).isFalse();
+        snapshot(robot.lookup("#run-dialog").query().getScene(), "run-dialog.png");
+
+        robot.clickOn("#run-start");
+        // whatever the engine says, it is said in the dialog, which stays open; or the container runs
+        waitUntil(() -> robot.lookup("#run-dialog").tryQuery().isEmpty() || label(robot, "#run-message").isVisible());
+        if (robot.lookup("#run-dialog").tryQuery().isPresent()) {
+            String message = label(robot, "#run-message").getText();
+            assertThat(message).isNotBlank();
+            assertThat(message).doesNotContain("Exception");
+            // without the port and the volume the same container runs
+            robot.interact(() -> List.copyOf(robot.lookup(".run-row-remove").queryAll()).forEach(n -> ((Button) n).fire()));
+            assertThat(robot.lookup(".run-row-remove").tryQuery()).isEmpty();
+            robot.interact(() -> robot.lookup("#run-env-add").queryButton().fire());
+            robot.interact(() -> {
+                robot.lookup(".run-env-key").queryAs(TextField.class).setText("GREETING");
+                robot.lookup(".run-env-value").queryAs(TextField.class).setText("hello");
+            });
+            robot.clickOn("#run-start");
+            waitUntil(() -> robot.lookup("#run-dialog").tryQuery().isEmpty());
+        }
+        // the Containers pane, with the new container selected
+        waitUntil(() -> shell.viewModel().pageProperty().get() == Page.CONTAINERS);
+        TableView<ContainersViewModel.Row> table = robot.lookup("#containers-table").queryTableView();
+        waitUntil(() -> table.getSelectionModel().getSelectedItem() != null
+                && table.getSelectionModel().getSelectedItem().container().name().equals("app"));
+        String id = table.getSelectionModel().getSelectedItem().id();
+        assertThat(backend.engine().containers().inspect(id).config().env()).contains("GREETING=hello");
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------------
+
+    /** Presses an Add button of the Run dialog (it may be scrolled out of sight); the new row's first field has the focus. */
+    private static void add(FxRobot robot, String query) {
+        robot.interact(() -> robot.lookup(query).queryButton().fire());
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    private Optional<ContainersViewModel.Row> row(String name) {
+        return vm().allRows().stream().filter(r -> r.container().name().equals(name)).findFirst();
+    }
+
+    private ContainerState state(String name) {
+        return row(name).map(ContainersViewModel.Row::state).orElse(null);
+    }
+
+    private static List<String> names(TableView<ContainersViewModel.Row> table) {
+        return table.getItems().stream().map(r -> r.container().name()).toList();
+    }
+
+    private static Node rowNode(FxRobot robot, String name) {
+        return robot.lookup(".table-row-cell").match(n -> n instanceof TableRow<?> r && r.getItem() instanceof ContainersViewModel.Row row
+                && row.container().name().equals(name)).query();
+    }
+
+    private static String stateCellText(FxRobot robot, String name) {
+        WaitForAsyncUtils.waitForFxEvents();
+        return robot.from(rowNode(robot, name)).lookup((java.util.function.Predicate<Node>) n -> n instanceof TableCell<?, ?> c && c.getTableColumn() != null
+                && "containers-col-state".equals(c.getTableColumn().getId())).queryLabeled().getText();
+    }
+
+    static boolean shown(Node node) {
+        for (Node n = node; n != null; n = n.getParent()) {
+            if (!n.isVisible()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static Label label(FxRobot robot, String query) {
+        return robot.lookup(query).queryAs(Label.class);
+    }
+
+    static void waitUntil(BooleanSupplier condition) {
+        try {
+            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, condition::getAsBoolean);
+        } catch (TimeoutException e) {
+            throw new AssertionError("condition not met within 30 s", e);
+        }
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    static void snapshot(Scene scene, String name) throws IOException {
+        Path dir = Path.of(System.getProperty("user.dir")).resolve("..").resolve("screenshots").normalize();
+        Files.createDirectories(dir);
+        WritableImage[] image = new WritableImage[1];
+        WaitForAsyncUtils.waitForFxEvents();
+        try {
+            WaitForAsyncUtils.waitFor(WaitForAsyncUtils.asyncFx(() -> image[0] = scene.snapshot(null)));
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
+        ImageIO.write(SwingFXUtils.fromFXImage(image[0], null), "png", dir.resolve(name).toFile());
+    }
+}
