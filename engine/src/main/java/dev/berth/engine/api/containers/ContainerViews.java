@@ -217,7 +217,7 @@ final class ContainerViews {
         m.put("ProcessLabel", "");
         m.put("AppArmorProfile", "");
         m.put("ExecIDs", execIds.isEmpty() ? null : execIds);
-        m.put("HostConfig", hostConfig(c.hostConfig()));
+        m.put("HostConfig", hostConfig(c.hostConfig(), c.name()));
         m.put("GraphDriver", Map.of("Name", "overlayfs", "Data", Map.of()));
         m.put("Mounts", mounts(mountPoints));
         m.put("Config", config(c));
@@ -275,7 +275,7 @@ final class ContainerViews {
         return m;
     }
 
-    private static Map<String, Object> hostConfig(HostConfig h) {
+    private static Map<String, Object> hostConfig(HostConfig h, String name) {
         RunSpec.Resources r = h.resources();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("NetworkMode", h.networkMode());
@@ -317,7 +317,10 @@ final class ContainerViews {
         m.put("PortBindings", bindings);
         m.put("PublishAllPorts", h.publishAllPorts());
         m.put("VolumesFrom", h.volumesFrom().isEmpty() ? null : h.volumesFrom());
-        m.put("Links", h.links().isEmpty() ? null : h.links());
+        // Docker's form: /linked:/this/alias
+        m.put("Links", h.links().isEmpty() ? null : h.links().stream()
+                .map(l -> "/" + l.substring(0, l.lastIndexOf(':')) + ":/" + name + "/" + l.substring(l.lastIndexOf(':') + 1))
+                .toList());
         m.put("Dns", h.dns());
         m.put("DnsSearch", h.dnsSearch());
         m.put("DnsOptions", h.dnsOptions());

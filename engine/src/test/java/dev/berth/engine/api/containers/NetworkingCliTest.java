@@ -71,6 +71,8 @@ class NetworkingCliTest {
                 .contains("nameserver 10.0.0.53")
                 .contains("search example.test")
                 .containsPattern("[12] packets received");
+        net.ok("create", "--name", "linker", "--link", "db:dbalias", "busybox", "true");
+        assertThat(net.ok("inspect", "-f", "{{.HostConfig.Links}}", "linker")).isEqualTo("[/db:/linker/dbalias]\n");
     }
 
     @Test
