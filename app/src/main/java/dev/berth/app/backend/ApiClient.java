@@ -17,7 +17,9 @@ import okio.BufferedSource;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetAddress;
-import java.net.Socket;
+import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -207,11 +209,13 @@ public final class ApiClient implements AutoCloseable {
     /**
      * A new raw connection to the engine (the unix socket, or TCP), for the hijacked endpoints
      * (attach, exec start) that OkHttp cannot speak: the caller writes the HTTP request itself.
+     * A JDK channel, which can be read and written at the same time (a terminal blocked reading
+     * output must still send keys; jnr's sockets take one lock for both directions).
      */
-    public Socket openRawSocket() throws IOException {
+    public SocketChannel openRawChannel() throws IOException {
         return switch (host) {
-            case DockerHost.Unix u -> new UnixSocketFactory(u.socket()).createSocket("localhost", 0);
-            case DockerHost.Tcp t -> new Socket(t.host(), t.port());
+            case DockerHost.Unix u -> SocketChannel.open(UnixDomainSocketAddress.of(u.socket()));
+            case DockerHost.Tcp t -> SocketChannel.open(new InetSocketAddress(t.host(), t.port()));
         };
     }
 

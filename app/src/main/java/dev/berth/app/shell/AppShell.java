@@ -71,6 +71,11 @@ public final class AppShell implements AutoCloseable {
         return themes;
     }
 
+    /** The window's view (tests reach the panes' nodes through it). */
+    public MainWindowView view() {
+        return view;
+    }
+
     public MainWindowViewModel viewModel() {
         return viewModel;
     }
@@ -86,6 +91,9 @@ public final class AppShell implements AutoCloseable {
             return;
         }
         try {
+            if (javafx.application.Platform.isFxApplicationThread()) {
+                view.close(); // terminals and log streams; from a shutdown hook the engine's close ends them
+            }
             viewModel.close();
         } finally {
             executor.close();

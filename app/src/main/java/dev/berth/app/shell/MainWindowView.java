@@ -2,6 +2,7 @@ package dev.berth.app.shell;
 
 import dev.berth.app.builds.BuildsView;
 import dev.berth.app.containers.ContainersView;
+import dev.berth.app.containers.details.ContainerDetailsPane;
 import dev.berth.app.events.EventsView;
 import dev.berth.app.i18n.Localization;
 import dev.berth.app.images.ImagesView;
@@ -46,6 +47,7 @@ public final class MainWindowView {
     private final MainWindowViewModel viewModel;
     private final Localization i18n;
     private ContainersView containersView;
+    private ContainerDetailsPane details;
 
     public MainWindowView(MainWindowViewModel vm, Localization i18n) {
         this.viewModel = vm;
@@ -106,10 +108,25 @@ public final class MainWindowView {
         root.setId("main-window");
     }
 
+    /** The details below the containers table (made with {@link #containersView()}). */
+    public ContainerDetailsPane containerDetails() {
+        containersView();
+        return details;
+    }
+
+    /** Stops the details pane's streams and terminals (the window is closing). */
+    public void close() {
+        if (details != null) {
+            details.close();
+        }
+    }
+
     /** The Containers pane's view, made once (Images → Run… needs it before the pane is first shown). */
     public ContainersView containersView() {
         if (containersView == null) {
             containersView = new ContainersView(viewModel.containers(), i18n);
+            details = new ContainerDetailsPane(viewModel::api, viewModel.executor(), i18n);
+            containersView.setDetails(details.node(), details::show);
         }
         return containersView;
     }

@@ -1,5 +1,6 @@
 package dev.berth.app.shell;
 
+import dev.berth.app.backend.ApiClient;
 import dev.berth.app.backend.Backend;
 import dev.berth.app.backend.Connection;
 import dev.berth.app.backend.EngineInfo;
@@ -16,6 +17,7 @@ import dev.berth.app.settings.RegistriesViewModel;
 import dev.berth.app.settings.SettingsViewModel;
 import dev.berth.app.task.UiExecutor;
 import dev.berth.app.volumes.VolumesViewModel;
+import dev.berth.engine.errors.EngineException;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -127,6 +129,24 @@ public final class MainWindowViewModel implements AutoCloseable {
 
     public StatusBarViewModel statusBar() {
         return statusBar;
+    }
+
+    /** The one executor of this window: background work and the hand-off to the FX thread. */
+    public UiExecutor executor() {
+        return executor;
+    }
+
+    /**
+     * The connected engine's Docker API.
+     *
+     * @throws EngineException.Unavailable while no engine is connected
+     */
+    public ApiClient api() {
+        Backend b = backend.get();
+        if (b == null) {
+            throw new EngineException.Unavailable("the engine is not connected yet");
+        }
+        return b.api();
     }
 
     public ContainersViewModel containers() {

@@ -145,6 +145,15 @@ class ContainersPaneTest {
         assertThat(stateCellText(robot, "web")).isEqualTo("Running");
         waitUntil(() -> row("web").orElseThrow().statsProperty().get() != null);
 
+        // the selected container's details below the table: a terminal into it, `echo hi` answered
+        var details = shell.view().containerDetails();
+        robot.clickOn("#details-open-terminal");
+        waitUntil(() -> details.terminals().size() == 1 && details.terminals().get(0).screenText().contains("#"));
+        robot.clickOn("#details-terminal-pane");
+        robot.write("echo hi");
+        robot.type(KeyCode.ENTER);
+        waitUntil(() -> details.terminals().get(0).screenText().lines().anyMatch(l -> l.strip().equals("hi")));
+
         robot.clickOn("#containers-stop");
         waitUntil(() -> row("web").map(r -> r.state() == ContainerState.EXITED).orElse(false));
         assertThat(stateCellText(robot, "web")).isEqualTo("Exited");

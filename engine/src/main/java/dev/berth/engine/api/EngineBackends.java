@@ -17,6 +17,9 @@ import dev.berth.engine.api.system.SystemBackend;
 import dev.berth.engine.api.system.SystemRouter;
 import dev.berth.engine.api.volumes.VolumesBackend;
 import dev.berth.engine.api.volumes.VolumesRouter;
+import dev.berth.engine.api.xray.LocalXrayBackend;
+import dev.berth.engine.api.xray.XrayRouter;
+import dev.berth.engine.container.inspect.Xray;
 import dev.berth.engine.image.ImageService;
 import dev.berth.engine.system.SystemInfo;
 import dev.berth.engine.system.VersionInfo;
@@ -74,6 +77,7 @@ final class EngineBackends {
                         engine.images(), engine.content(), engine.unpacker(), engine.events())),
                 new ExecRouter(engine.containers()),
                 new NetworksRouter(NetworksBackend.of(engine.networks())),
-                new VolumesRouter(VolumesBackend.of(engine.volumes())));
+                new VolumesRouter(VolumesBackend.of(engine.volumes())),
+                new XrayRouter(new LocalXrayBackend(engine.containers(), engine.snapshots(), engine.images(), Xray.host())));
     }
 }

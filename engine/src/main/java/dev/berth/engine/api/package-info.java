@@ -4,7 +4,7 @@
  * backends of the routers. Sub-packages: {@code http} (the small HTTP layer every router
  * uses: routing, versions, streaming, hijack, error mapping), and one package per resource
  * ({@code system}, {@code events}, {@code images}, {@code containers}, {@code exec},
- * {@code networks}, {@code volumes}, ...), each with
+ * {@code networks}, {@code volumes}, and {@code xray}, Berth's own extension route), each with
  * its router, its backend interface and its DTOs (Docker's JSON shapes, separate from the
  * engine's records).
  *

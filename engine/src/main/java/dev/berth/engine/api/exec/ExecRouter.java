@@ -21,6 +21,11 @@ import java.util.Map;
 /** {@code docker exec}: create, start (hijacked), resize and inspect an exec instance. */
 public final class ExecRouter implements Router {
 
+    /** Threads that read a command's output (see the comment in {@code start}). */
+    private static final java.util.concurrent.ThreadFactory OUTPUT_PUMPS =
+            Thread.ofPlatform().daemon().name("berth-exec-output-", 1).factory();
+
+
     private final ContainerService containers;
 
     public ExecRouter(ContainerService containers) {
@@ -67,7 +72,7 @@ public final class ExecRouter implements Router {
         ContainerService.ExecSession session = containers.execStart(id, h, w);
         if (detach) {
             session.stdin().close();
-            Thread.ofVirtual().start(() -> drain(session));
+            OUTPUT_PUMPS.newThread(() -> drain(session)).start();
             ex.respondEmpty(200);
             return;
         }
@@ -88,8 +93,13 @@ public final class ExecRouter implements Router {
                 session.stdin().close();
                 in = null;
             }
-            Thread out = Thread.ofVirtual().start(() -> pump(session.stdout(), frames, StdFrames.STDOUT, cfg.attachStdout()));
-            Thread err = Thread.ofVirtual().start(() -> pump(session.stderr(), frames, StdFrames.STDERR, cfg.attachStderr()));
+            // platform threads: a pty's output is read by a native poll (pty4j) that pins a virtual
+            // thread's carrier for as long as the shell is idle; one open terminal per carrier
+            // (two on a 2-core host) would leave no carrier for any other API request
+            Thread out = OUTPUT_PUMPS.newThread(() -> pump(session.stdout(), frames, StdFrames.STDOUT, cfg.attachStdout()));
+            Thread err = OUTPUT_PUMPS.newThread(() -> pump(session.stderr(), frames, StdFrames.STDERR, cfg.attachStderr()));
+            out.start();
+            err.start();
             out.join();
             err.join();
             session.waitFor();
@@ -127,7 +137,8 @@ public final class ExecRouter implements Router {
 
     private static void drain(ContainerService.ExecSession session) {
         try (session) {
-            Thread t = Thread.ofVirtual().start(() -> pump(session.stderr(), null, 0, false));
+            Thread t = OUTPUT_PUMPS.newThread(() -> pump(session.stderr(), null, 0, false));
+            t.start();
             pump(session.stdout(), null, 0, false);
             t.join();
             session.waitFor();

@@ -7,7 +7,8 @@
  * {@link dev.berth.engine.container.inspect.ContainerDiff} ({@code docker diff}),
  * {@link dev.berth.engine.container.inspect.ContainerArchive} ({@code docker cp}),
  * {@link dev.berth.engine.container.inspect.RootfsExport} ({@code docker export}) and
- * {@link dev.berth.engine.container.inspect.ImageCommitter} ({@code docker commit}).
+ * {@link dev.berth.engine.container.inspect.ImageCommitter} ({@code docker commit}), and
+ * {@link dev.berth.engine.container.inspect.Xray} (Berth's X-ray: namespaces, cgroup files, overlay layers).
  *
  * <p>Must never: follow a symbolic link of a container out of its root (every path is resolved
  * inside the root, links as the container sees them); write anything outside the directory a
