@@ -101,13 +101,14 @@ public final class Engine implements AutoCloseable {
             registry = new RegistryClient(RegistryConfig.defaults(root.dir().resolve("auth.json"))
                     .withInsecureRegistries(config.insecureRegistries())
                     .withMirrors(config.registryMirrors()));
-            NetworkService networks = new NetworkService(NetworkService.Config.defaults(root.dir()), events);
+            NetworkService networks = new NetworkService(config.networkConfig(), events);
             LocalVolumeService volumes = new LocalVolumeService(root.dir(), events);
             LocalContainerService containers = tools.runtime().isPresent() && tools.conmon().isPresent()
                     ? new LocalContainerService(root.subdir("containers"), images, content, snapshots,
-                            OciRuntime.forHost(tools, root.subdir("runtime")), BundleSpecBuilder.forHost(), events)
+                            OciRuntime.forHost(tools, root.subdir("runtime")), BundleSpecBuilder.forHost(), events,
+                            networks, volumes)
                     : LocalContainerService.withoutRuntime(root.subdir("containers"), images, content, snapshots,
-                            "no working OCI runtime with conmon: " + tools.summary(), events);
+                            "no working OCI runtime with conmon: " + tools.summary(), events, networks, volumes);
             ImageService imageService = new LocalImageService(images, content, snapshots, unpacker, registry, events,
                     containers::containersUsing, LocalImageService.Settings.defaults(config.registryMirrors()),
                     root.subdir("image").resolve("blob-sources.json"));

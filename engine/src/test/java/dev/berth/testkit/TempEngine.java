@@ -15,7 +15,7 @@ import java.nio.file.Path;
  *     t.engine().system().info() ...
  * }
  * }</pre>
- * {@link #close()} closes the engine, unmounts anything still mounted under the root (read
+ * {@link #close()} removes the containers left (so their networks are torn down), closes the engine, unmounts anything still mounted under the root (read
  * from {@code /proc/self/mountinfo}, so a crashed test cannot leave overlay mounts behind) and
  * deletes the directory.
  */
@@ -69,6 +69,15 @@ public final class TempEngine implements AutoCloseable {
     @Override
     public void close() {
         try {
+            // containers outlive an engine; on a throw-away root nothing would ever tear their
+            // networks down again (the namespace goes with the directory, the firewall rules would not)
+            for (var c : engine.containers().list(dev.berth.engine.container.ContainerFilter.ALL)) {
+                try {
+                    engine.containers().remove(c.id(), true, true);
+                } catch (RuntimeException e) {
+                    System.err.println("TempEngine: cannot remove container " + c.name() + ": " + e.getMessage());
+                }
+            }
             engine.close();
         } finally {
             TestFiles.deleteTree(dir);

@@ -44,6 +44,10 @@ public record Container(String id, String name, Instant created, String imageNam
         return new Container(id, name, created, imageName, imageId, config, hostConfig, paths, snapshotKey, s);
     }
 
+    public Container withHostConfig(HostConfig h) {
+        return new Container(id, name, created, imageName, imageId, config, h, paths, snapshotKey, state);
+    }
+
     public Container withName(String n) {
         return new Container(id, n, created, imageName, imageId, config, hostConfig, paths, snapshotKey, state);
     }

@@ -1,5 +1,7 @@
 package dev.berth.engine.container;
 
+import dev.berth.engine.network.Attachment;
+import dev.berth.engine.network.EndpointRequest;
 import dev.berth.engine.oci.Digest;
 import dev.berth.engine.runtime.AttachSocket;
 import dev.berth.engine.runtime.LogReader;
@@ -10,6 +12,7 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -92,6 +95,23 @@ public interface ContainerService {
 
     /** Resizes the container's TTY. */
     void resize(String nameOrId, int height, int width);
+
+    /**
+     * Connects a container to one more network ({@code docker network connect}): a running one at
+     * once, a stopped one at its next start.
+     *
+     * @param endpoint aliases and static address on that network, or null for none
+     */
+    void connectNetwork(String nameOrId, String network, EndpointRequest endpoint);
+
+    /** Disconnects a container from a network ({@code docker network disconnect}). */
+    void disconnectNetwork(String nameOrId, String network, boolean force);
+
+    /** The container's live network attachment (addresses, published ports, namespace) while it has one. */
+    Optional<Attachment> networkAttachment(String nameOrId);
+
+    /** The container's mounts with their host sources, as inspect shows them. */
+    List<MountPoint> mountPoints(String nameOrId);
 
     /**
      * Runs {@code op} on the container's root filesystem, for {@code docker cp} and

@@ -1,6 +1,9 @@
 package dev.berth.engine.container;
 
+import dev.berth.engine.network.EndpointRequest;
+import dev.berth.engine.network.PortSpec;
 import dev.berth.engine.runtime.spec.RunSpec;
+import dev.berth.engine.volume.MountSpec;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,12 +22,14 @@ import java.util.Objects;
  * @param entrypoint  replaces the image's {@code Entrypoint} (and then drops the image's {@code Cmd});
  *                    an empty list resets it; {@code null} keeps it
  * @param env         {@code NAME=value}, added to (overriding) the image's
- * @param networkMode {@code none} or {@code host}; {@code null} means {@code none} until the
- *                    networks issue brings {@code bridge} (Docker's default)
+ * @param networkMode {@code bridge}, {@code host}, {@code none}, {@code container:<name|id>} or a
+ *                    user-defined network; {@code null} (or {@code default}) means {@code bridge}
  * @param init        run an init process as PID 1 (refused: no init binary is installed)
  * @param stopTimeout seconds {@code stop} waits before SIGKILL, {@code null} for 10
  * @param securityOpt {@code no-new-privileges[:true|false]}
  * @param stdinOnce   close the container's stdin when the attached client ends its input (Docker's {@code StdinOnce})
+ * @param networking  ports, DNS, hosts entries, links and per-network endpoint settings
+ * @param storage     {@code -v}, {@code --mount} and {@code --volumes-from}
  */
 public record CreateRequest(String image, String name, List<String> cmd, List<String> entrypoint, List<String> env,
                             String workdir, String user, String hostname, boolean tty, boolean openStdin,
@@ -32,9 +37,60 @@ public record CreateRequest(String image, String name, List<String> cmd, List<St
                             RestartPolicy restartPolicy, boolean readOnly, boolean privileged, List<String> capAdd,
                             List<String> capDrop, List<String> securityOpt, List<RunSpec.Ulimit> ulimits,
                             Map<String, String> tmpfs, RunSpec.Resources resources, String networkMode, boolean init,
-                            boolean stdinOnce) {
+                            boolean stdinOnce, Networking networking, Storage storage) {
+
+    /**
+     * The network side of {@code docker create}.
+     *
+     * @param endpoints    Docker's {@code NetworkingConfig.EndpointsConfig}: per network its aliases and
+     *                     static address; the one for {@code networkMode} configures the first network,
+     *                     any other network listed is joined as well
+     * @param portBindings {@code -p}
+     * @param publishAll   {@code -P}
+     * @param exposedPorts {@code --expose} (and the container ports of {@code -p}), {@code 80/tcp}
+     * @param dns          {@code --dns}
+     * @param dnsSearch    {@code --dns-search}
+     * @param dnsOptions   {@code --dns-option}
+     * @param extraHosts   {@code --add-host name:ip}
+     * @param links        {@code --link name[:alias]}
+     */
+    public record Networking(List<EndpointRequest> endpoints, List<PortSpec> portBindings, boolean publishAll,
+                             List<String> exposedPorts, List<String> dns, List<String> dnsSearch, List<String> dnsOptions,
+                             List<String> extraHosts, List<String> links) {
+        public static final Networking NONE = new Networking(null, null, false, null, null, null, null, null, null);
+
+        public Networking {
+            endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
+            portBindings = portBindings == null ? List.of() : List.copyOf(portBindings);
+            exposedPorts = exposedPorts == null ? List.of() : List.copyOf(exposedPorts);
+            dns = dns == null ? List.of() : List.copyOf(dns);
+            dnsSearch = dnsSearch == null ? List.of() : List.copyOf(dnsSearch);
+            dnsOptions = dnsOptions == null ? List.of() : List.copyOf(dnsOptions);
+            extraHosts = extraHosts == null ? List.of() : List.copyOf(extraHosts);
+            links = links == null ? List.of() : List.copyOf(links);
+        }
+    }
+
+    /**
+     * The storage side of {@code docker create}.
+     *
+     * @param binds       {@code -v} values (Docker's {@code HostConfig.Binds}), parsed by the engine
+     * @param mounts      {@code --mount} values, already parsed
+     * @param volumesFrom {@code --volumes-from container[:ro|rw]}
+     */
+    public record Storage(List<String> binds, List<MountSpec> mounts, List<String> volumesFrom) {
+        public static final Storage NONE = new Storage(null, null, null);
+
+        public Storage {
+            binds = binds == null ? List.of() : List.copyOf(binds);
+            mounts = mounts == null ? List.of() : List.copyOf(mounts);
+            volumesFrom = volumesFrom == null ? List.of() : List.copyOf(volumesFrom);
+        }
+    }
 
     public CreateRequest {
+        networking = networking == null ? Networking.NONE : networking;
+        storage = storage == null ? Storage.NONE : storage;
         Objects.requireNonNull(image, "image");
         cmd = cmd == null ? null : List.copyOf(cmd);
         entrypoint = entrypoint == null ? null : List.copyOf(entrypoint);
@@ -58,7 +114,7 @@ public record CreateRequest(String image, String name, List<String> cmd, List<St
                          Map<String, String> tmpfs, RunSpec.Resources resources, String networkMode, boolean init) {
         this(image, name, cmd, entrypoint, env, workdir, user, hostname, tty, openStdin, labels, stopSignal, stopTimeout,
                 autoRemove, restartPolicy, readOnly, privileged, capAdd, capDrop, securityOpt, ulimits, tmpfs, resources,
-                networkMode, init, false);
+                networkMode, init, false, Networking.NONE, Storage.NONE);
     }
 
     public static Builder builder(String image) {
@@ -93,6 +149,18 @@ public record CreateRequest(String image, String name, List<String> cmd, List<St
         private String networkMode;
         private boolean init;
         private boolean stdinOnce;
+        private final List<EndpointRequest> endpoints = new ArrayList<>();
+        private final List<PortSpec> portBindings = new ArrayList<>();
+        private boolean publishAll;
+        private final List<String> exposedPorts = new ArrayList<>();
+        private final List<String> dns = new ArrayList<>();
+        private final List<String> dnsSearch = new ArrayList<>();
+        private final List<String> dnsOptions = new ArrayList<>();
+        private final List<String> extraHosts = new ArrayList<>();
+        private final List<String> links = new ArrayList<>();
+        private final List<String> binds = new ArrayList<>();
+        private final List<MountSpec> mounts = new ArrayList<>();
+        private final List<String> volumesFrom = new ArrayList<>();
 
         private Builder(String image) {
             this.image = image;
@@ -125,11 +193,29 @@ public record CreateRequest(String image, String name, List<String> cmd, List<St
         public Builder networkMode(String v) { networkMode = v; return this; }
         public Builder init(boolean v) { init = v; return this; }
         public Builder stdinOnce(boolean v) { stdinOnce = v; return this; }
+        /** {@code --network-alias} / {@code --ip} for one network (Docker's EndpointsConfig entry). */
+        public Builder endpoint(EndpointRequest v) { endpoints.add(v); return this; }
+        /** {@code -p}, parsed. */
+        public Builder publish(String... specs) { for (String p : specs) { portBindings.add(PortSpec.parse(p)); } return this; }
+        public Builder publish(PortSpec v) { portBindings.add(v); return this; }
+        public Builder publishAll(boolean v) { publishAll = v; return this; }
+        public Builder expose(String... v) { exposedPorts.addAll(List.of(v)); return this; }
+        public Builder dns(String... v) { dns.addAll(List.of(v)); return this; }
+        public Builder dnsSearch(String... v) { dnsSearch.addAll(List.of(v)); return this; }
+        public Builder dnsOption(String... v) { dnsOptions.addAll(List.of(v)); return this; }
+        public Builder addHost(String... v) { extraHosts.addAll(List.of(v)); return this; }
+        public Builder link(String... v) { links.addAll(List.of(v)); return this; }
+        /** {@code -v}, as the user wrote it. */
+        public Builder volume(String... v) { binds.addAll(List.of(v)); return this; }
+        public Builder mount(MountSpec v) { mounts.add(v); return this; }
+        public Builder volumesFrom(String... v) { volumesFrom.addAll(List.of(v)); return this; }
 
         public CreateRequest build() {
             return new CreateRequest(image, name, cmd, entrypoint, env, workdir, user, hostname, tty, openStdin, labels,
                     stopSignal, stopTimeout, autoRemove, restartPolicy, readOnly, privileged, capAdd, capDrop,
-                    securityOpt, ulimits, tmpfs, resources, networkMode, init, stdinOnce);
+                    securityOpt, ulimits, tmpfs, resources, networkMode, init, stdinOnce,
+                    new Networking(endpoints, portBindings, publishAll, exposedPorts, dns, dnsSearch, dnsOptions, extraHosts, links),
+                    new Storage(binds, mounts, volumesFrom));
         }
     }
 }

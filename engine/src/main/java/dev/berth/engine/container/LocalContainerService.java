@@ -1,6 +1,5 @@
 package dev.berth.engine.container;
 
-import dev.berth.engine.state.FileTrees;
 import com.pty4j.PtyProcess;
 import com.pty4j.PtyProcessBuilder;
 import com.pty4j.WinSize;
@@ -10,6 +9,14 @@ import dev.berth.engine.events.Event;
 import dev.berth.engine.events.EventBus;
 import dev.berth.engine.image.ImageRecord;
 import dev.berth.engine.image.ImageStore;
+import dev.berth.engine.network.Attachment;
+import dev.berth.engine.network.Endpoint;
+import dev.berth.engine.network.EndpointRequest;
+import dev.berth.engine.network.HostsFile;
+import dev.berth.engine.network.NetworkRecord;
+import dev.berth.engine.network.NetworkService;
+import dev.berth.engine.network.PortSpec;
+import dev.berth.engine.network.ResolvConf;
 import dev.berth.engine.oci.Digest;
 import dev.berth.engine.oci.ImageConfig;
 import dev.berth.engine.runtime.AttachSocket;
@@ -23,7 +30,14 @@ import dev.berth.engine.runtime.spec.RunSpec;
 import dev.berth.engine.snapshot.ChainIds;
 import dev.berth.engine.snapshot.Mounter;
 import dev.berth.engine.snapshot.Snapshotter;
+import dev.berth.engine.state.FileTrees;
 import dev.berth.engine.state.Json;
+import dev.berth.engine.volume.CopyUpOutcome;
+import dev.berth.engine.volume.MountSpec;
+import dev.berth.engine.volume.MountSpecs;
+import dev.berth.engine.volume.VolumeAttacher;
+import dev.berth.engine.volume.VolumeService;
+import dev.berth.engine.volume.VolumesFrom;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -88,6 +102,10 @@ public final class LocalContainerService implements ContainerService, AutoClosea
     private final String runtimeProblem;
     private final BundleSpecBuilder specs;
     private final EventBus events;
+    /** Null in a service built without networking (tests of the bare lifecycle): only {@code none} and {@code host} work. */
+    private final NetworkService networks;
+    /** Null in a service built without volumes: only {@code --tmpfs} and bind mounts work. */
+    private final VolumeService volumes;
 
     private final Map<String, Container> containers = new ConcurrentHashMap<>();
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
@@ -107,7 +125,17 @@ public final class LocalContainerService implements ContainerService, AutoClosea
      */
     public LocalContainerService(Path dir, ImageStore images, ContentReader content, Snapshotter snapshots,
                                  OciRuntime runtime, BundleSpecBuilder specs, EventBus events) {
-        this(dir, images, content, snapshots, runtime, null, specs, events);
+        this(dir, images, content, snapshots, runtime, null, specs, events, null, null);
+    }
+
+    /**
+     * The engine's service: containers join networks through {@code networks} (netavark) and mount
+     * volumes of {@code volumes}.
+     */
+    public LocalContainerService(Path dir, ImageStore images, ContentReader content, Snapshotter snapshots,
+                                 OciRuntime runtime, BundleSpecBuilder specs, EventBus events,
+                                 NetworkService networks, VolumeService volumes) {
+        this(dir, images, content, snapshots, runtime, null, specs, events, networks, volumes);
     }
 
     /**
@@ -116,11 +144,21 @@ public final class LocalContainerService implements ContainerService, AutoClosea
      */
     public static LocalContainerService withoutRuntime(Path dir, ImageStore images, ContentReader content,
                                                        Snapshotter snapshots, String runtimeProblem, EventBus events) {
-        return new LocalContainerService(dir, images, content, snapshots, null, runtimeProblem, null, events);
+        return new LocalContainerService(dir, images, content, snapshots, null, runtimeProblem, null, events, null, null);
+    }
+
+    /** {@link #withoutRuntime(Path, ImageStore, ContentReader, Snapshotter, String, EventBus)} that still knows networks and volumes. */
+    public static LocalContainerService withoutRuntime(Path dir, ImageStore images, ContentReader content,
+                                                       Snapshotter snapshots, String runtimeProblem, EventBus events,
+                                                       NetworkService networks, VolumeService volumes) {
+        return new LocalContainerService(dir, images, content, snapshots, null, runtimeProblem, null, events, networks, volumes);
     }
 
     private LocalContainerService(Path dir, ImageStore images, ContentReader content, Snapshotter snapshots,
-                                  OciRuntime runtime, String runtimeProblem, BundleSpecBuilder specs, EventBus events) {
+                                  OciRuntime runtime, String runtimeProblem, BundleSpecBuilder specs, EventBus events,
+                                  NetworkService networks, VolumeService volumes) {
+        this.networks = networks;
+        this.volumes = volumes;
         this.runtimeProblem = runtimeProblem;
         this.dir = dir.toAbsolutePath().normalize();
         this.images = images;
@@ -144,17 +182,13 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             throw new EngineException.InvalidArgument("--init is not supported: no init binary (tini or docker-init) "
                     + "is installed for containers on this host");
         }
-        String net = r.networkMode() == null || r.networkMode().isBlank() || r.networkMode().equals("default")
-                ? "none" : r.networkMode().strip();
-        if (!net.equals("none") && !net.equals("host")) {
-            throw new EngineException.InvalidArgument("network mode \"" + net + "\" is not supported yet: use none or host "
-                    + "(bridge and user-defined networks arrive with the networks feature)");
-        }
         noNewPrivileges(r.securityOpt()); // validates
         ImageRecord image = images.resolve(r.image());
         ImageConfig.Config ic = imageConfig(image);
+        NetworkChoice nc = chooseNetworks(r);
+        String net = nc.mode();
         String id = newId();
-        ContainerConfig cfg = merge(r, ic, id, net);
+        ContainerConfig cfg = merge(r, ic, id, net, exposedPorts(r, ic));
         if (cfg.args().isEmpty()) {
             throw new EngineException.InvalidArgument("no command specified");
         }
@@ -162,64 +196,244 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             throw new EngineException.InvalidArgument("the working directory '" + cfg.workingDir()
                     + "' is invalid, it needs to be an absolute path");
         }
-        HostConfig host = new HostConfig(r.autoRemove(), r.restartPolicy(), r.readOnly(), r.privileged(), r.capAdd(),
-                r.capDrop(), r.securityOpt(), r.ulimits(), r.tmpfs(), r.resources(), net);
-        if (host.autoRemove() && !host.restartPolicy().isNone()) {
+        if (r.autoRemove() && !r.restartPolicy().isNone()) {
             throw new EngineException.InvalidArgument("conflicting options: cannot specify both --restart and --rm");
         }
-        Container c;
-        String name;
-        synchronized (names) {
-            // only the name is decided under the lock; the files are written outside it, so
-            // concurrent creates do not queue behind each other's fsyncs
-            name = r.name() == null || r.name().isBlank()
-                    ? Names.generate(n -> byName(n).isPresent() || creating.containsKey(n))
-                    : Names.validate(r.name().strip());
-            byName(name).ifPresent(other -> {
-                throw nameInUse(name, other);
-            });
-            String pending = creating.get(name);
-            if (pending != null) {
-                throw nameInUse(name, pending);
-            }
-            creating.put(name, id);
+        CreateRequest.Networking rn = r.networking();
+        for (String h : rn.extraHosts()) {
+            HostsFile.parseAddHost(h); // validates
         }
+        List<String> links = resolveLinks(rn.links());
+        List<MountSpec> wanted = wantedMounts(r, ic);
+        List<MountSpec> mounts = wanted;
+        if (volumes != null && !wanted.isEmpty()) {
+            mounts = new VolumeAttacher(volumes).attach(id, null, wanted).mounts();
+        } else if (wanted.stream().anyMatch(m -> m instanceof MountSpec.VolumeMount)) {
+            throw new EngineException.Unavailable("volumes are not available in this engine");
+        }
+        HostConfig host = new HostConfig(r.autoRemove(), r.restartPolicy(), r.readOnly(), r.privileged(), r.capAdd(),
+                r.capDrop(), r.securityOpt(), r.ulimits(), r.tmpfs(), r.resources(), net, nc.endpoints(),
+                rn.portBindings(), rn.publishAll(), rn.dns(), rn.dnsSearch(), rn.dnsOptions(), rn.extraHosts(), links,
+                r.storage().binds(), r.storage().volumesFrom(), mounts);
+        Container c;
         try {
-            Path cdir = dir.resolve(id);
-            Container.Paths paths = paths(cdir);
-            String parent = image.diffIds().isEmpty() ? null : ChainIds.top(image.diffIds()).toString();
-            snapshots.prepare(id, parent, Map.of("berth.container", id));
-            try {
-                Files.createDirectories(paths.bundle());
-                Files.createDirectories(paths.rootfs());
-                c = new Container(id, name, Instant.now(), r.image(), image.id(), cfg, host, paths, id, ContainerState.created());
-                // no state.json yet: a container without one is created (see load); config.json's
-                // presence marks a complete container
-                Json.write(cdir.resolve(CONFIG), stored(c));
-            } catch (IOException | RuntimeException e) {
-                try {
-                    snapshots.remove(id);
-                } catch (EngineException ignored) {
-                    // nothing to undo
-                }
-                deleteTree(cdir);
-                if (e instanceof EngineException ee) {
-                    throw ee;
-                }
-                throw new EngineException.Unavailable("cannot create container files in " + cdir + ": " + e.getMessage(), e);
-            }
-            containers.put(id, c);
-        } finally {
+            String name;
             synchronized (names) {
-                creating.remove(name);
+                // only the name is decided under the lock; the files are written outside it, so
+                // concurrent creates do not queue behind each other's fsyncs
+                String chosen = r.name() == null || r.name().isBlank()
+                        ? Names.generate(n -> byName(n).isPresent() || creating.containsKey(n))
+                        : Names.validate(r.name().strip());
+                byName(chosen).ifPresent(other -> {
+                    throw nameInUse(chosen, other);
+                });
+                String pending = creating.get(chosen);
+                if (pending != null) {
+                    throw nameInUse(chosen, pending);
+                }
+                creating.put(chosen, id);
+                name = chosen;
             }
+            try {
+                Path cdir = dir.resolve(id);
+                Container.Paths paths = paths(cdir);
+                String parent = image.diffIds().isEmpty() ? null : ChainIds.top(image.diffIds()).toString();
+                snapshots.prepare(id, parent, Map.of("berth.container", id));
+                try {
+                    Files.createDirectories(paths.bundle());
+                    Files.createDirectories(paths.rootfs());
+                    c = new Container(id, name, Instant.now(), r.image(), image.id(), cfg, host, paths, id, ContainerState.created());
+                    // no state.json yet: a container without one is created (see load); config.json's
+                    // presence marks a complete container
+                    Json.write(cdir.resolve(CONFIG), stored(c));
+                } catch (IOException | RuntimeException e) {
+                    try {
+                        snapshots.remove(id);
+                    } catch (EngineException ignored) {
+                        // nothing to undo
+                    }
+                    deleteTree(cdir);
+                    if (e instanceof EngineException ee) {
+                        throw ee;
+                    }
+                    throw new EngineException.Unavailable("cannot create container files in " + cdir + ": " + e.getMessage(), e);
+                }
+                containers.put(id, c);
+            } finally {
+                synchronized (names) {
+                    creating.remove(name);
+                }
+            }
+        } catch (RuntimeException e) {
+            releaseVolumes(id, mounts, true, e);
+            throw e;
         }
         publish(c, "create", Map.of());
         return c;
     }
 
+    /** Where a container's network comes from, decided at create. */
+    private record NetworkChoice(String mode, List<EndpointRequest> endpoints) {}
+
+    /**
+     * Docker's network modes: {@code default} and no mode mean {@code bridge}; {@code container:x} is
+     * kept by id; a network name or id must exist, and becomes the first of the container's networks,
+     * with its {@code EndpointsConfig} entry (aliases, address); other entries are further networks.
+     */
+    private NetworkChoice chooseNetworks(CreateRequest r) {
+        String mode = r.networkMode() == null || r.networkMode().isBlank() || r.networkMode().strip().equals("default")
+                ? "bridge" : r.networkMode().strip();
+        CreateRequest.Networking n = r.networking();
+        if (mode.startsWith("container:")) {
+            Container other = find(mode.substring("container:".length()));
+            if (!n.portBindings().isEmpty() || n.publishAll()) {
+                throw new EngineException.InvalidArgument("conflicting options: port publishing and the container type network mode");
+            }
+            if (!n.dns().isEmpty() || !n.extraHosts().isEmpty()) {
+                throw new EngineException.InvalidArgument("conflicting options: dns and the network mode");
+            }
+            if (r.hostname() != null && !r.hostname().isBlank()) {
+                throw new EngineException.InvalidArgument("conflicting options: hostname and the network mode");
+            }
+            if (!n.links().isEmpty()) {
+                throw new EngineException.InvalidArgument("conflicting options: container type network can't be used with links");
+            }
+            return new NetworkChoice("container:" + other.id(), List.of());
+        }
+        if (mode.equals("host") || mode.equals("none")) {
+            if (!n.links().isEmpty()) {
+                throw new EngineException.InvalidArgument("conflicting options: " + mode + " type networking can't be used with links");
+            }
+            return new NetworkChoice(mode, List.of());
+        }
+        if (networks == null) {
+            // a service without networking (no runtime, or the bare lifecycle): recorded, never joined
+            return new NetworkChoice(mode, List.of(EndpointRequest.of(mode)));
+        }
+        NetworkRecord first = networks.get(mode);
+        if (first.name().equals("host") || first.name().equals("none")) {
+            return new NetworkChoice(first.name(), List.of());
+        }
+        List<EndpointRequest> out = new ArrayList<>();
+        EndpointRequest own = null;
+        List<EndpointRequest> more = new ArrayList<>();
+        String given = r.networkMode() == null || r.networkMode().isBlank() ? "default" : r.networkMode().strip();
+        for (EndpointRequest e : n.endpoints()) {
+            // the CLI keys the first network's entry by the mode it sent, "default" included
+            NetworkRecord target = e.network().equals(given) ? first : networks.get(e.network());
+            EndpointRequest named = new EndpointRequest(target.name(), e.aliases(), e.staticIp());
+            if (target.id().equals(first.id())) {
+                own = named;
+            } else if (!target.bridgeDriver()) {
+                throw new EngineException.InvalidArgument("container cannot be connected to network " + target.name()
+                        + " together with other networks");
+            } else {
+                more.add(named);
+            }
+        }
+        out.add(own != null ? own : EndpointRequest.of(first.name()));
+        out.addAll(more);
+        return new NetworkChoice(first.name(), out);
+    }
+
+    /** {@code --link name[:alias]} as {@code name:alias} with the linked container's current name. */
+    private List<String> resolveLinks(List<String> given) {
+        List<String> out = new ArrayList<>();
+        for (String l : given) {
+            String spec = l.strip();
+            int colon = spec.indexOf(':');
+            String target = colon < 0 ? spec : spec.substring(0, colon);
+            String alias = colon < 0 ? target : spec.substring(colon + 1);
+            if (target.startsWith("/")) {
+                target = target.substring(1);
+            }
+            if (alias.startsWith("/")) {
+                alias = alias.substring(alias.lastIndexOf('/') + 1);
+            }
+            if (target.isEmpty() || alias.isEmpty()) {
+                throw new EngineException.InvalidArgument("invalid link \"" + l + "\": expected name[:alias]");
+            }
+            Container other;
+            try {
+                other = find(target);
+            } catch (EngineException.NotFound e) {
+                throw new EngineException.InvalidArgument("could not get container for " + target + ": no such container");
+            }
+            out.add(other.name() + ":" + alias);
+        }
+        return out;
+    }
+
+    /** The image's exposed ports, {@code --expose} and the container side of {@code -p}, as {@code port/proto}. */
+    private static List<String> exposedPorts(CreateRequest r, ImageConfig.Config ic) {
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        List<String> given = new ArrayList<>();
+        if (ic.exposedPorts() != null) {
+            given.addAll(ic.exposedPorts().keySet());
+        }
+        given.addAll(r.networking().exposedPorts());
+        for (String e : given) {
+            PortSpec p = PortSpec.parse(e);
+            for (int port = p.containerStart(); port <= p.containerEnd(); port++) {
+                out.add(port + "/" + p.protocol());
+            }
+        }
+        for (PortSpec p : r.networking().portBindings()) {
+            for (int port = p.containerStart(); port <= p.containerEnd(); port++) {
+                out.add(port + "/" + p.protocol());
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * Every mount the container asks for: {@code -v}, {@code --mount}, then what {@code --volumes-from}
+     * brings (its own win), then an anonymous volume for each image {@code VOLUME} nothing covers.
+     */
+    private List<MountSpec> wantedMounts(CreateRequest r, ImageConfig.Config ic) {
+        List<MountSpec> explicit = new ArrayList<>();
+        for (String b : r.storage().binds()) {
+            explicit.add(MountSpecs.parseVolumeFlag(b));
+        }
+        explicit.addAll(r.storage().mounts());
+        List<MountSpec> tmpfs = new ArrayList<>();
+        r.tmpfs().forEach((dest, opts) -> tmpfs.add(MountSpecs.parseTmpfsFlag(dest)));
+        List<MountSpec> all = new ArrayList<>(explicit);
+        for (String vf : r.storage().volumesFrom()) {
+            VolumesFrom from = VolumesFrom.parse(vf);
+            Container other = find(from.container());
+            List<MountSpec> own = new ArrayList<>(all);
+            own.addAll(tmpfs);
+            all.addAll(from.resolve(other.hostConfig().mounts(), own));
+        }
+        List<MountSpec> covered = new ArrayList<>(all);
+        covered.addAll(tmpfs);
+        if (ic.volumes() != null) {
+            all.addAll(MountSpecs.imageVolumes(ic.volumes().keySet(), covered));
+        }
+        List<MountSpec> check = new ArrayList<>(all);
+        check.addAll(tmpfs);
+        MountSpecs.checkDuplicates(check);
+        return all;
+    }
+
+    private void releaseVolumes(String id, List<MountSpec> mounts, boolean removeAnonymous, RuntimeException failure) {
+        if (volumes == null || mounts.isEmpty()) {
+            return;
+        }
+        try {
+            new VolumeAttacher(volumes).detach(id, mounts, removeAnonymous);
+        } catch (RuntimeException e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "cannot release the volumes of container " + id + ": " + e.getMessage());
+            }
+        }
+    }
+
     /** Docker's merge of the image config and the request: {@code --entrypoint} resets the image's Cmd. */
-    private static ContainerConfig merge(CreateRequest r, ImageConfig.Config ic, String id, String net) {
+    private static ContainerConfig merge(CreateRequest r, ImageConfig.Config ic, String id, String net, List<String> exposed) {
         List<String> entrypoint;
         List<String> cmd;
         if (r.entrypoint() != null) {
@@ -245,10 +459,10 @@ public final class LocalContainerService implements ContainerService, AutoClosea
         }
         labels.putAll(r.labels());
         String hostname = r.hostname() != null && !r.hostname().isBlank() ? r.hostname()
-                : net.equals("host") ? null : id.substring(0, 12);
+                : net.equals("host") || net.startsWith("container:") ? null : id.substring(0, 12);
         return new ContainerConfig(hostname, firstNonBlank(r.user(), ic.user()), List.copyOf(env.values()), cmd, entrypoint,
                 firstNonBlank(r.workdir(), ic.workingDir()), labels, firstNonBlank(r.stopSignal(), ic.stopSignal()),
-                r.stopTimeout(), r.tty(), r.openStdin(), r.stdinOnce());
+                r.stopTimeout(), r.tty(), r.openStdin(), r.stdinOnce(), exposed);
     }
 
     private ImageConfig.Config imageConfig(ImageRecord image) {
@@ -283,7 +497,9 @@ public final class LocalContainerService implements ContainerService, AutoClosea
         Container.Paths p = c.paths();
         try {
             mountRootfs(c);
-            BundleSpecBuilder.Result built = specs.build(id, p.rootfs(), runSpec(c));
+            copyUp(c);
+            RunSpec.NetworkMode network = connectForStart(c);
+            BundleSpecBuilder.Result built = specs.build(id, p.rootfs(), runSpec(c, network));
             Bundles.writeConfig(p.bundle(), built.config());
             if (rt().known(id)) {
                 rt().delete(id, true);
@@ -299,6 +515,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
                 // nothing was created
             }
             unmountRootfs(c);
+            releaseNetwork(c);
             String msg = e.getMessage();
             int code = msg != null && (msg.contains("not found") || msg.contains("no such file")) ? 127
                     : msg != null && msg.contains("permission denied") ? 126 : 128;
@@ -308,12 +525,182 @@ public final class LocalContainerService implements ContainerService, AutoClosea
                     s.restartCount(), s.manuallyStopped())));
             throw e;
         }
+        publishMounts(c, "mount");
         publish(c, action, Map.of());
         startMonitor(id, c.state().startedAt());
         return c;
     }
 
-    private RunSpec runSpec(Container c) {
+    /** Docker's {@code volume mount} (at start) and {@code volume unmount} (at the end of a run) events. */
+    private void publishMounts(Container c, String action) {
+        for (MountSpec m : c.hostConfig().mounts()) {
+            if (m instanceof MountSpec.VolumeMount v) {
+                Map<String, String> attrs = new LinkedHashMap<>();
+                attrs.put("container", c.id());
+                attrs.put("driver", "local");
+                if (action.equals("mount")) {
+                    attrs.put("destination", v.target());
+                    attrs.put("propagation", "");
+                    attrs.put("read/write", Boolean.toString(!v.readOnly()));
+                }
+                events.publish(Event.of("volume", action, v.name(), attrs));
+            }
+        }
+    }
+
+    /** The first-use copy of the image's content into each new volume (a no-op for volumes filled before). */
+    private void copyUp(Container c) {
+        for (MountSpec m : c.hostConfig().mounts()) {
+            if (m instanceof MountSpec.VolumeMount v && !v.noCopy() && volumes != null) {
+                volumes.mountSource(v.name());
+                CopyUpOutcome outcome = volumes.copyUp(v.name(), c.paths().rootfs(), v.target());
+                LOG.log(System.Logger.Level.DEBUG, "volume " + v.name() + " at " + v.target() + ": " + outcome);
+            }
+        }
+    }
+
+    private static final String HOSTS = "hosts";
+    private static final String RESOLV_CONF = "resolv.conf";
+    private static final String HOSTNAME = "hostname";
+
+    /**
+     * Gives the container its network before the runtime creates it: the host's ({@code host}), the
+     * other container's namespace ({@code container:x}), a namespace of its own with only loopback
+     * ({@code none}, or no network left after disconnects), or its bridge networks through netavark;
+     * then writes its {@code hosts}, {@code resolv.conf} and {@code hostname} files.
+     */
+    private RunSpec.NetworkMode connectForStart(Container c) {
+        HostConfig h = c.hostConfig();
+        String mode = h.networkMode();
+        if (mode.equals("host")) {
+            return new RunSpec.NetworkMode.Host();
+        }
+        if (mode.startsWith("container:")) {
+            String otherId = mode.substring("container:".length());
+            Container other = containers.get(otherId);
+            if (other == null) {
+                throw new EngineException.NotFound("cannot join network of container " + otherId + ": no such container");
+            }
+            other = sync(other);
+            if (!other.state().running()) {
+                throw new EngineException.Conflict("cannot join network of a non running container: " + other.name());
+            }
+            return new RunSpec.NetworkMode.Joined(Path.of("/proc/" + other.state().pid() + "/ns/net"));
+        }
+        if (mode.equals("none") || h.networks().isEmpty() || networks == null) {
+            writeEtcFiles(c, null, List.of());
+            return new RunSpec.NetworkMode.None();
+        }
+        List<HostsFile.Entry> links = new ArrayList<>();
+        for (String l : h.links()) {
+            int colon = l.lastIndexOf(':');
+            Container other;
+            try {
+                other = find(l.substring(0, colon));
+            } catch (EngineException.NotFound e) {
+                throw new EngineException.InvalidArgument("cannot link to " + l.substring(0, colon) + ": no such container");
+            }
+            links.add(networks.linkEntry(other.id(), l.substring(colon + 1)));
+        }
+        if (networks.attachment(c.id()).isPresent()) {
+            networks.detachForGood(c.id()); // left from a run whose teardown failed: the namespace is new
+        }
+        Attachment a = networks.attach(c.id(), c.name(), null, h.networks(), publishedPorts(c), h.dns());
+        try {
+            writeEtcFiles(c, a, links);
+        } catch (RuntimeException e) {
+            try {
+                networks.detach(c.id());
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        return new RunSpec.NetworkMode.Joined(Path.of(a.netnsPath()));
+    }
+
+    /** {@code -p} as given, plus {@code -P}: each exposed port that no {@code -p} covers, onto a free host port. */
+    private static List<PortSpec> publishedPorts(Container c) {
+        HostConfig h = c.hostConfig();
+        List<PortSpec> out = new ArrayList<>(h.portBindings());
+        if (h.publishAllPorts()) {
+            java.util.Set<String> bound = new java.util.HashSet<>();
+            for (PortSpec p : h.portBindings()) {
+                for (int port = p.containerStart(); port <= p.containerEnd(); port++) {
+                    bound.add(port + "/" + p.protocol());
+                }
+            }
+            out.addAll(PortSpec.publishAll(c.config().exposedPorts().stream().filter(e -> !bound.contains(e)).toList()));
+        }
+        return out;
+    }
+
+    /** Writes the files bound over {@code /etc/hosts}, {@code /etc/resolv.conf} and {@code /etc/hostname}. */
+    private void writeEtcFiles(Container c, Attachment a, List<HostsFile.Entry> links) {
+        HostConfig h = c.hostConfig();
+        Endpoint first = a == null || a.endpoints().isEmpty() ? null : a.endpoints().getFirst();
+        List<HostsFile.Entry> extra = new ArrayList<>();
+        for (String e : h.extraHosts()) {
+            HostsFile.Entry entry = HostsFile.parseAddHost(e);
+            if (entry.ip().equals("host-gateway")) {
+                if (first == null) {
+                    continue; // no gateway to name without a bridge network
+                }
+                entry = new HostsFile.Entry(first.gateway(), entry.names());
+            }
+            extra.add(entry);
+        }
+        String hostname = c.config().hostname() == null ? c.shortId() : c.config().hostname();
+        String hosts = HostsFile.render(new HostsFile.Spec(hostname, null, first == null ? null : first.ipAddress(), extra, links));
+        String resolv;
+        if (a != null) {
+            resolv = networks.resolvConf(a, h.dnsSearch(), h.dnsOptions());
+        } else {
+            Path hostResolv = networks != null ? networks.config().hostResolvConf() : Path.of("/etc/resolv.conf");
+            resolv = ResolvConf.render(new ResolvConf.Spec(List.of(), h.dns(), h.dnsSearch(), h.dnsOptions(), List.of()),
+                    ResolvConf.readHost(hostResolv));
+        }
+        Path d = c.paths().dir();
+        // regenerated on every start (not metadata): plain writes, before the runtime binds them
+        try {
+            Files.writeString(d.resolve(HOSTS), hosts, StandardCharsets.UTF_8);
+            Files.writeString(d.resolve(RESOLV_CONF), resolv, StandardCharsets.UTF_8);
+            Files.writeString(d.resolve(HOSTNAME), hostname + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new EngineException.Unavailable("cannot write the network files of container " + c.name() + " in " + d
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Tears the container's network down (after its run; the network service publishes the disconnect events). */
+    private void releaseNetwork(Container c) {
+        releaseNetwork(c, false);
+    }
+
+    /**
+     * @param forGood the container is being removed: a failed netavark teardown is logged and its
+     *                record, address and namespace go anyway
+     */
+    private void releaseNetwork(Container c, boolean forGood) {
+        if (networks == null) {
+            return;
+        }
+        Optional<Attachment> a = networks.attachment(c.id());
+        if (a.isEmpty()) {
+            return;
+        }
+        try {
+            if (forGood) {
+                networks.detachForGood(c.id());
+            } else {
+                networks.detach(c.id());
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot tear down the network of container " + c.name() + ": " + e.getMessage());
+        }
+    }
+
+    private RunSpec runSpec(Container c, RunSpec.NetworkMode network) {
         ContainerConfig cfg = c.config();
         HostConfig h = c.hostConfig();
         RunSpec.Builder b = RunSpec.builder(cfg.args())
@@ -329,12 +716,40 @@ public final class LocalContainerService implements ContainerService, AutoClosea
                 .capDrop(h.capDrop().toArray(String[]::new))
                 .noNewPrivileges(noNewPrivileges(h.securityOpt()))
                 .resources(h.resources())
-                .network(h.networkMode().equals("host") ? new RunSpec.NetworkMode.Host() : new RunSpec.NetworkMode.None())
+                .network(network)
                 .stopSignal(cfg.stopSignal());
         for (RunSpec.Ulimit u : h.ulimits()) {
             b.ulimit(u.name(), u.soft(), u.hard());
         }
         h.tmpfs().forEach(b::tmpfs);
+        java.util.Set<String> taken = new java.util.HashSet<>(h.tmpfs().keySet());
+        for (MountSpec m : h.mounts()) {
+            taken.add(m.target());
+            switch (m) {
+                case MountSpec.VolumeMount v -> {
+                    if (volumes == null) {
+                        throw new EngineException.Unavailable("volumes are not available in this engine");
+                    }
+                    b.bind(new RunSpec.BindMount(volumes.mountSource(v.name()), v.target(), v.readOnly()));
+                }
+                case MountSpec.Bind bind -> b.bind(new RunSpec.BindMount(Path.of(bind.source()), bind.target(), bind.readOnly(),
+                        bind.propagation().equals("rprivate") ? null : bind.propagation()));
+                case MountSpec.Tmpfs t -> b.tmpfs(t.target(), t.options());
+            }
+        }
+        if (!(network instanceof RunSpec.NetworkMode.Host)) {
+            Path etcDir = c.paths().dir();
+            if (h.networkMode().startsWith("container:")) {
+                Container other = containers.get(h.networkMode().substring("container:".length()));
+                etcDir = other == null ? null : other.paths().dir();
+            }
+            for (String f : List.of(HOSTS, RESOLV_CONF, HOSTNAME)) {
+                String dest = "/etc/" + f;
+                if (etcDir != null && Files.isRegularFile(etcDir.resolve(f)) && !taken.contains(dest)) {
+                    b.bind(new RunSpec.BindMount(etcDir.resolve(f), dest, false));
+                }
+            }
+        }
         return b.build();
     }
 
@@ -559,13 +974,14 @@ public final class LocalContainerService implements ContainerService, AutoClosea
                 publish(c, "kill", Map.of("signal", "SIGKILL"));
                 c = finishRun(c, rt().waitForExit(id, c.paths().bundle(), Duration.ofSeconds(30)).orElse(137), null);
             }
-            removeLocked(c);
+            removeLocked(c, volumes);
             return null;
         });
     }
 
-    private void removeLocked(Container c) {
+    private void removeLocked(Container c, boolean removeVolumes) {
         String id = c.id();
+        releaseNetwork(c, true);
         try {
             rt().delete(id, true);
         } catch (RuntimeException e) {
@@ -582,6 +998,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             // gone already
         }
         execs.values().removeIf(e -> e.containerId.equals(id));
+        releaseVolumes(id, c.hostConfig().mounts(), removeVolumes, null);
         deleteTree(c.paths().dir());
         removedExitCodes.put(id, c.state().exitCode());
         containers.remove(id);
@@ -663,6 +1080,139 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             }
         }
         return containers.getOrDefault(c.id(), c);
+    }
+
+    // ------------------------------------------------------------------ networks and mounts
+
+    @Override
+    public void connectNetwork(String nameOrId, String network, EndpointRequest endpoint) {
+        String id = find(nameOrId).id();
+        if (networks == null) {
+            throw new EngineException.Unavailable("this engine has no network service");
+        }
+        locked(id, () -> {
+            Container c = sync(current(id));
+            HostConfig h = c.hostConfig();
+            NetworkRecord n = networks.get(network);
+            if (!h.bridged() || !n.bridgeDriver()) {
+                String which = h.bridged() ? n.name() : h.networkMode().startsWith("container:") ? "container" : h.networkMode();
+                throw new EngineException.FailedPrecondition("container cannot be disconnected from host network or "
+                        + "connected to host network" + (which.equals("none") ? " (it uses network none)" : ""));
+            }
+            if (h.networks().stream().anyMatch(e -> networks.get(e.network()).id().equals(n.id()))) {
+                throw new EngineException.Conflict("endpoint with name " + c.name() + " already exists in network " + n.name());
+            }
+            EndpointRequest req = new EndpointRequest(n.name(), endpoint == null ? List.of() : endpoint.aliases(),
+                    endpoint == null ? null : endpoint.staticIp());
+            if (c.state().running()) {
+                if (networks.attachment(id).isPresent()) {
+                    networks.connect(id, req);
+                    refreshResolvConf(c);
+                } else {
+                    throw new EngineException.FailedPrecondition("container " + c.name()
+                            + " runs without a network namespace of its own (network none): restart it to connect");
+                }
+            }
+            List<EndpointRequest> eps = new ArrayList<>(h.networks());
+            eps.add(req);
+            Container updated = c.withHostConfig(h.withNetworks(eps));
+            Json.write(c.paths().dir().resolve(CONFIG), stored(updated));
+            containers.put(id, updated);
+            if (!c.state().running()) {
+                // a running container's connect is published by the network service
+                events.publish(Event.of("network", "connect", n.id(), Map.of("container", id, "name", n.name(), "type", "bridge")));
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void disconnectNetwork(String nameOrId, String network, boolean force) {
+        String id = find(nameOrId).id();
+        if (networks == null) {
+            throw new EngineException.Unavailable("this engine has no network service");
+        }
+        locked(id, () -> {
+            Container c = sync(current(id));
+            HostConfig h = c.hostConfig();
+            NetworkRecord n = networks.get(network);
+            if (!h.bridged()) {
+                throw new EngineException.FailedPrecondition("container cannot be disconnected from host network or "
+                        + "connected to host network");
+            }
+            boolean live = c.state().running() && networks.attachment(id).flatMap(a -> a.endpoint(n.name())).isPresent();
+            Optional<EndpointRequest> joined = h.networks().stream()
+                    .filter(e -> e.network().equals(n.name()) || networks.get(e.network()).id().equals(n.id())).findFirst();
+            if (joined.isEmpty()) {
+                if (force) {
+                    return null;
+                }
+                throw new EngineException.NotFound("container " + c.id() + " is not connected to network " + n.name());
+            }
+            if (live) {
+                networks.disconnect(id, n.name());
+                refreshResolvConf(c);
+            }
+            List<EndpointRequest> eps = new ArrayList<>(h.networks());
+            eps.remove(joined.get());
+            Container updated = c.withHostConfig(h.withNetworks(eps));
+            Json.write(c.paths().dir().resolve(CONFIG), stored(updated));
+            containers.put(id, updated);
+            if (!live) {
+                events.publish(Event.of("network", "disconnect", n.id(), Map.of("container", id, "name", n.name(), "type", "bridge")));
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Rewrites a running container's {@code resolv.conf} for its networks now (joining a user-defined
+     * network brings its aardvark-dns), in place: the file is bind-mounted, a rename would not be seen.
+     */
+    private void refreshResolvConf(Container c) {
+        Optional<Attachment> a = networks.attachment(c.id());
+        Path file = c.paths().dir().resolve(RESOLV_CONF);
+        if (a.isEmpty() || !Files.isRegularFile(file)) {
+            return;
+        }
+        try {
+            Files.writeString(file, networks.resolvConf(a.get(), c.hostConfig().dnsSearch(), c.hostConfig().dnsOptions()),
+                    StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot update resolv.conf of container " + c.name() + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Optional<Attachment> networkAttachment(String nameOrId) {
+        Container c = find(nameOrId);
+        return networks == null ? Optional.empty() : networks.attachment(c.id());
+    }
+
+    @Override
+    public List<MountPoint> mountPoints(String nameOrId) {
+        Container c = find(nameOrId);
+        List<MountPoint> out = new ArrayList<>();
+        for (MountSpec m : c.hostConfig().mounts()) {
+            out.add(switch (m) {
+                case MountSpec.VolumeMount v -> {
+                    String source = "";
+                    if (volumes != null) {
+                        try {
+                            source = volumes.inspect(v.name()).mountpoint().toString();
+                        } catch (EngineException.NotFound e) {
+                            // removed behind the container's back
+                        }
+                    }
+                    yield new MountPoint("volume", v.name(), source, v.target(), "local", v.readOnly() ? "ro" : "",
+                            !v.readOnly(), "");
+                }
+                case MountSpec.Bind b -> new MountPoint("bind", "", b.source(), b.target(), "", b.readOnly() ? "ro" : "",
+                        !b.readOnly(), b.propagation());
+                case MountSpec.Tmpfs t -> new MountPoint("tmpfs", "", "", t.target(), "", t.options(), !t.readOnly(), "");
+            });
+        }
+        return out;
     }
 
     @Override
@@ -1147,6 +1697,8 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             LOG.log(System.Logger.Level.WARNING, "cannot delete " + c.id() + " from the runtime: " + e.getMessage());
         }
         unmountRootfs(c);
+        releaseNetwork(c);
+        publishMounts(c, "unmount");
         ContainerState s = c.state().exited(exitCode, Instant.now(), oom);
         if (error != null) {
             s = new ContainerState(s.status(), 0, exitCode, s.startedAt(), s.finishedAt(), oom, error, s.restartCount(),
@@ -1217,7 +1769,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
     /** After a run ended: {@code --rm} removes the container, else the restart policy may restart it. */
     private void afterExit(Container c, boolean engineStart) {
         if (c.hostConfig().autoRemove()) {
-            removeLocked(c);
+            removeLocked(c, true);
             return;
         }
         ContainerState s = c.state();
@@ -1298,6 +1850,20 @@ public final class LocalContainerService implements ContainerService, AutoClosea
                 LOG.log(System.Logger.Level.WARNING, "cannot recover container " + id + ": " + e.getMessage());
             }
         }
+        if (networks != null) {
+            // running containers keep their namespaces, veths, rules and DNS names; the rest is torn down
+            Set<String> running = new java.util.HashSet<>();
+            containers.values().forEach(c -> {
+                if (c.state().running()) {
+                    running.add(c.id());
+                }
+            });
+            try {
+                networks.reconcile(running);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot reconcile container networks: " + e.getMessage());
+            }
+        }
     }
 
     private void recoverOne(Container c) throws InterruptedException {
@@ -1331,7 +1897,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
         if (status == ContainerStatus.RESTARTING) {
             afterExit(c.withState(c.state().withStatus(ContainerStatus.EXITED)), true);
         } else if (status == ContainerStatus.EXITED && c.hostConfig().autoRemove()) {
-            removeLocked(c);
+            removeLocked(c, true);
         } else if (status == ContainerStatus.EXITED && c.state().startedAt() != null
                 && c.hostConfig().restartPolicy().name().equals("always")) {
             afterExit(c, true);
@@ -1543,10 +2109,18 @@ public final class LocalContainerService implements ContainerService, AutoClosea
     }
 
     private static void deleteTree(Path p) {
-        try {
-            FileTrees.deleteTree(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + p + ": " + e.getMessage(), e);
+        for (int attempt = 0; ; attempt++) {
+            try {
+                FileTrees.deleteTree(p);
+                return;
+            } catch (java.nio.file.NoSuchFileException e) {
+                // a file went away while the walk read it (an attach reader's scratch file): walk again
+                if (attempt >= 3) {
+                    throw new UncheckedIOException("cannot remove " + p + ": " + e.getMessage(), e);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove " + p + ": " + e.getMessage(), e);
+            }
         }
     }
 

@@ -82,6 +82,10 @@ public final class NetworkService {
         public Config withDefaultSubnet(String subnet) {
             return new Config(stateDir, netnsDir, netavarkConfigDir, netavark, aardvark, subnet, interfacePrefix, hostResolvConf);
         }
+
+        public Config withInterfacePrefix(String prefix) {
+            return new Config(stateDir, netnsDir, netavarkConfigDir, netavark, aardvark, defaultSubnet, prefix, hostResolvConf);
+        }
     }
 
     private final Config config;
@@ -470,6 +474,15 @@ public final class NetworkService {
         return detach(containerId, false);
     }
 
+    /**
+     * {@link #detach(String)} for a container that is going away for good: if netavark fails, the
+     * failure is logged and the record, addresses and namespace file go anyway (a teardown that
+     * fails now would fail forever and hold the address).
+     */
+    public synchronized boolean detachForGood(String containerId) {
+        return detach(containerId, true);
+    }
+
     private boolean detach(String containerId, boolean force) {
         Attachment a = attachments.get(containerId);
         if (a == null) {
@@ -620,12 +633,22 @@ public final class NetworkService {
 
     private Endpoint setupOne(Attachment a, Endpoint ep, List<PortMapping> ports) {
         Map<String, Netavark.Status> status = netavark.setup(Path.of(a.netnsPath()), options(a, ep, ports));
-        Netavark.Status s = status.get(ep.network());
+        NetworkRecord n = networks.get(ep.networkId());
+        Netavark.Status s = status.get(n == null ? ep.network() : netavarkName(n));
         if (s == null) {
             throw new EngineException.Unavailable("netavark setup reported nothing for network " + ep.network());
         }
         return new Endpoint(ep.network(), ep.networkId(), ep.endpointId(), ep.interfaceName(), ep.ipAddress(),
                 ep.prefixLength(), ep.gateway(), s.macAddress(), ep.aliases(), s.dnsServerIps(), s.dnsSearchDomains());
+    }
+
+    /**
+     * The name netavark knows a network by: its id, not its Docker name. netavark 1.4 names its
+     * firewall chains after the network name, so two engines on one host (each with a network called
+     * {@code bridge}) would otherwise share chains and tear down each other's rules.
+     */
+    private static String netavarkName(NetworkRecord n) {
+        return n.id();
     }
 
     /** netavark's network options document for one endpoint. */
@@ -637,6 +660,9 @@ public final class NetworkService {
         Map<String, Object> net = new LinkedHashMap<>();
         net.put("interface_name", ep.interfaceName());
         net.put("static_ips", List.of(ep.ipAddress()));
+        // Docker's MAC from the address (02:42 + the four octets): a reused address keeps its MAC, so
+        // neighbours' ARP caches never point at a container that is gone
+        net.put("static_mac", macOf(ep.ipAddress()));
         if (n.dnsEnabled()) {
             net.put("aliases", ep.aliases());
         }
@@ -644,7 +670,7 @@ public final class NetworkService {
         subnet.put("subnet", n.subnet());
         subnet.put("gateway", n.gateway());
         Map<String, Object> info = new LinkedHashMap<>();
-        info.put("name", n.name());
+        info.put("name", netavarkName(n));
         info.put("id", n.id());
         info.put("driver", "bridge");
         info.put("network_interface", n.bridge());
@@ -656,8 +682,8 @@ public final class NetworkService {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("container_id", a.containerId());
         doc.put("container_name", a.containerName().startsWith("/") ? a.containerName().substring(1) : a.containerName());
-        doc.put("networks", Map.of(n.name(), net));
-        doc.put("network_info", Map.of(n.name(), info));
+        doc.put("networks", Map.of(netavarkName(n), net));
+        doc.put("network_info", Map.of(netavarkName(n), info));
         if (!ports.isEmpty()) {
             doc.put("port_mappings", ports);
         }
@@ -665,6 +691,11 @@ public final class NetworkService {
             doc.put("dns_servers", a.dnsServers());
         }
         return doc;
+    }
+
+    static String macOf(String ipv4) {
+        long ip = Ipv4Subnet.parseAddress(ipv4, "address");
+        return String.format("02:42:%02x:%02x:%02x:%02x", (ip >> 24) & 0xff, (ip >> 16) & 0xff, (ip >> 8) & 0xff, ip & 0xff);
     }
 
     private List<PortMapping> resolvePorts(List<PortSpec> specs) {
@@ -834,8 +865,18 @@ public final class NetworkService {
         if (existing.isPresent()) {
             return existing.get();
         }
-        NetworkRecord rec = bridgeRecord("bridge", config.defaultSubnet(), null, null, false, false, Map.of(),
-                Map.of("com.docker.network.bridge.default_bridge", "true"), config.interfacePrefix() + "0");
+        String subnet = config.defaultSubnet();
+        if (subnet.equals(Config.DEFAULT_SUBNET)) {
+            // not chosen by the user: like Docker, take the next free pool when another engine or
+            // network on this host already routes the default one
+            try {
+                checkOverlap(Ipv4Subnet.parse(subnet), "bridge");
+            } catch (EngineException.Conflict taken) {
+                subnet = pickSubnet("10.87.", taken).toString();
+            }
+        }
+        NetworkRecord rec = bridgeRecord("bridge", subnet, null, null, false, false, Map.of(),
+                Map.of("com.docker.network.bridge.default_bridge", "true"), freeBridgeName(0));
         persist(rec);
         return rec;
     }
@@ -897,8 +938,12 @@ public final class NetworkService {
     }
 
     private Ipv4Subnet pickSubnet() {
+        return pickSubnet("10.89.", null);
+    }
+
+    private Ipv4Subnet pickSubnet(String pool, EngineException.Conflict why) {
         for (int i = 0; i < 256; i++) {
-            Ipv4Subnet candidate = Ipv4Subnet.parse("10.89." + i + ".0/24");
+            Ipv4Subnet candidate = Ipv4Subnet.parse(pool + i + ".0/24");
             try {
                 checkOverlap(candidate, "(new)");
                 return candidate;
@@ -906,15 +951,24 @@ public final class NetworkService {
                 // taken: try the next one
             }
         }
-        throw new EngineException.Conflict("no free subnet left in 10.89.0.0/16: give one with --subnet");
+        throw new EngineException.Conflict("no free subnet left in " + pool + "0.0/16" + (why == null ? ": give one with --subnet"
+                : " (" + why.getMessage() + "): set default-bridge-subnet in the engine's config.json"));
     }
 
     private String nextBridgeName() {
+        return freeBridgeName(1);
+    }
+
+    /**
+     * The first {@code prefix + N} (from {@code first}) that no network of this engine uses and no
+     * interface on the host has: another engine's bridge of the same name is never joined.
+     */
+    private String freeBridgeName(int first) {
         Set<String> used = new HashSet<>();
         networks.values().forEach(n -> { if (n.bridge() != null) used.add(n.bridge()); });
-        for (int i = 1; ; i++) {
+        for (int i = first; ; i++) {
             String name = config.interfacePrefix() + i;
-            if (!used.contains(name)) {
+            if (!used.contains(name) && !Files.exists(Path.of("/sys/class/net", name))) {
                 return name;
             }
         }

@@ -315,8 +315,8 @@ class ContainerLifecycleTest {
 
     @Test
     void unsupportedOptionsAreRefusedClearly() {
-        assertThatThrownBy(() -> fx.create(busybox("true").networkMode("bridge")))
-                .isInstanceOf(EngineException.InvalidArgument.class).hasMessageContaining("bridge");
+        assertThatThrownBy(() -> fx.create(busybox("true").networkMode("nosuchnet")))
+                .isInstanceOf(EngineException.NotFound.class).hasMessage("network nosuchnet not found");
         assertThatThrownBy(() -> fx.create(busybox("true").init(true)))
                 .isInstanceOf(EngineException.InvalidArgument.class).hasMessageContaining("--init");
         assertThatThrownBy(() -> fx.create(CreateRequest.builder("nosuchimage")))

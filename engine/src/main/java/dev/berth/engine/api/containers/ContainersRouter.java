@@ -80,7 +80,9 @@ public final class ContainersRouter implements Router {
                 Route.get("/containers/{id}/export", this::export),
                 Route.put("/containers/{id}/archive", this::putArchive),
                 Route.get("/containers/{id}/changes", ex -> ex.respondJson(files.changes(ex.pathParam("id")))),
-                Route.hijacking("POST", "/containers/{id}/attach", this::attach));
+                Route.hijacking("POST", "/containers/{id}/attach", this::attach),
+                Route.post("/networks/{id}/connect", this::connectNetwork),
+                Route.post("/networks/{id}/disconnect", this::disconnectNetwork));
     }
 
     // ------------------------------------------------------------------ create / list / inspect
@@ -134,12 +136,14 @@ public final class ContainersRouter implements Router {
             found = found.subList(0, (int) limit);
         }
         Instant now = Instant.now();
-        ex.respondJson(found.stream().map(c -> ContainerViews.summary(c, now)).toList());
+        ex.respondJson(found.stream().map(c -> ContainerViews.summary(c, now, containers.networkAttachment(c.id()),
+                containers.mountPoints(c.id()))).toList());
     }
 
     private void inspect(Exchange ex) {
         Container c = containers.inspect(ex.pathParam("id"));
-        ex.respondJson(ContainerViews.inspect(c, containers.execIds(c.id())));
+        ex.respondJson(ContainerViews.inspect(c, containers.execIds(c.id()), containers.networkAttachment(c.id()),
+                containers.mountPoints(c.id())));
     }
 
     private void prune(Exchange ex) {
@@ -149,6 +153,32 @@ public final class ContainersRouter implements Router {
         res.put("ContainersDeleted", r.deleted());
         res.put("SpaceReclaimed", r.spaceReclaimed());
         ex.respondJson(res);
+    }
+
+    // ------------------------------------------------------------------ networks of a container
+
+    /** {@code docker network connect}: {@code {"Container": x, "EndpointConfig": {"Aliases": [...], "IPAMConfig": {...}}}}. */
+    private void connectNetwork(Exchange ex) throws IOException {
+        JsonNode body = ex.readJson(JsonNode.class);
+        String container = body == null ? null : body.path("Container").asText(null);
+        if (container == null || container.isBlank()) {
+            throw new EngineException.InvalidArgument("network connect needs \"Container\"");
+        }
+        String network = ex.pathParam("id");
+        JsonNode ec = body.path("EndpointConfig");
+        containers.connectNetwork(container, network, ec.isObject() ? CreateBody.endpoint(network, ec) : null);
+        ex.respondEmpty(200);
+    }
+
+    /** {@code docker network disconnect [-f]}: {@code {"Container": x, "Force": bool}}. */
+    private void disconnectNetwork(Exchange ex) throws IOException {
+        JsonNode body = ex.readJson(JsonNode.class);
+        String container = body == null ? null : body.path("Container").asText(null);
+        if (container == null || container.isBlank()) {
+            throw new EngineException.InvalidArgument("network disconnect needs \"Container\"");
+        }
+        containers.disconnectNetwork(container, ex.pathParam("id"), body.path("Force").asBoolean(false));
+        ex.respondEmpty(200);
     }
 
     // ------------------------------------------------------------------ lifecycle

@@ -4,15 +4,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.engine.container.CreateRequest;
 import dev.berth.engine.container.RestartPolicy;
 import dev.berth.engine.errors.EngineException;
+import dev.berth.engine.network.EndpointRequest;
+import dev.berth.engine.network.PortSpec;
 import dev.berth.engine.runtime.spec.RunSpec;
+import dev.berth.engine.volume.MountSpec;
+import dev.berth.engine.volume.MountSpecs;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Docker's create body (a {@code Config} with {@code HostConfig} inside) read into a
- * {@link CreateRequest}. Options the engine cannot honour yet (bind mounts, published ports)
- * are refused by name rather than ignored.
+ * Docker's create body (a {@code Config} with {@code HostConfig} and {@code NetworkingConfig}
+ * inside) read into a {@link CreateRequest}: published ports, DNS and hosts options, links,
+ * per-network aliases and addresses, {@code Binds} (parsed by the engine), {@code Mounts} (read
+ * here as their {@code --mount} form, so both get the same checks and messages) and
+ * {@code VolumesFrom}.
  */
 final class CreateBody {
 
@@ -53,18 +59,133 @@ final class CreateBody {
         if (labels.isObject()) {
             labels.properties().forEach(e -> b.label(e.getKey(), e.getValue().asText()));
         }
+        JsonNode exposed = body.path("ExposedPorts");
+        if (exposed.isObject()) {
+            exposed.properties().forEach(e -> b.expose(e.getKey()));
+        }
         JsonNode host = body.path("HostConfig");
         if (host.isObject()) {
             hostConfig(host, b);
         }
+        JsonNode anonymous = body.path("Volumes");
+        if (anonymous.isObject()) {
+            // the CLI sends -v /path (no source) here: an anonymous volume at that path, unless a
+            // bind or mount already covers it (some clients list every target here)
+            java.util.Set<String> covered = new java.util.HashSet<>();
+            for (String bind : orEmpty(strings(host, "Binds"))) {
+                covered.add(MountSpecs.parseVolumeFlag(bind).target());
+            }
+            for (JsonNode m : host.path("Mounts")) {
+                covered.add(mount(m).target());
+            }
+            anonymous.properties().forEach(e -> {
+                if (!covered.contains(e.getKey()) && !covered.contains(e.getKey().replaceAll("/+$", ""))) {
+                    b.volume(e.getKey());
+                }
+            });
+        }
+        JsonNode endpoints = body.path("NetworkingConfig").path("EndpointsConfig");
+        if (endpoints.isObject()) {
+            endpoints.properties().forEach(e -> b.endpoint(endpoint(e.getKey(), e.getValue())));
+        }
         return b.build();
     }
 
+    /** One {@code EndpointsConfig} entry: {@code Aliases} and {@code IPAMConfig.IPv4Address}. */
+    static EndpointRequest endpoint(String network, JsonNode e) {
+        List<String> aliases = new ArrayList<>();
+        for (JsonNode a : e.path("Aliases")) {
+            if (!a.asText().isBlank()) {
+                aliases.add(a.asText());
+            }
+        }
+        String ip = blankToNull(text(e.path("IPAMConfig"), "IPv4Address"));
+        return new EndpointRequest(network, aliases, ip);
+    }
+
+    /** {@code {"8080/tcp": [{"HostIp": "127.0.0.1", "HostPort": "18080"}]}} as {@code -p} specs. */
+    private static void portBindings(JsonNode bindings, CreateRequest.Builder b) {
+        if (!bindings.isObject()) {
+            return;
+        }
+        for (var e : bindings.properties()) {
+            String port = e.getKey();
+            JsonNode list = e.getValue();
+            if (list == null || list.isNull() || (list.isArray() && list.isEmpty())) {
+                b.publish(PortSpec.parse(port)); // published on a free host port
+                continue;
+            }
+            for (JsonNode hb : list) {
+                String ip = blankToNull(text(hb, "HostIp"));
+                String hostPort = blankToNull(text(hb, "HostPort"));
+                if (ip != null && ip.contains(":")) {
+                    continue; // an IPv6 twin of an IPv4 binding: containers have IPv4 only
+                }
+                String spec = ip != null ? ip + ":" + (hostPort == null ? "" : hostPort) + ":" + port
+                        : hostPort != null ? hostPort + ":" + port : port;
+                b.publish(PortSpec.parse(spec));
+            }
+        }
+    }
+
+    /** A {@code Mounts} entry as the equivalent {@code --mount} value, parsed by the volume package. */
+    static MountSpec mount(JsonNode m) {
+        List<String> fields = new ArrayList<>();
+        fields.add("type=" + m.path("Type").asText(""));
+        if (!m.path("Source").asText("").isEmpty()) {
+            fields.add("source=" + m.path("Source").asText());
+        }
+        fields.add("target=" + m.path("Target").asText(""));
+        if (m.path("ReadOnly").asBoolean(false)) {
+            fields.add("readonly=true");
+        }
+        JsonNode bo = m.path("BindOptions");
+        if (!bo.path("Propagation").asText("").isEmpty()) {
+            fields.add("bind-propagation=" + bo.path("Propagation").asText());
+        }
+        JsonNode vo = m.path("VolumeOptions");
+        if (vo.path("NoCopy").asBoolean(false)) {
+            fields.add("volume-nocopy=true");
+        }
+        vo.path("Labels").properties().forEach(l -> fields.add("volume-label=" + l.getKey() + "=" + l.getValue().asText()));
+        JsonNode dc = vo.path("DriverConfig");
+        if (!dc.path("Name").asText("").isEmpty()) {
+            fields.add("volume-driver=" + dc.path("Name").asText());
+        }
+        dc.path("Options").properties().forEach(o -> fields.add("volume-opt=" + o.getKey() + "=" + o.getValue().asText()));
+        JsonNode to = m.path("TmpfsOptions");
+        if (to.path("SizeBytes").asLong(0) > 0) {
+            fields.add("tmpfs-size=" + to.path("SizeBytes").asLong());
+        }
+        if (to.path("Mode").asInt(0) > 0) {
+            fields.add("tmpfs-mode=" + Integer.toOctalString(to.path("Mode").asInt()));
+        }
+        StringBuilder csv = new StringBuilder();
+        for (String f : fields) {
+            if (!csv.isEmpty()) {
+                csv.append(',');
+            }
+            csv.append(f.contains(",") || f.contains("\"") ? "\"" + f.replace("\"", "") + "\"" : f);
+        }
+        return MountSpecs.parseMountFlag(csv.toString());
+    }
+
     private static void hostConfig(JsonNode h, CreateRequest.Builder b) {
-        refuseNonEmpty(h, "Binds", "bind mounts (-v) are not supported yet");
-        refuseNonEmpty(h, "Mounts", "mounts (--mount) are not supported yet");
-        refuseNonEmpty(h, "PortBindings", "published ports (-p) are not supported yet");
-        refuseNonEmpty(h, "VolumesFrom", "--volumes-from is not supported yet");
+        portBindings(h.path("PortBindings"), b);
+        b.publishAll(h.path("PublishAllPorts").asBoolean(false));
+        List<String> binds = strings(h, "Binds");
+        if (binds != null) {
+            b.volume(binds.toArray(String[]::new));
+        }
+        for (JsonNode m : h.path("Mounts")) {
+            b.mount(mount(m));
+        }
+        b.volumesFrom(orEmpty(strings(h, "VolumesFrom")))
+                .dns(orEmpty(strings(h, "Dns")))
+                .dnsSearch(orEmpty(strings(h, "DnsSearch")))
+                .dnsOption(orEmpty(strings(h, "DnsOptions")))
+                .addHost(orEmpty(strings(h, "ExtraHosts")))
+                .link(orEmpty(strings(h, "Links")));
         b.autoRemove(h.path("AutoRemove").asBoolean(false))
                 .readOnly(h.path("ReadonlyRootfs").asBoolean(false))
                 .privileged(h.path("Privileged").asBoolean(false))
@@ -100,11 +221,8 @@ final class CreateBody {
                 h.path("BlkioWeight").asInt(0) > 0 ? h.path("BlkioWeight").asInt() : null));
     }
 
-    private static void refuseNonEmpty(JsonNode h, String field, String message) {
-        JsonNode v = h.path(field);
-        if ((v.isArray() || v.isObject()) && !v.isEmpty()) {
-            throw new EngineException.InvalidArgument(message + " (HostConfig." + field + ")");
-        }
+    private static String[] orEmpty(List<String> l) {
+        return l == null ? new String[0] : l.toArray(String[]::new);
     }
 
     private static Long positive(JsonNode h, String field) {

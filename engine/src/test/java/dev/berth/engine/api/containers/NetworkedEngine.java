@@ -1,0 +1,221 @@
+package dev.berth.engine.api.containers;
+
+import dev.berth.engine.Engine;
+import dev.berth.engine.EngineConfig;
+import dev.berth.engine.api.ApiServer;
+import dev.berth.engine.container.Container;
+import dev.berth.engine.container.ContainerFilter;
+import dev.berth.engine.network.NetworkInspect;
+import dev.berth.engine.volume.Volume;
+import dev.berth.testkit.LocalImages;
+import dev.berth.testkit.TestFiles;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * An engine with busybox, its API socket and the docker CLI pointed at it, on a state root whose
+ * {@code config.json} gives the default bridge its own subnet and the bridges their own name
+ * prefix (so test engines never share a bridge with another engine on the host). It can be
+ * stopped and started again on the same root; {@link #close()} removes every container, user
+ * network and volume it made, then the directory.
+ */
+final class NetworkedEngine implements AutoCloseable {
+
+    static final String DOCKER = "/usr/local/bin/docker";
+
+    record Run(int exit, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    private final Path dir;
+    private final EngineConfig config;
+    private Engine engine;
+    private ApiServer api;
+
+    private NetworkedEngine(Path dir, EngineConfig config) {
+        this.dir = dir;
+        this.config = config;
+    }
+
+    /**
+     * @param bridgeSubnet the default bridge's subnet, e.g. {@code 10.77.0.0/24}
+     * @param bridgePrefix bridge name prefix, e.g. {@code bnwa}
+     */
+    static NetworkedEngine start(String bridgeSubnet, String bridgePrefix) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("berth-net-");
+            Path root = Files.createDirectories(dir.resolve("root"));
+            Files.writeString(root.resolve(EngineConfig.CONFIG_FILE),
+                    "{\"default-bridge-subnet\": \"" + bridgeSubnet + "\", \"bridge-prefix\": \"" + bridgePrefix + "\"}");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        NetworkedEngine n = new NetworkedEngine(dir, new EngineConfig(dir.resolve("root"), dir.resolve("b.sock")));
+        try {
+            n.up();
+            LocalImages.busybox(n.engine, dir.resolve("image"), "busybox:latest");
+        } catch (RuntimeException e) {
+            n.close();
+            throw e;
+        }
+        return n;
+    }
+
+    /** Starts an engine and its API on the root (after {@link #down()}). */
+    void up() {
+        engine = Engine.start(config);
+        api = ApiServer.serve(engine, config.socket());
+    }
+
+    /** Stops the engine (containers keep running) and starts a new one on the same root. */
+    void restart() {
+        down();
+        up();
+    }
+
+    /** Stops the engine and its API (containers keep running); {@link #up()} starts a new one. */
+    void down() {
+        if (api != null) {
+            api.close();
+            api = null;
+        }
+        if (engine != null) {
+            engine.close();
+            engine = null;
+        }
+    }
+
+    Engine engine() {
+        return engine;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    Path root() {
+        return config.root();
+    }
+
+    Path socket() {
+        return config.socket();
+    }
+
+    Run docker(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(DOCKER, "-H", "unix://" + config.socket()));
+        cmd.addAll(List.of(args));
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd);
+            pb.environment().put("DOCKER_CONFIG", dir.resolve("docker-config").toString());
+            pb.environment().remove("DOCKER_HOST");
+            pb.environment().remove("DOCKER_CONTEXT");
+            pb.environment().remove("DOCKER_API_VERSION");
+            Path out = Files.createTempFile(dir, "out", ".txt");
+            Path err = Files.createTempFile(dir, "err", ".txt");
+            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+            Process p = pb.start();
+            try {
+                if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                    throw new AssertionError("docker " + String.join(" ", args) + " did not finish in 60 s");
+                }
+            } finally {
+                p.destroyForcibly();
+            }
+            Run r = new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(err);
+            return r;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Runs the CLI and requires exit 0; returns stdout. */
+    String ok(String... args) {
+        Run r = docker(args);
+        assertThat(r.exit()).as("docker " + String.join(" ", args) + "\n" + r.all()).isZero();
+        return r.out();
+    }
+
+    /** A TCP port on 127.0.0.1 nobody listens on right now. */
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** GETs {@code url}, retrying for a few seconds while the server in the container starts. */
+    static String httpGet(String url) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        IOException last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+                c.setConnectTimeout(2000);
+                c.setReadTimeout(3000);
+                try (InputStream in = c.getInputStream()) {
+                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                } finally {
+                    c.disconnect();
+                }
+            } catch (IOException e) {
+                last = e;
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError(ie);
+                }
+            }
+        }
+        throw new AssertionError("GET " + url + " failed for 10 s: " + last, last);
+    }
+
+    /** Removes every container (force, with anonymous volumes), user network and volume. */
+    void clean() {
+        for (Container c : engine.containers().list(ContainerFilter.ALL)) {
+            engine.containers().remove(c.id(), true, true);
+        }
+        for (NetworkInspect n : engine.networks().list(Map.of("type", List.of("custom")))) {
+            engine.networks().remove(n.id());
+        }
+        for (Volume v : engine.volumes().list()) {
+            engine.volumes().remove(v.name(), true);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (engine != null) {
+                clean();
+            }
+        } finally {
+            down();
+            TestFiles.deleteTree(dir);
+        }
+    }
+}
