@@ -81,6 +81,6 @@ final class EngineBackends {
                 new NetworksRouter(NetworksBackend.of(engine.networks())),
                 new VolumesRouter(VolumesBackend.of(engine.volumes())),
                 new XrayRouter(new LocalXrayBackend(engine.containers(), engine.snapshots(), engine.images(), Xray.host())),
-                new BuildRouter(BuildBackend.of(engine)));
+                new BuildRouter(BuildBackend.of(engine.builder(), engine.config().root().resolve("tmp"))));
     }
 }

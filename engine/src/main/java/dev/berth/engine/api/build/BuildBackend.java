@@ -1,9 +1,9 @@
 package dev.berth.engine.api.build;
 
-import dev.berth.engine.Engine;
 import dev.berth.engine.build.BuildProgress;
 import dev.berth.engine.build.BuildRequest;
 import dev.berth.engine.build.BuildResult;
+import dev.berth.engine.build.Builder;
 import dev.berth.engine.build.context.BuildContext;
 import dev.berth.engine.errors.EngineException;
 
@@ -25,9 +25,11 @@ public interface BuildBackend {
     /** Forgets layer cache entries (those of removed images, or all); returns how many went. */
     int pruneCache(boolean all);
 
-    /** The engine's builder, with contexts extracted under {@code <root>/tmp}. */
-    static BuildBackend of(Engine engine) {
-        Path tmp = engine.config().root().resolve("tmp");
+    /**
+     * {@code builder}, with each uploaded context extracted into a new directory under {@code tmp} (the
+     * engine's {@code <root>/tmp}, which only the engine writes).
+     */
+    static BuildBackend of(Builder builder, Path tmp) {
         return new BuildBackend() {
             @Override
             public BuildContext context(InputStream tar) {
@@ -53,12 +55,12 @@ public interface BuildBackend {
 
             @Override
             public BuildResult build(BuildRequest request, Consumer<BuildProgress> progress) throws InterruptedException {
-                return engine.builder().build(request, progress);
+                return builder.build(request, progress);
             }
 
             @Override
             public int pruneCache(boolean all) {
-                return engine.builder().pruneCache(all);
+                return builder.pruneCache(all);
             }
         };
     }

@@ -214,4 +214,23 @@ class DockerCliBuildTest {
         Run after = ok("build", "-t", "prunex", ctx.toString());
         assertThat(after.out()).doesNotContain("Using cache").contains("\nstep ran\n");
     }
+
+    @Test
+    void aNamedDockerfileBuildsOnlyUpToItsTargetStageAndWarnsOfAnUnusedBuildArg() throws Exception {
+        made.add("targetx");
+        Path ctx = context("target", "FROM scratch\n");
+        Files.writeString(ctx.resolve("build.Dockerfile"), """
+                FROM busybox:latest AS base
+                RUN echo from base > /base.txt
+                FROM base
+                RUN echo from final > /final.txt
+                """);
+        Run r = ok("build", "-f", ctx.resolve("build.Dockerfile").toString(), "--target", "base",
+                "--build-arg", "NOBODY_USES_ME=1", "-t", "targetx", ctx.toString());
+        assertThat(r.out()).contains("Step 1/2 : FROM busybox:latest AS base\n").contains("Step 2/2 : RUN echo from base > /base.txt\n")
+                .doesNotContain("from final").contains("[Warning] One or more build-args [NOBODY_USES_ME] were not consumed\n")
+                .contains("Successfully tagged targetx:latest\n");
+        assertThat(ok("run", "--rm", "targetx", "cat", "/base.txt").out()).isEqualTo("from base\n");
+        assertThat(docker("run", "--rm", "targetx", "cat", "/final.txt").exit()).isNotZero();
+    }
 }
