@@ -83,6 +83,11 @@ class DockerCliBuildTest {
     }
 
     static Run docker(String... args) throws IOException, InterruptedException {
+        return dockerWithInput(Path.of("/dev/null"), args);
+    }
+
+    /** The docker CLI reading {@code input} as its stdin ({@code docker build -} takes the context tar there). */
+    static Run dockerWithInput(Path input, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(DOCKER, "-H", "unix://" + sock));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
@@ -92,7 +97,7 @@ class DockerCliBuildTest {
         pb.environment().remove("DOCKER_CONTEXT");
         Path out = Files.createTempFile(tmp, "out", ".txt");
         Path err = Files.createTempFile(tmp, "err", ".txt");
-        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.redirectInput(ProcessBuilder.Redirect.from(input.toFile()));
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());
         Process p = pb.start();
         try {
@@ -232,5 +237,63 @@ class DockerCliBuildTest {
                 .contains("Successfully tagged targetx:latest\n");
         assertThat(ok("run", "--rm", "targetx", "cat", "/base.txt").out()).isEqualTo("from base\n");
         assertThat(docker("run", "--rm", "targetx", "cat", "/final.txt").exit()).isNotZero();
+    }
+
+    /** A tar of {@code entries} (name, content) in order. */
+    static Path tar(String name, String... entries) throws IOException {
+        Path file = tmp.resolve(name + ".tar");
+        try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(Files.newOutputStream(file))) {
+            for (int i = 0; i < entries.length; i += 2) {
+                byte[] body = entries[i + 1].getBytes(StandardCharsets.UTF_8);
+                var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(entries[i], true);
+                e.setSize(body.length);
+                e.setMode(0644);
+                out.putArchiveEntry(e);
+                out.write(body);
+                out.closeArchiveEntry();
+            }
+        }
+        return file;
+    }
+
+    /** Uploaded contexts the engine extracted and has not deleted. */
+    static List<Path> contextsLeft() throws IOException {
+        Path dir = engine.root().resolve("tmp");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("build-context-")).toList();
+        }
+    }
+
+    @Test
+    void aContextWithoutItsDockerfileIsRefusedByNameAndLeavesNothingBehind() throws Exception {
+        Run r = dockerWithInput(tar("nodockerfile", "README", "no Dockerfile here\n"), "build", "-t", "nodfx", "-");
+        assertThat(r.exit()).as(r.all()).isEqualTo(1);
+        assertThat(r.err()).contains("Error response from daemon: cannot find the Dockerfile Dockerfile in the build context");
+        assertThat(contextsLeft()).isEmpty();
+    }
+
+    @Test
+    void aContextTarEntryClimbingOutOfTheContextIsRefusedByName() throws Exception {
+        Path hostile = tar("hostile", "Dockerfile", "FROM busybox:latest\n", "../escape.txt", "outside\n");
+        Run r = dockerWithInput(hostile, "build", "-t", "hostilex", "-");
+        assertThat(r.exit()).as(r.all()).isEqualTo(1);
+        assertThat(r.err()).contains("../escape.txt").contains("climbs out of the build context");
+        assertThat(engine.root().resolve("escape.txt")).doesNotExist();
+        assertThat(engine.root().resolve("tmp/escape.txt")).doesNotExist();
+        assertThat(contextsLeft()).isEmpty();
+    }
+
+    @Test
+    void aContextPipedAsATarBuildsAndIsDeletedAfterwards() throws Exception {
+        made.add("tarx");
+        Path ctx = tar("plain", "Dockerfile", "FROM busybox:latest\nCOPY hello.txt /hello.txt\n", "hello.txt", "hi from the tar\n");
+        Run r = dockerWithInput(ctx, "build", "-t", "tarx", "-");
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.out()).contains("Step 2/2 : COPY hello.txt /hello.txt\n").contains("Successfully tagged tarx:latest\n");
+        assertThat(ok("run", "--rm", "tarx", "cat", "/hello.txt").out()).isEqualTo("hi from the tar\n");
+        assertThat(contextsLeft()).isEmpty();
     }
 }
