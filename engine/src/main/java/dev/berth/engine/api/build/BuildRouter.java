@@ -16,6 +16,7 @@ import dev.berth.engine.errors.EngineException;
 import dev.berth.engine.state.Json;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,6 +76,9 @@ public final class BuildRouter implements Router {
 
         LineStream out = new LineStream(ex);
         try (BuildContext context = backend.context(ex.body()); Cancel cancel = new Cancel(ex)) {
+            // read what follows the tar's end (its padding, the last chunk): only a request read to its end lets
+            // the server notice a client that goes away while a step runs silently
+            ex.body().transferTo(OutputStream.nullOutputStream());
             BuildRequest request = new BuildRequest(context, dockerfile.isEmpty() ? null : dockerfile, tags, buildArgs,
                     target.isEmpty() ? null : target, ex.queryBool("nocache"), ex.queryBool("pull"), labels);
             BuildResult result;

@@ -296,4 +296,50 @@ class DockerCliBuildTest {
         assertThat(ok("run", "--rm", "tarx", "cat", "/hello.txt").out()).isEqualTo("hi from the tar\n");
         assertThat(contextsLeft()).isEmpty();
     }
+
+    @Test
+    void aClientThatGoesAwayCancelsTheBuildAndItsRunContainerIsRemoved() throws Exception {
+        Path ctx = context("cancel", "FROM busybox:latest\nRUN echo started && sleep 120\n");
+        ProcessBuilder pb = new ProcessBuilder(DOCKER, "-H", "unix://" + sock, "build", "-t", "cancelx", ctx.toString());
+        pb.environment().put("DOCKER_BUILDKIT", "0");
+        pb.environment().put("DOCKER_CONFIG", tmp.resolve("docker-config").toString());
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.redirectOutput(tmp.resolve("cancel-out.txt").toFile()).redirectError(tmp.resolve("cancel-err.txt").toFile());
+        Process cli = pb.start();
+        try {
+            Path out = tmp.resolve("cancel-out.txt");
+            assertThat(waitFor(() -> {
+                try {
+                    return Files.readString(out).contains("\nstarted\n");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            })).as("the RUN step runs").isTrue();
+        } finally {
+            cli.destroyForcibly(); // the CLI's connection closes with it
+            cli.waitFor(30, TimeUnit.SECONDS);
+        }
+        assertThat(waitFor(() -> engine.engine().containers().list(ContainerFilter.ALL).isEmpty()))
+                .as("the cancelled step's container is removed").isTrue();
+        assertThat(waitFor(() -> {
+            try {
+                return contextsLeft().isEmpty();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        })).as("the uploaded context is deleted").isTrue();
+        assertThat(docker("image", "inspect", "cancelx").exit()).isNotZero();
+    }
+
+    /** Polls {@code condition} for up to 60 s (a bound on a hang, not a performance figure). */
+    static boolean waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return condition.getAsBoolean();
+    }
 }
