@@ -1,6 +1,8 @@
 package dev.berth.engine.api;
 
 import dev.berth.engine.Engine;
+import dev.berth.engine.api.build.BuildBackend;
+import dev.berth.engine.api.build.BuildRouter;
 import dev.berth.engine.api.containers.ContainersRouter;
 import dev.berth.engine.api.containers.LocalFilesBackend;
 import dev.berth.engine.api.events.EventsBackend;
@@ -78,6 +80,7 @@ final class EngineBackends {
                 new ExecRouter(engine.containers()),
                 new NetworksRouter(NetworksBackend.of(engine.networks())),
                 new VolumesRouter(VolumesBackend.of(engine.volumes())),
-                new XrayRouter(new LocalXrayBackend(engine.containers(), engine.snapshots(), engine.images(), Xray.host())));
+                new XrayRouter(new LocalXrayBackend(engine.containers(), engine.snapshots(), engine.images(), Xray.host())),
+                new BuildRouter(BuildBackend.of(engine.builder(), engine.config().root().resolve("tmp"))));
     }
 }

@@ -1,0 +1,345 @@
+package dev.berth.engine.api.build;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.engine.api.ApiServer;
+import dev.berth.engine.container.Container;
+import dev.berth.engine.container.ContainerFilter;
+import dev.berth.engine.state.Json;
+import dev.berth.testkit.LocalImages;
+import dev.berth.testkit.RootOnly;
+import dev.berth.testkit.TempEngine;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code DOCKER_BUILDKIT=0 docker build} (the installed docker CLI) against Berth's socket, with real runc. */
+@RootOnly
+class DockerCliBuildTest {
+
+    static final String DOCKER = "/usr/local/bin/docker";
+    static final Pattern BUILT = Pattern.compile("(?m)^Successfully built ([0-9a-f]{12})$");
+
+    /** The seeds' shape: a base, MAINTAINER, a RUN that adds a layer, CMD. */
+    static final String SEED = """
+            FROM busybox:latest
+            MAINTAINER Berth Tests <tests@berth.dev>
+            RUN mkdir -p /data && echo seeded > /data/seed.txt && echo made the seed
+            CMD ["cat", "/data/seed.txt"]
+            """;
+
+    @TempDir
+    static Path tmp;
+    static TempEngine engine;
+    static ApiServer api;
+    static Path sock;
+    final List<String> made = new ArrayList<>();
+
+    @BeforeAll
+    static void start() {
+        engine = TempEngine.start();
+        LocalImages.busybox(engine.engine(), tmp.resolve("image"), "busybox:latest");
+        sock = tmp.resolve("b.sock");
+        api = ApiServer.serve(engine.engine(), sock);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (api != null) {
+            api.close();
+        }
+        if (engine != null) {
+            engine.close();
+        }
+    }
+
+    @AfterEach
+    void removeWhatTheTestMade() throws Exception {
+        for (Container c : engine.engine().containers().list(ContainerFilter.ALL)) {
+            engine.engine().containers().remove(c.id(), true, false);
+        }
+        for (String image : made) {
+            docker("rmi", "-f", image);
+        }
+    }
+
+    record Run(int exit, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    static Run docker(String... args) throws IOException, InterruptedException {
+        return dockerWithInput(Path.of("/dev/null"), args);
+    }
+
+    /** The docker CLI reading {@code input} as its stdin ({@code docker build -} takes the context tar there). */
+    static Run dockerWithInput(Path input, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(DOCKER, "-H", "unix://" + sock));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("DOCKER_BUILDKIT", "0");
+        pb.environment().put("DOCKER_CONFIG", tmp.resolve("docker-config").toString());
+        pb.environment().remove("DOCKER_HOST");
+        pb.environment().remove("DOCKER_CONTEXT");
+        Path out = Files.createTempFile(tmp, "out", ".txt");
+        Path err = Files.createTempFile(tmp, "err", ".txt");
+        pb.redirectInput(ProcessBuilder.Redirect.from(input.toFile()));
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        try {
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                throw new AssertionError("docker " + String.join(" ", args) + " did not finish in 120 s");
+            }
+        } finally {
+            p.destroyForcibly();
+        }
+        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    static Run ok(String... args) throws IOException, InterruptedException {
+        Run r = docker(args);
+        assertThat(r.exit()).as("docker %s exited %d:%n%s", String.join(" ", args), r.exit(), r.all()).isZero();
+        return r;
+    }
+
+    /** A context directory holding {@code dockerfile} as its Dockerfile. */
+    static Path context(String name, String dockerfile) throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("ctx-" + name));
+        Files.writeString(dir.resolve("Dockerfile"), dockerfile);
+        return dir;
+    }
+
+    static String builtId(Run r) {
+        Matcher m = BUILT.matcher(r.out());
+        assertThat(m.find()).as("a 'Successfully built' line in:%n%s", r.out()).isTrue();
+        return m.group(1);
+    }
+
+    @Test
+    void seedShapedBuildPrintsItsStepsAndTagsThenASecondBuildIsServedFromTheCache() throws Exception {
+        made.add("seedx");
+        Path ctx = context("seed", SEED);
+        Run first = ok("build", "-t", "seedx", ctx.toString());
+        assertThat(first.out())
+                .contains("Step 1/4 : FROM busybox:latest\n")
+                .contains("Step 2/4 : MAINTAINER Berth Tests <tests@berth.dev>\n")
+                .contains("Step 3/4 : RUN mkdir -p /data && echo seeded > /data/seed.txt && echo made the seed\n")
+                .contains("\nmade the seed\n")
+                .contains("Step 4/4 : CMD [\"cat\", \"/data/seed.txt\"]\n")
+                .contains("Successfully tagged seedx:latest\n")
+                .doesNotContain("Using cache");
+        String id = builtId(first);
+        String full = engine.engine().imageService().inspect("seedx:latest").image().id().toString();
+        assertThat(full).startsWith("sha256:" + id);
+        assertThat(first.out()).containsPattern("(?m)^ ---> " + id + "$");
+
+        Run second = ok("build", "-t", "seedx", ctx.toString());
+        assertThat(second.out()).contains(" ---> Using cache\n").doesNotContain("\nmade the seed\n")
+                .contains("Successfully tagged seedx:latest\n");
+        assertThat(builtId(second)).isEqualTo(id);
+        assertThat(second.out().split(" ---> Using cache\n", -1)).hasSize(4); // MAINTAINER, RUN and CMD
+
+        Run history = ok("history", "--no-trunc", "--format", "{{.CreatedBy}}", "seedx");
+        List<String> created = history.out().lines().toList();
+        assertThat(created.get(0)).contains("#(nop)").contains("CMD [\"cat\", \"/data/seed.txt\"]");
+        assertThat(created.get(1)).isEqualTo("/bin/sh -c mkdir -p /data && echo seeded > /data/seed.txt && echo made the seed");
+        assertThat(created.get(2)).contains("#(nop)").contains("MAINTAINER Berth Tests");
+
+        JsonNode inspect = Json.mapper().readTree(ok("image", "inspect", "seedx").out()).get(0);
+        assertThat(inspect.path("Id").asText()).isEqualTo(full);
+        assertThat(inspect.path("Author").asText()).isEqualTo("Berth Tests <tests@berth.dev>");
+        assertThat(inspect.path("Config").path("Cmd")).extracting(JsonNode::asText).containsExactly("cat", "/data/seed.txt");
+        assertThat(inspect.path("RootFS").path("Layers")).hasSize(2);
+
+        assertThat(ok("run", "--rm", "seedx").out()).isEqualTo("seeded\n");
+    }
+
+    @Test
+    void aFailingRunExitsWithItsCodeAndDockersMessage() throws Exception {
+        Path ctx = context("fail", "FROM busybox:latest\nRUN echo before the failure && exit 3\n");
+        Run r = docker("build", "-t", "failx", ctx.toString());
+        assertThat(r.exit()).as(r.all()).isEqualTo(3);
+        assertThat(r.out()).contains("Step 2/2 : RUN echo before the failure && exit 3\n").contains("\nbefore the failure\n");
+        assertThat(r.err()).contains("The command '/bin/sh -c echo before the failure && exit 3' returned a non-zero code: 3");
+        assertThat(r.all()).doesNotContain("Successfully");
+        assertThat(docker("image", "inspect", "failx").exit()).isNotZero();
+        assertThat(engine.engine().containers().list(ContainerFilter.ALL)).as("the step's container is removed").isEmpty();
+    }
+
+    @Test
+    void aMalformedDockerfileIsRefusedNamingItsLine() throws Exception {
+        Path ctx = context("bad", "FROM busybox:latest\nRUN true\nFROBNICATE now\n");
+        Run r = docker("build", "-t", "badx", ctx.toString());
+        assertThat(r.exit()).as(r.all()).isEqualTo(1);
+        assertThat(r.err()).contains("Error response from daemon: dockerfile parse error on line 3: unknown instruction: FROBNICATE");
+        assertThat(r.out()).doesNotContain("Step 1/");
+    }
+
+    @Test
+    void quietCompressedBuildPrintsOnlyTheIdAndAppliesBuildArgsAndLabels() throws Exception {
+        made.add("argx:v1");
+        Path ctx = context("args", """
+                FROM busybox:latest
+                ARG GREETING=hi
+                RUN echo "$GREETING" > /greeting.txt
+                """);
+        Run r = ok("build", "-q", "--compress", "--build-arg", "GREETING=hello", "--label", "org.example.k=v",
+                "-t", "argx:v1", ctx.toString());
+        String full = engine.engine().imageService().inspect("argx:v1").image().id().toString();
+        assertThat(r.out()).isEqualTo(full + "\n");
+        JsonNode inspect = Json.mapper().readTree(ok("image", "inspect", "argx:v1").out()).get(0);
+        assertThat(inspect.path("Config").path("Labels").path("org.example.k").asText()).isEqualTo("v");
+        assertThat(ok("run", "--rm", "argx:v1", "cat", "/greeting.txt").out()).isEqualTo("hello\n");
+    }
+
+    @Test
+    void builderPruneAllForgetsTheCacheSoTheNextBuildRunsEveryStep() throws Exception {
+        made.add("prunex");
+        Path ctx = context("prune", "FROM busybox:latest\nRUN echo pruned run > /p.txt && echo step ran\n");
+        ok("build", "-t", "prunex", ctx.toString());
+        assertThat(ok("build", "-t", "prunex", ctx.toString()).out()).contains(" ---> Using cache\n");
+
+        Run prune = ok("builder", "prune", "--all", "--force");
+        assertThat(prune.out()).contains("Total reclaimed space: 0B");
+
+        Run after = ok("build", "-t", "prunex", ctx.toString());
+        assertThat(after.out()).doesNotContain("Using cache").contains("\nstep ran\n");
+    }
+
+    @Test
+    void aNamedDockerfileBuildsOnlyUpToItsTargetStageAndWarnsOfAnUnusedBuildArg() throws Exception {
+        made.add("targetx");
+        Path ctx = context("target", "FROM scratch\n");
+        Files.writeString(ctx.resolve("build.Dockerfile"), """
+                FROM busybox:latest AS base
+                RUN echo from base > /base.txt
+                FROM base
+                RUN echo from final > /final.txt
+                """);
+        Run r = ok("build", "-f", ctx.resolve("build.Dockerfile").toString(), "--target", "base",
+                "--build-arg", "NOBODY_USES_ME=1", "-t", "targetx", ctx.toString());
+        assertThat(r.out()).contains("Step 1/2 : FROM busybox:latest AS base\n").contains("Step 2/2 : RUN echo from base > /base.txt\n")
+                .doesNotContain("from final").contains("[Warning] One or more build-args [NOBODY_USES_ME] were not consumed\n")
+                .contains("Successfully tagged targetx:latest\n");
+        assertThat(ok("run", "--rm", "targetx", "cat", "/base.txt").out()).isEqualTo("from base\n");
+        assertThat(docker("run", "--rm", "targetx", "cat", "/final.txt").exit()).isNotZero();
+    }
+
+    /** A tar of {@code entries} (name, content) in order. */
+    static Path tar(String name, String... entries) throws IOException {
+        Path file = tmp.resolve(name + ".tar");
+        try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(Files.newOutputStream(file))) {
+            for (int i = 0; i < entries.length; i += 2) {
+                byte[] body = entries[i + 1].getBytes(StandardCharsets.UTF_8);
+                var e = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(entries[i], true);
+                e.setSize(body.length);
+                e.setMode(0644);
+                out.putArchiveEntry(e);
+                out.write(body);
+                out.closeArchiveEntry();
+            }
+        }
+        return file;
+    }
+
+    /** Uploaded contexts the engine extracted and has not deleted. */
+    static List<Path> contextsLeft() throws IOException {
+        Path dir = engine.root().resolve("tmp");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("build-context-")).toList();
+        }
+    }
+
+    @Test
+    void aContextWithoutItsDockerfileIsRefusedByNameAndLeavesNothingBehind() throws Exception {
+        Run r = dockerWithInput(tar("nodockerfile", "README", "no Dockerfile here\n"), "build", "-t", "nodfx", "-");
+        assertThat(r.exit()).as(r.all()).isEqualTo(1);
+        assertThat(r.err()).contains("Error response from daemon: cannot find the Dockerfile Dockerfile in the build context");
+        assertThat(contextsLeft()).isEmpty();
+    }
+
+    @Test
+    void aContextTarEntryClimbingOutOfTheContextIsRefusedByName() throws Exception {
+        Path hostile = tar("hostile", "Dockerfile", "FROM busybox:latest\n", "../escape.txt", "outside\n");
+        Run r = dockerWithInput(hostile, "build", "-t", "hostilex", "-");
+        assertThat(r.exit()).as(r.all()).isEqualTo(1);
+        assertThat(r.err()).contains("../escape.txt").contains("climbs out of the build context");
+        assertThat(engine.root().resolve("escape.txt")).doesNotExist();
+        assertThat(engine.root().resolve("tmp/escape.txt")).doesNotExist();
+        assertThat(contextsLeft()).isEmpty();
+    }
+
+    @Test
+    void aContextPipedAsATarBuildsAndIsDeletedAfterwards() throws Exception {
+        made.add("tarx");
+        Path ctx = tar("plain", "Dockerfile", "FROM busybox:latest\nCOPY hello.txt /hello.txt\n", "hello.txt", "hi from the tar\n");
+        Run r = dockerWithInput(ctx, "build", "-t", "tarx", "-");
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.out()).contains("Step 2/2 : COPY hello.txt /hello.txt\n").contains("Successfully tagged tarx:latest\n");
+        assertThat(ok("run", "--rm", "tarx", "cat", "/hello.txt").out()).isEqualTo("hi from the tar\n");
+        assertThat(contextsLeft()).isEmpty();
+    }
+
+    @Test
+    void aClientThatGoesAwayCancelsTheBuildAndItsRunContainerIsRemoved() throws Exception {
+        Path ctx = context("cancel", "FROM busybox:latest\nRUN echo started && sleep 120\n");
+        ProcessBuilder pb = new ProcessBuilder(DOCKER, "-H", "unix://" + sock, "build", "-t", "cancelx", ctx.toString());
+        pb.environment().put("DOCKER_BUILDKIT", "0");
+        pb.environment().put("DOCKER_CONFIG", tmp.resolve("docker-config").toString());
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.redirectOutput(tmp.resolve("cancel-out.txt").toFile()).redirectError(tmp.resolve("cancel-err.txt").toFile());
+        Process cli = pb.start();
+        try {
+            Path out = tmp.resolve("cancel-out.txt");
+            assertThat(waitFor(() -> {
+                try {
+                    return Files.readString(out).contains("\nstarted\n");
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            })).as("the RUN step runs").isTrue();
+        } finally {
+            cli.destroyForcibly(); // the CLI's connection closes with it
+            cli.waitFor(30, TimeUnit.SECONDS);
+        }
+        assertThat(waitFor(() -> engine.engine().containers().list(ContainerFilter.ALL).isEmpty()))
+                .as("the cancelled step's container is removed").isTrue();
+        assertThat(waitFor(() -> {
+            try {
+                return contextsLeft().isEmpty();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        })).as("the uploaded context is deleted").isTrue();
+        assertThat(docker("image", "inspect", "cancelx").exit()).isNotZero();
+    }
+
+    /** Polls {@code condition} for up to 60 s (a bound on a hang, not a performance figure). */
+    static boolean waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return condition.getAsBoolean();
+    }
+}
