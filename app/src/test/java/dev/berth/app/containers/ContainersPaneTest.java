@@ -241,8 +241,13 @@ class ContainersPaneTest {
     }
 
     @Test
-    void runOnAnImageOpensTheDialogWithItAndTheEnginesRefusalShowsInPlainWords(FxRobot robot) throws IOException {
+    void runOnAnImageWithANetworkAVolumeAndAPublishedPortServesFromTheVolume(FxRobot robot) throws Exception {
         waitUntil(() -> vm().loadedProperty().get() && !shell.viewModel().images().allRows().isEmpty());
+        backend.engine().networks().create(dev.berth.engine.network.NetworkCreateRequest.named("appnet"));
+        int port;
+        try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
         robot.clickOn("#nav-images");
         robot.clickOn(robot.lookup(".table-row-cell").match(n -> n instanceof TableRow<?> r && r.getItem() != null).queryAs(Node.class));
         robot.clickOn("#images-run");
@@ -253,13 +258,15 @@ class ContainersPaneTest {
         assertThat(label(robot, "#run-error-name").getText()).startsWith("Invalid name a:");
         robot.write("pp");
         assertThat(label(robot, "#run-error-name").isVisible()).isFalse();
-        robot.clickOn("#run-command").write("sh -c 'echo hi; sleep 300'");
+        robot.interact(() -> robot.lookup("#run-command").queryAs(TextField.class)
+                .setText("sh -c 'echo \"hello $GREETING\" > /srv/data/index.html; exec httpd -f -p 80 -h /srv/data'"));
         add(robot, "#run-env-add");
         robot.write("GREETING");
-        robot.clickOn(robot.lookup(".run-env-value").queryAs(TextField.class)).write("hello");
+        robot.clickOn(robot.lookup(".run-env-value").queryAs(TextField.class)).write("from the volume");
         add(robot, "#run-ports-add");
-        robot.write("127.0.0.1:38517:80x");
-        assertThat(label(robot, "#run-error-ports").getText()).isEqualTo("Row 1: Not a port number (1 to 65535): 80x in 127.0.0.1:38517:80x.");
+        robot.write("127.0.0.1:" + port + ":80x");
+        assertThat(label(robot, "#run-error-ports").getText())
+                .isEqualTo("Row 1: Not a port number (1 to 65535): 80x in 127.0.0.1:" + port + ":80x.");
         robot.type(KeyCode.BACK_SPACE);
         assertThat(label(robot, "#run-error-ports").isVisible()).isFalse();
         add(robot, "#run-volumes-add");
@@ -271,33 +278,41 @@ class ContainersPaneTest {
         TextField target = robot.lookup(".run-volume-target").queryAs(TextField.class);
         robot.interact(() -> target.setText("/srv/data"));
         assertThat(robot.lookup("#run-start").queryButton().isDisabled()).isFalse();
+        // the engine's networks are offered once it has answered
+        @SuppressWarnings("unchecked")
+        ComboBox<String> network = robot.lookup("#run-network").queryAs(ComboBox.class);
+        waitUntil(() -> network.getItems().contains("appnet"));
+        robot.interact(() -> network.getSelectionModel().select("appnet"));
         snapshot(robot.lookup("#run-dialog").query().getScene(), "run-dialog.png");
 
         robot.clickOn("#run-start");
-        // whatever the engine says, it is said in the dialog, which stays open; or the container runs
-        waitUntil(() -> robot.lookup("#run-dialog").tryQuery().isEmpty() || label(robot, "#run-message").isVisible());
-        if (robot.lookup("#run-dialog").tryQuery().isPresent()) {
-            String message = label(robot, "#run-message").getText();
-            assertThat(message).isNotBlank();
-            assertThat(message).doesNotContain("Exception");
-            // without the port and the volume the same container runs
-            robot.interact(() -> List.copyOf(robot.lookup(".run-row-remove").queryAll()).forEach(n -> ((Button) n).fire()));
-            assertThat(robot.lookup(".run-row-remove").tryQuery()).isEmpty();
-            robot.interact(() -> robot.lookup("#run-env-add").queryButton().fire());
-            robot.interact(() -> {
-                robot.lookup(".run-env-key").queryAs(TextField.class).setText("GREETING");
-                robot.lookup(".run-env-value").queryAs(TextField.class).setText("hello");
-            });
-            robot.clickOn("#run-start");
-            waitUntil(() -> robot.lookup("#run-dialog").tryQuery().isEmpty());
-        }
+        waitUntil(() -> robot.lookup("#run-dialog").tryQuery().isEmpty());
+
         // the Containers pane, with the new container selected
         waitUntil(() -> shell.viewModel().pageProperty().get() == Page.CONTAINERS);
         TableView<ContainersViewModel.Row> table = robot.lookup("#containers-table").queryTableView();
         waitUntil(() -> table.getSelectionModel().getSelectedItem() != null
                 && table.getSelectionModel().getSelectedItem().container().name().equals("app"));
         String id = table.getSelectionModel().getSelectedItem().id();
-        assertThat(backend.engine().containers().inspect(id).config().env()).contains("GREETING=hello");
+        var inspect = backend.engine().containers().inspect(id);
+        assertThat(inspect.config().env()).contains("GREETING=from the volume");
+        assertThat(backend.engine().containers().networkAttachment(id).orElseThrow().endpoints())
+                .extracting(dev.berth.engine.network.Endpoint::network).containsExactly("appnet");
+        assertThat(backend.engine().volumes().users("data")).contains(id);
+        // the published port answers from the host with the file the container wrote into the volume
+        waitUntil(() -> httpGet(port).contains("hello from the volume"));
+        assertThat(stateCellText(robot, "app")).isEqualTo("Running");
+        assertThat(cellText(robot, "app", "containers-col-ports")).contains(Integer.toString(port));
+    }
+
+    private static String httpGet(int port) {
+        try (var s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(2000);
+            s.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     // ---- helpers ----------------------------------------------------------------------------------
@@ -326,9 +341,13 @@ class ContainersPaneTest {
     }
 
     private static String stateCellText(FxRobot robot, String name) {
+        return cellText(robot, name, "containers-col-state");
+    }
+
+    private static String cellText(FxRobot robot, String name, String columnId) {
         WaitForAsyncUtils.waitForFxEvents();
         return robot.from(rowNode(robot, name)).lookup((java.util.function.Predicate<Node>) n -> n instanceof TableCell<?, ?> c && c.getTableColumn() != null
-                && "containers-col-state".equals(c.getTableColumn().getId())).queryLabeled().getText();
+                && columnId.equals(c.getTableColumn().getId())).queryLabeled().getText();
     }
 
     static boolean shown(Node node) {
