@@ -241,9 +241,24 @@ class ContainersPaneTest {
     }
 
     @Test
-    void runOnAnImageWithANetworkAVolumeAndAPublishedPortServesFromTheVolume(FxRobot robot) throws Exception {
+    void aNetworkAndAVolumeMadeInTheirPanesThenRunFromImagesWithThemAndAPortServesFromTheVolume(FxRobot robot) throws Exception {
         waitUntil(() -> vm().loadedProperty().get() && !shell.viewModel().images().allRows().isEmpty());
-        backend.engine().networks().create(dev.berth.engine.network.NetworkCreateRequest.named("appnet"));
+        // a network and a volume made in their panes
+        waitUntil(() -> shell.viewModel().networks().backendProperty().get() != null
+                && shell.viewModel().volumes().loadedProperty().get());
+        robot.clickOn("#nav-networks");
+        robot.clickOn("#networks-create");
+        robot.clickOn("#networks-create-name").write("appnet");
+        waitUntil(() -> !robot.lookup("#networks-create-confirm").queryButton().isDisabled());
+        robot.clickOn("#networks-create-confirm");
+        waitUntil(() -> exists(() -> backend.engine().networks().get("appnet")));
+        robot.clickOn("#nav-volumes");
+        robot.clickOn("#volumes-create");
+        waitUntil(() -> robot.lookup("#volumes-create-name").tryQuery().isPresent());
+        robot.clickOn("#volumes-create-name").write("data");
+        waitUntil(() -> !robot.lookup("#volumes-create-confirm").queryButton().isDisabled());
+        robot.clickOn("#volumes-create-confirm");
+        waitUntil(() -> exists(() -> backend.engine().volumes().inspect("data", false)));
         int port;
         try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
@@ -303,6 +318,15 @@ class ContainersPaneTest {
         waitUntil(() -> httpGet(port).contains("hello from the volume"));
         assertThat(stateCellText(robot, "app")).isEqualTo("Running");
         assertThat(cellText(robot, "app", "containers-col-ports")).contains(Integer.toString(port));
+    }
+
+    private static boolean exists(Runnable lookup) {
+        try {
+            lookup.run();
+            return true;
+        } catch (dev.berth.engine.errors.EngineException.NotFound e) {
+            return false;
+        }
     }
 
     private static String httpGet(int port) {
