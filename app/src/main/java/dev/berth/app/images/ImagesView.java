@@ -1,6 +1,7 @@
 package dev.berth.app.images;
 
 import dev.berth.app.components.EmptyStateView;
+import dev.berth.app.components.PaneButtons;
 import dev.berth.app.components.PaneHeader;
 import dev.berth.app.i18n.Localization;
 import dev.berth.app.images.ImagesViewModel.Row;
@@ -234,29 +235,6 @@ public final class ImagesView {
         return item;
     }
 
-    private Button headerButton(String key, String id, Ikon icon, Runnable action) {
-        Button b = new Button();
-        b.setId(id);
-        b.textProperty().bind(i18n.text(key));
-        b.setGraphic(new FontIcon(icon));
-        b.setOnAction(e -> action.run());
-        return b;
-    }
-
-    private Button toolButton(String key, String id, Ikon icon, Consumer<Row> action) {
-        Button b = new Button();
-        b.setId(id);
-        b.textProperty().bind(i18n.text(key));
-        b.setGraphic(new FontIcon(icon));
-        b.setOnAction(e -> {
-            Row r = table.getSelectionModel().getSelectedItem();
-            if (r != null) {
-                action.accept(r);
-            }
-        });
-        return b;
-    }
-
     private TableColumn<Row, String> textColumn(String key, double width, boolean mono, Function<Row, String> value, String id) {
         TableColumn<Row, String> c = new TableColumn<>();
         c.setId(id);
@@ -381,4 +359,12 @@ public final class ImagesView {
     public Parent root() {
         return root;
     }
+    private Button headerButton(String key, String id, Ikon icon, Runnable action) {
+        return PaneButtons.button(i18n, key, id, icon, action);
+    }
+
+    private Button toolButton(String key, String id, Ikon icon, Consumer<Row> action) {
+        return PaneButtons.forSelected(i18n, key, id, icon, table, action);
+    }
+
 }

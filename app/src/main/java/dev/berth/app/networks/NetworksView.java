@@ -1,6 +1,7 @@
 package dev.berth.app.networks;
 
 import dev.berth.app.components.Dialogs;
+import dev.berth.app.components.PaneButtons;
 import dev.berth.app.components.EmptyStateView;
 import dev.berth.app.components.PaneHeader;
 import dev.berth.app.components.TableSelection;
@@ -260,29 +261,6 @@ public final class NetworksView {
         stage.show();
     }
 
-    private Button headerButton(String key, String id, Ikon icon, Runnable action) {
-        Button b = new Button();
-        b.setId(id);
-        b.textProperty().bind(i18n.text(key));
-        b.setGraphic(new FontIcon(icon));
-        b.setOnAction(e -> action.run());
-        return b;
-    }
-
-    private Button toolButton(String key, String id, Ikon icon, Consumer<Network> action) {
-        Button b = new Button();
-        b.setId(id);
-        b.textProperty().bind(i18n.text(key));
-        b.setGraphic(new FontIcon(icon));
-        b.setOnAction(e -> {
-            Network n = table.getSelectionModel().getSelectedItem();
-            if (n != null) {
-                action.accept(n);
-            }
-        });
-        return b;
-    }
-
     private TableColumn<Network, String> column(String key, double width, Function<Network, String> value, String id) {
         TableColumn<Network, String> c = new TableColumn<>();
         c.setId(id);
@@ -320,4 +298,12 @@ public final class NetworksView {
     public Parent root() {
         return root;
     }
+    private Button headerButton(String key, String id, Ikon icon, Runnable action) {
+        return PaneButtons.button(i18n, key, id, icon, action);
+    }
+
+    private Button toolButton(String key, String id, Ikon icon, Consumer<Network> action) {
+        return PaneButtons.forSelected(i18n, key, id, icon, table, action);
+    }
+
 }

@@ -1,6 +1,7 @@
 package dev.berth.app.volumes;
 
 import dev.berth.app.components.Dialogs;
+import dev.berth.app.components.PaneButtons;
 import dev.berth.app.components.EmptyStateView;
 import dev.berth.app.components.PaneHeader;
 import dev.berth.app.components.TableSelection;
@@ -258,29 +259,6 @@ public final class VolumesView {
         stage.show();
     }
 
-    private Button headerButton(String key, String id, Ikon icon, Runnable action) {
-        Button b = new Button();
-        b.setId(id);
-        b.textProperty().bind(i18n.text(key));
-        b.setGraphic(new FontIcon(icon));
-        b.setOnAction(e -> action.run());
-        return b;
-    }
-
-    private Button toolButton(String key, String id, Ikon icon, Consumer<Volume> action) {
-        Button b = new Button();
-        b.setId(id);
-        b.textProperty().bind(i18n.text(key));
-        b.setGraphic(new FontIcon(icon));
-        b.setOnAction(e -> {
-            Volume v = table.getSelectionModel().getSelectedItem();
-            if (v != null) {
-                action.accept(v);
-            }
-        });
-        return b;
-    }
-
     private TableColumn<Volume, String> column(String key, double width, Function<Volume, String> value, String id) {
         TableColumn<Volume, String> c = new TableColumn<>();
         c.setId(id);
@@ -310,4 +288,12 @@ public final class VolumesView {
     public Parent root() {
         return root;
     }
+    private Button headerButton(String key, String id, Ikon icon, Runnable action) {
+        return PaneButtons.button(i18n, key, id, icon, action);
+    }
+
+    private Button toolButton(String key, String id, Ikon icon, Consumer<Volume> action) {
+        return PaneButtons.forSelected(i18n, key, id, icon, table, action);
+    }
+
 }
