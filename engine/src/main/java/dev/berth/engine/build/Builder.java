@@ -455,8 +455,13 @@ public final class Builder {
             Container c = containers.create(CreateRequest.builder(state.id().toString()).cmd(argv).entrypoint(List.of())
                     .env(env.toArray(String[]::new)).networkMode("none").label("dev.berth.build.step", Integer.toString(number))
                     .build());
+            boolean succeeded = false;
+            boolean cancelled = false;
             try {
+                progress.accept(new BuildProgress.ContainerCreated(number, c.id()));
+                checkCancelled();
                 containers.start(c.id());
+                checkCancelled();
                 StringBuilder[] partial = {new StringBuilder(), new StringBuilder()};
                 containers.followLogs(c.id(), ContainerService.LogOptions.ALL, e -> {
                     int i = e.stream() == LogReader.Stream.STDERR ? 1 : 0;
@@ -485,15 +490,59 @@ public final class Builder {
                         .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")) + " ")
                         + String.join(" ", argv);
                 State made = commitLayer(state, layer, createdBy);
-                containers.remove(c.id(), true, true);
+                succeeded = true;
                 return made;
-            } catch (InterruptedException | RuntimeException e) {
-                try {
-                    containers.remove(c.id(), true, true); // the build's container goes whatever happened (forcerm)
-                } catch (RuntimeException cleanup) {
-                    e.addSuppressed(cleanup);
+            } catch (InterruptedException e) {
+                cancelled = true;
+                throw e;
+            } catch (RuntimeException e) {
+                if (Thread.currentThread().isInterrupted() || causedByInterrupt(e)) {
+                    // the start or a wait saw the cancel and said so its own way: a cancel all the same
+                    cancelled = true;
+                    InterruptedException ie = new InterruptedException("build cancelled in step " + number);
+                    ie.initCause(e);
+                    throw ie;
                 }
                 throw e;
+            } finally {
+                if (cancelled || request.forceRm() || (succeeded && request.rm())) {
+                    removeStepContainer(c);
+                }
+            }
+        }
+
+        /** Throws when the build was cancelled (the thread interrupted), clearing the interrupt. */
+        private static void checkCancelled() throws InterruptedException {
+            if (Thread.interrupted()) {
+                throw new InterruptedException("build cancelled");
+            }
+        }
+
+        private static boolean causedByInterrupt(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof InterruptedException) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * Removes a step's container (force, with its anonymous volumes) and reports it. A pending cancel is set
+         * aside meanwhile, so that the removal itself (which waits on the runtime) is not cut short and leaves no
+         * created container behind; a removal failure is reported as output, never hiding the step's own outcome.
+         */
+        private void removeStepContainer(Container c) {
+            boolean interrupted = Thread.interrupted();
+            try {
+                containers.remove(c.id(), true, true);
+                progress.accept(new BuildProgress.ContainerRemoved(number, c.id()));
+            } catch (RuntimeException e) {
+                print("Error removing intermediate container " + c.shortId() + ": " + e.getMessage(), true);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
 

@@ -20,7 +20,9 @@
  *
  * <p>Must never: follow a symbolic link of an image or of the context out of its root (every COPY/ADD
  * destination is resolved inside the image's root, every source inside the context); leave a build
- * container, mount or scratch snapshot behind, whether the step succeeds or fails; tag anything before
+ * mount or scratch snapshot behind, whether the step succeeds or fails; leave a RUN step's container behind
+ * unless asked to, as Docker's {@code --rm}/{@code --force-rm} do (kept only with {@code rm=false}, or after a
+ * failed step without {@code forcerm}; never after a cancel, and never in the created state); tag anything before
  * every step succeeded; read a file outside the build context.
  */
 package dev.berth.engine.build;

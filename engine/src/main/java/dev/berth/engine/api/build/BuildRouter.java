@@ -72,7 +72,9 @@ public final class BuildRouter implements Router {
         String dockerfile = ex.query("dockerfile").map(String::strip).orElse("");
         String target = ex.query("target").map(String::strip).orElse("");
         ClassicOutput format = new ClassicOutput(ex.queryBool("q"));
-        // rm and forcerm are what the builder always does: a step's container goes whether the step succeeded or not
+        // moby: forcerm implies rm; an absent rm means true (the CLI always sends it)
+        boolean forceRm = ex.queryBool("forcerm");
+        boolean rm = forceRm || ex.query("rm").map(String::strip).map(v -> v.isEmpty() || bool(v)).orElse(true);
 
         LineStream out = new LineStream(ex);
         try (BuildContext context = backend.context(ex.body()); Cancel cancel = new Cancel(ex)) {
@@ -80,7 +82,8 @@ public final class BuildRouter implements Router {
             // the server notice a client that goes away while a step runs silently
             ex.body().transferTo(OutputStream.nullOutputStream());
             BuildRequest request = new BuildRequest(context, dockerfile.isEmpty() ? null : dockerfile, tags, buildArgs,
-                    target.isEmpty() ? null : target, ex.queryBool("nocache"), ex.queryBool("pull"), labels);
+                    target.isEmpty() ? null : target, ex.queryBool("nocache"), ex.queryBool("pull"), labels, rm, forceRm,
+                    ex.query("networkmode").map(String::strip).orElse(null));
             BuildResult result;
             try {
                 result = backend.build(request, p -> format.translate(p).forEach(out::send));
@@ -92,6 +95,12 @@ public final class BuildRouter implements Router {
             format.finished(result).forEach(out::send);
         }
         out.close();
+    }
+
+    /** moby's {@code httputils.BoolValue}: anything but 0, no, false and none. */
+    private static boolean bool(String v) {
+        String s = v.toLowerCase(java.util.Locale.ROOT);
+        return !(s.equals("0") || s.equals("false") || s.equals("no") || s.equals("none"));
     }
 
     /** A JSON object query parameter ({@code buildargs}, {@code labels}); null values (an unset arg) are left out. */

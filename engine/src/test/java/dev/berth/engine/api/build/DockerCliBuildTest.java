@@ -135,6 +135,8 @@ class DockerCliBuildTest {
         Path ctx = context("seed", SEED);
         Run first = ok("build", "-t", "seedx", ctx.toString());
         assertThat(first.out())
+                .containsPattern("Step 3/4 : RUN [^\n]*\n ---> Running in ([0-9a-f]{12})\nmade the seed\n"
+                        + "Removing intermediate container \\1\n ---> [0-9a-f]{12}\nStep 4/4 : ")
                 .contains("Step 1/4 : FROM busybox:latest\n")
                 .contains("Step 2/4 : MAINTAINER Berth Tests <tests@berth.dev>\n")
                 .contains("Step 3/4 : RUN mkdir -p /data && echo seeded > /data/seed.txt && echo made the seed\n")
@@ -168,16 +170,61 @@ class DockerCliBuildTest {
         assertThat(ok("run", "--rm", "seedx").out()).isEqualTo("seeded\n");
     }
 
+    static final Pattern RUNNING_IN = Pattern.compile("(?m)^ ---> Running in ([0-9a-f]{12})$");
+
+    /** The containers {@code docker ps -a} lists, as {@code <short id> <state>} lines. */
+    static List<String> psAll() throws IOException, InterruptedException {
+        return ok("ps", "-a", "--format", "{{.ID}} {{.State}}").out().lines().toList();
+    }
+
     @Test
-    void aFailingRunExitsWithItsCodeAndDockersMessage() throws Exception {
+    void aFailingRunExitsWithItsCodeAndDockersMessageAndKeepsItsContainerUnlessForceRm() throws Exception {
         Path ctx = context("fail", "FROM busybox:latest\nRUN echo before the failure && exit 3\n");
         Run r = docker("build", "-t", "failx", ctx.toString());
         assertThat(r.exit()).as(r.all()).isEqualTo(3);
         assertThat(r.out()).contains("Step 2/2 : RUN echo before the failure && exit 3\n").contains("\nbefore the failure\n");
         assertThat(r.err()).contains("The command '/bin/sh -c echo before the failure && exit 3' returned a non-zero code: 3");
-        assertThat(r.all()).doesNotContain("Successfully");
+        assertThat(r.all()).doesNotContain("Successfully").doesNotContain("Removing intermediate container");
         assertThat(docker("image", "inspect", "failx").exit()).isNotZero();
-        assertThat(engine.engine().containers().list(ContainerFilter.ALL)).as("the step's container is removed").isEmpty();
+        Matcher m = RUNNING_IN.matcher(r.out());
+        assertThat(m.find()).as("a Running in line in:%n%s", r.out()).isTrue();
+        // --rm (the CLI's default) removes only after a success: the failed step's container stays, as with Docker
+        assertThat(psAll()).as("docker ps -a").containsExactly(m.group(1) + " exited");
+        assertThat(ok("inspect", "--format", "{{.State.ExitCode}}", m.group(1)).out()).isEqualTo("3\n");
+
+        Run forced = docker("build", "--force-rm", "-t", "failx", ctx.toString());
+        assertThat(forced.exit()).as(forced.all()).isEqualTo(3);
+        Matcher fm = RUNNING_IN.matcher(forced.out());
+        assertThat(fm.find()).as("a Running in line in:%n%s", forced.out()).isTrue();
+        assertThat(forced.out()).contains("\nbefore the failure\nRemoving intermediate container " + fm.group(1) + "\n");
+        assertThat(psAll()).as("--force-rm removed the second failed step's container").containsExactly(m.group(1) + " exited");
+    }
+
+    @Test
+    void eachRunShowsItsIntermediateContainerAndRmFalseKeepsItStopped() throws Exception {
+        made.add("rmx");
+        Path ctx = context("rm", "FROM busybox:latest\nRUN echo first step > /1.txt && echo ran one\nRUN echo ran two\n");
+        Run kept = ok("build", "--rm=false", "-t", "rmx", ctx.toString());
+        List<String> ids = new ArrayList<>();
+        Matcher m = RUNNING_IN.matcher(kept.out());
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        assertThat(ids).as("one container per RUN in:%n%s", kept.out()).hasSize(2).doesNotHaveDuplicates();
+        assertThat(kept.out()).doesNotContain("Removing intermediate container")
+                .contains(" ---> Running in " + ids.get(0) + "\nran one\n ---> ");
+        assertThat(psAll()).containsExactlyInAnyOrder(ids.get(0) + " exited", ids.get(1) + " exited");
+        for (String id : ids) {
+            docker("rm", id);
+        }
+
+        Run removed = ok("build", "--no-cache", "-t", "rmx", ctx.toString());
+        Matcher r = RUNNING_IN.matcher(removed.out());
+        assertThat(r.find()).isTrue();
+        String first = r.group(1);
+        assertThat(removed.out()).containsPattern("(?m)^Step 2/3 : RUN echo first step > /1.txt && echo ran one\n ---> Running in "
+                + first + "\nran one\nRemoving intermediate container " + first + "\n ---> [0-9a-f]{12}\nStep 3/3 : ");
+        assertThat(psAll()).as("--rm (default) removed every step's container").isEmpty();
     }
 
     @Test
@@ -299,28 +346,41 @@ class DockerCliBuildTest {
 
     @Test
     void aClientThatGoesAwayCancelsTheBuildAndItsRunContainerIsRemoved() throws Exception {
-        Path ctx = context("cancel", "FROM busybox:latest\nRUN echo started && sleep 120\n");
+        cancelWhenTheOutputShows("cancel", "FROM busybox:latest\nRUN echo started && sleep 120\n", "\nstarted\n");
+    }
+
+    /** Goes away as soon as the step's container is created: while it is being started, not left created. */
+    @Test
+    void aClientThatGoesAwayWhileTheRunContainerStartsLeavesNoCreatedContainer() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            cancelWhenTheOutputShows("cancel-start-" + i, "FROM busybox:latest\nRUN sleep 120 # " + i + "\n", " ---> Running in ");
+        }
+    }
+
+    private void cancelWhenTheOutputShows(String name, String dockerfile, String marker) throws Exception {
+        Path ctx = context(name, dockerfile);
+        Path out = tmp.resolve(name + "-out.txt");
         ProcessBuilder pb = new ProcessBuilder(DOCKER, "-H", "unix://" + sock, "build", "-t", "cancelx", ctx.toString());
         pb.environment().put("DOCKER_BUILDKIT", "0");
         pb.environment().put("DOCKER_CONFIG", tmp.resolve("docker-config").toString());
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        pb.redirectOutput(tmp.resolve("cancel-out.txt").toFile()).redirectError(tmp.resolve("cancel-err.txt").toFile());
+        pb.redirectOutput(out.toFile()).redirectError(tmp.resolve(name + "-err.txt").toFile());
         Process cli = pb.start();
         try {
-            Path out = tmp.resolve("cancel-out.txt");
             assertThat(waitFor(() -> {
                 try {
-                    return Files.readString(out).contains("\nstarted\n");
+                    return Files.readString(out).contains(marker);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-            })).as("the RUN step runs").isTrue();
+            })).as("the RUN step began").isTrue();
         } finally {
             cli.destroyForcibly(); // the CLI's connection closes with it
             cli.waitFor(30, TimeUnit.SECONDS);
         }
         assertThat(waitFor(() -> engine.engine().containers().list(ContainerFilter.ALL).isEmpty()))
-                .as("the cancelled step's container is removed").isTrue();
+                .as("the cancelled step's container is removed, never left created: %s",
+                        engine.engine().containers().list(ContainerFilter.ALL)).isTrue();
         assertThat(waitFor(() -> {
             try {
                 return contextsLeft().isEmpty();
