@@ -96,6 +96,7 @@ public final class Builder {
     private final BuildCache cache;
     private final Path scratch;
     private final Clock clock;
+    private RemoteSource remote;
 
     /**
      * @param dir the builder's directory under the state root ({@code <root>/build}): its cache index and
@@ -393,11 +394,8 @@ public final class Builder {
                             () -> copyStep(state, c.text(), src, c.destination(), c.chown(), c.chmod(), false)));
                 }
                 case Instruction.Add a -> {
-                    if (a.sources().stream().anyMatch(Builder::isUrl)) {
-                        throw failure(a, null, "ADD from a URL is not supported yet: " + a.sources().stream()
-                                .filter(Builder::isUrl).findFirst().orElseThrow());
-                    }
-                    Sources src = sources(null, a.sources(), a.heredocs(), stage, built, a);
+                    Sources src = a.sources().stream().anyMatch(Builder::isUrl) ? downloads(a, stage, built)
+                            : sources(null, a.sources(), a.heredocs(), stage, built, a);
                     yield withSources(src, () -> cachedOrMake(state, shown, key, src.cacheKey(),
                             () -> copyStep(state, a.text(), src, a.destination(), a.chown(), a.chmod(), true)));
                 }
@@ -631,7 +629,7 @@ public final class Builder {
                     continue;
                 }
                 ContextEntry file = s.walk().getFirst();
-                if (extract && file.type() == ContextEntry.Type.FILE && extractTar(file, w, dest)) {
+                if (extract && !s.remote() && file.type() == ContextEntry.Type.FILE && extractTar(file, w, dest)) {
                     continue;
                 }
                 String name = RootfsWriter.name(RootfsWriter.normalize(s.path()));
@@ -681,6 +679,75 @@ public final class Builder {
                     }
                 }
                 return true;
+            }
+        }
+
+        /**
+         * ADD with URL sources (and perhaps context files beside them): each URL is downloaded into a scratch
+         * directory (see {@link RemoteSource}), checked against {@code --checksum}, and becomes a file source that
+         * is never extracted; the cache key holds each download's content digest, so a changed file at the same
+         * URL builds the step again and an unchanged one is a cache hit.
+         */
+        private Sources downloads(Instruction.Add a, Stage stage, Map<Integer, State> built) throws InterruptedException {
+            Path dir = scratch.resolve("download-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()));
+            List<String> locals = a.sources().stream().filter(n -> !isUrl(n)).toList();
+            Sources local = locals.isEmpty() ? null : sources(null, locals, List.of(), stage, built, a);
+            Runnable close = () -> {
+                try {
+                    dev.berth.engine.state.FileTrees.deleteTree(dir);
+                } catch (IOException ignored) {
+                    // a scratch directory under <root>/build/mnt is left; the next builder clears it
+                } finally {
+                    if (local != null) {
+                        local.close();
+                    }
+                }
+            };
+            try {
+                List<SourceTree> trees = new ArrayList<>(local == null ? List.of() : local.entries());
+                StringBuilder key = new StringBuilder(local == null ? "" : local.cacheKey());
+                List<String> described = new ArrayList<>();
+                if (local != null) {
+                    described.add(local.describe());
+                }
+                int i = 0;
+                for (String url : a.sources()) {
+                    if (!isUrl(url)) {
+                        continue;
+                    }
+                    if (!url.startsWith("http://") && !url.startsWith("https://")) {
+                        throw failure(a, null, "ADD from a git repository is not supported: " + url);
+                    }
+                    Path into = Files.createDirectories(dir.resolve(Integer.toString(i++)));
+                    RemoteSource.Download d;
+                    try {
+                        d = remote().fetch(url, a.checksum(), into, clock.instant());
+                    } catch (EngineException e) {
+                        throw failure(a, null, e.getMessage());
+                    }
+                    String name = d.name();
+                    if (name.isEmpty()) {
+                        if (a.destination().endsWith("/") || a.sources().size() > 1) {
+                            throw failure(a, null, "cannot determine a file name for " + url
+                                    + ": name the destination file instead of a directory");
+                        }
+                        name = RootfsWriter.name(RootfsWriter.normalize(a.destination()));
+                    }
+                    ContextEntry e = new ContextEntry(name, "", ContextEntry.Type.FILE, 0600, 0, 0, d.size(), "",
+                            d.mtime(), d.file());
+                    trees.add(new SourceTree(name, false, () -> List.of(e), true)); // a download is never extracted
+                    key.append("\nurl ").append(url).append(" name ").append(name).append(" content ").append(d.digest())
+                            .append(d.lastModified() == null ? "" : " last-modified " + d.lastModified());
+                    described.add("file:" + d.digest().encoded());
+                }
+                return new Sources(trees, false, key.toString(), String.join(" ", described), close);
+            } catch (IOException e) {
+                close.run();
+                throw new EngineException.Unavailable("step " + number + ": cannot download the sources of " + a.text()
+                        + ": " + e.getMessage(), e);
+            } catch (RuntimeException | InterruptedException e) {
+                close.run();
+                throw e;
             }
         }
 
@@ -814,6 +881,14 @@ public final class Builder {
         }
     }
 
+    /** The HTTP client of ADD's downloads, made on first use. */
+    private synchronized RemoteSource remote() {
+        if (remote == null) {
+            remote = new RemoteSource();
+        }
+        return remote;
+    }
+
     /** Files of a mounted image under {@code top}, as context entries (links never followed). */
     private static List<ContextEntry> walkImage(Path top) throws IOException {
         List<ContextEntry> out = new ArrayList<>();
@@ -846,7 +921,11 @@ public final class Builder {
     }
 
     /** One source of a COPY: a file or directory and how to list its entries. */
-    private record SourceTree(String path, boolean directory, EntryLister lister) {
+    private record SourceTree(String path, boolean directory, EntryLister lister, boolean remote) {
+        SourceTree(String path, boolean directory, EntryLister lister) {
+            this(path, directory, lister, false);
+        }
+
         List<ContextEntry> walk() throws IOException {
             return lister.list();
         }
