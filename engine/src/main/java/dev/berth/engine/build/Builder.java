@@ -183,6 +183,7 @@ public final class Builder {
             throw new EngineException.InvalidArgument("no image was generated: stage " + target.index()
                     + " of " + file + " is an empty scratch stage");
         }
+        cache.markResult(last.id());
         for (Reference tag : tags) {
             imageService.tag(last.id().toString(), tag); // publishes the image tag event, as docker build does
         }
@@ -193,11 +194,100 @@ public final class Builder {
     }
 
     /**
-     * Forgets layer cache entries: those whose image was removed, or every one with {@code all} (the next
-     * build then builds every step again). The images themselves stay; returns how many entries went.
+     * {@code docker builder prune}: forgets layer cache records and removes the step images only they hold.
+     *
+     * <p>A record goes when its image was removed, or its image is a left-over step: untagged, with no child, used by
+     * no container and not the result of a finished build (the last good step of a failed or cancelled build, whose
+     * record would only serve a retry). With {@code all} every record goes (the next build runs every step again);
+     * the images that tagged images are built on stay either way. {@code until} keeps records made more recently;
+     * {@code keepStorage} (bytes, 0 for no limit) stops once what is left takes no more than that, oldest first.
+     *
+     * @return the ids of the records that went and the bytes freed: their files and the layers of the removed images
      */
-    public int pruneCache(boolean all) {
-        return cache.prune(all, id -> images.get(id).isPresent());
+    public CachePruneReport pruneCache(CachePruneOptions options) {
+        Instant now = clock.instant();
+        List<BuildCache.Stored> entries = cache.list();
+        Map<Digest, Long> unique = new HashMap<>();
+        for (ImageService.DiskUsage.ImageUsage u : imageService.diskUsage().images()) {
+            unique.put(u.image().id(), u.uniqueSize());
+        }
+        Map<String, Boolean> leftOver = new HashMap<>();
+        java.util.function.Predicate<BuildCache.Stored> isLeftOver = e -> e.image().map(id -> leftOver.computeIfAbsent(
+                id.toString(), k -> unique.containsKey(id) && images.tags(id).isEmpty() && !images.hasChildren(id)
+                        && containers.containersUsing(id) == 0 && !cache.isResult(id))).orElse(false);
+        java.util.function.Predicate<BuildCache.Stored> imageGone = e -> e.image().map(id -> !unique.containsKey(id))
+                .orElse(true);
+        java.util.function.ToLongFunction<BuildCache.Stored> size = e -> e.bytes()
+                + (isLeftOver.test(e) ? unique.getOrDefault(e.image().orElseThrow(), 0L) : 0L);
+        List<BuildCache.Stored> candidates = entries.stream()
+                .filter(e -> options.all() || imageGone.test(e) || isLeftOver.test(e))
+                .filter(e -> options.until() == null || e.created().isBefore(now.minus(options.until())))
+                .sorted(java.util.Comparator.comparing(BuildCache.Stored::created))
+                .toList();
+        if (options.keepStorage() > 0) {
+            long total = entries.stream().mapToLong(size).sum();
+            List<BuildCache.Stored> chosen = new ArrayList<>();
+            for (BuildCache.Stored e : candidates) {
+                if (total <= options.keepStorage()) {
+                    break;
+                }
+                chosen.add(e);
+                total -= size.applyAsLong(e);
+            }
+            candidates = chosen;
+        }
+        long layersBefore = unique.isEmpty() ? 0 : imageService.diskUsage().layersSize();
+        List<String> deleted = new ArrayList<>();
+        long reclaimed = 0;
+        List<Digest> toRemove = new ArrayList<>();
+        for (BuildCache.Stored e : candidates) {
+            if (isLeftOver.test(e)) {
+                toRemove.add(e.image().orElseThrow());
+            }
+            if (cache.delete(e)) {
+                deleted.add(e.id());
+                reclaimed += e.bytes();
+            }
+        }
+        boolean removedAny = false;
+        for (Digest id : toRemove.stream().distinct().toList()) {
+            try {
+                imageService.remove(id.toString(), false, false); // its untagged, childless parents go with it
+                removedAny = true;
+            } catch (EngineException.NotFound | EngineException.Conflict e) {
+                // gone meanwhile, or a container or a tag took it since the check: it stays
+            }
+        }
+        if (removedAny) {
+            // records of the parents that went with the removed images hold nothing any more: they go too
+            for (BuildCache.Stored e : cache.list()) {
+                if (e.image().map(id -> images.get(id).isEmpty()).orElse(false) && cache.delete(e)) {
+                    deleted.add(e.id());
+                    reclaimed += e.bytes();
+                }
+            }
+            reclaimed += Math.max(0, layersBefore - imageService.diskUsage().layersSize());
+        }
+        return new CachePruneReport(deleted, reclaimed);
+    }
+
+    /**
+     * What {@code docker builder prune} asks for.
+     *
+     * @param all         every record, not only those of removed images and left-over steps
+     * @param until       only records older than this (null: any age)
+     * @param keepStorage stop once the cache left takes at most this many bytes (0: no limit)
+     */
+    public record CachePruneOptions(boolean all, Duration until, long keepStorage) {
+        public static final CachePruneOptions DANGLING = new CachePruneOptions(false, null, 0);
+        public static final CachePruneOptions ALL = new CachePruneOptions(true, null, 0);
+    }
+
+    /** Docker's {@code BuildCachePruneReport}: the records that went and the bytes freed. */
+    public record CachePruneReport(List<String> cachesDeleted, long spaceReclaimed) {
+        public CachePruneReport {
+            cachesDeleted = List.copyOf(cachesDeleted);
+        }
     }
 
     /**
@@ -430,7 +520,7 @@ public final class Builder {
                 }
             }
             State made = body.make();
-            cache.put(key, made.id());
+            cache.put(key, made.id(), clock.instant());
             done(text, false, reason, made.id());
             return made;
         }

@@ -253,18 +253,44 @@ class DockerCliBuildTest {
         assertThat(ok("run", "--rm", "argx:v1", "cat", "/greeting.txt").out()).isEqualTo("hello\n");
     }
 
+    static final Pattern RECLAIMED = Pattern.compile("(?m)^Total reclaimed space: ([0-9.]+)(B|kB|MB|GB)$");
+
+    /** The bytes {@code docker builder prune} says it reclaimed (decimal units, as the CLI prints them). */
+    static double reclaimed(Run r) {
+        Matcher m = RECLAIMED.matcher(r.out());
+        assertThat(m.find()).as("a reclaimed space line in:%n%s", r.out()).isTrue();
+        double unit = switch (m.group(2)) {
+            case "kB" -> 1e3;
+            case "MB" -> 1e6;
+            case "GB" -> 1e9;
+            default -> 1;
+        };
+        return Double.parseDouble(m.group(1)) * unit;
+    }
+
     @Test
-    void builderPruneAllForgetsTheCacheSoTheNextBuildRunsEveryStep() throws Exception {
+    void builderPruneListsTheRecordsItDeletedAndTheSpaceItReclaimed() throws Exception {
         made.add("prunex");
         Path ctx = context("prune", "FROM busybox:latest\nRUN echo pruned run > /p.txt && echo step ran\n");
         ok("build", "-t", "prunex", ctx.toString());
         assertThat(ok("build", "-t", "prunex", ctx.toString()).out()).contains(" ---> Using cache\n");
 
-        Run prune = ok("builder", "prune", "--all", "--force");
-        assertThat(prune.out()).contains("Total reclaimed space: 0B");
+        // a failed build leaves its good step behind: a plain prune takes it (its 1 MiB layer) and nothing else
+        Path failing = context("prune-fail", "FROM busybox:latest\nRUN dd if=/dev/urandom of=/blob bs=1024 count=1024"
+                + " 2>/dev/null\nRUN exit 5\n");
+        assertThat(docker("build", "--force-rm", failing.toString()).exit()).isEqualTo(5);
+        Run dangling = ok("builder", "prune", "--force");
+        assertThat(dangling.out()).containsPattern("(?m)^Deleted build cache objects:\n[0-9a-f]{64}\n\n");
+        assertThat(reclaimed(dangling)).isGreaterThan(1024 * 1024);
+        assertThat(ok("build", "-t", "prunex", ctx.toString()).out()).as("the tagged build's cache stays")
+                .contains(" ---> Using cache\n");
 
+        Run all = ok("builder", "prune", "--all", "--force");
+        assertThat(all.out()).containsPattern("(?m)^Deleted build cache objects:\n([0-9a-f]{64}\n)+\n");
+        assertThat(reclaimed(all)).as("the records' files").isPositive();
         Run after = ok("build", "-t", "prunex", ctx.toString());
         assertThat(after.out()).doesNotContain("Using cache").contains("\nstep ran\n");
+        assertThat(ok("builder", "prune", "--force", "--filter", "until=1h").out()).contains("Total reclaimed space: 0B");
     }
 
     @Test
