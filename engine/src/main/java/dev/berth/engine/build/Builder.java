@@ -541,7 +541,7 @@ public final class Builder {
             }
             List<String> argv = r.heredocs().isEmpty() ? r.command().argv(state.shell()) : heredocArgv(r, state.shell());
             Container c = containers.create(CreateRequest.builder(state.id().toString()).cmd(argv).entrypoint(List.of())
-                    .env(env.toArray(String[]::new)).networkMode("none").label("dev.berth.build.step", Integer.toString(number))
+                    .env(env.toArray(String[]::new)).networkMode(request.networkMode()).label("dev.berth.build.step", Integer.toString(number))
                     .build());
             boolean succeeded = false;
             boolean cancelled = false;

@@ -19,8 +19,11 @@
  * {@code Content-Disposition}, 0600, {@code Last-Modified} as its time, never extracted), checks {@code --checksum},
  * and keys the cache on the downloaded content, as the classic builder does.
  *
+ * <p>RUN containers join the build's network mode ({@code --network}): the default bridge by default, as Docker's
+ * classic builder, or {@code none}, {@code host}, a network's name or id.
+ *
  * <p>Not yet: ADD from a git URL (refused naming the step), {@code RUN --mount}/{@code --network}/{@code --security}
- * (ignored), hard links inside an ADD archive (refused with a message naming the step).
+ * flags (ignored), hard links inside an ADD archive (refused with a message naming the step).
  *
  * <p>Must never: follow a symbolic link of an image or of the context out of its root (every COPY/ADD
  * destination is resolved inside the image's root, every source inside the context); leave a build

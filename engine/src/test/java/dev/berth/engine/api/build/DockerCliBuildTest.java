@@ -312,6 +312,50 @@ class DockerCliBuildTest {
         assertThat(docker("run", "--rm", "targetx", "cat", "/final.txt").exit()).isNotZero();
     }
 
+    /** Whether the IPv4 {@code address} is inside {@code cidr}. */
+    static boolean inSubnet(String address, String cidr) throws Exception {
+        String[] parts = cidr.split("/");
+        int bits = Integer.parseInt(parts[1]);
+        int a = java.nio.ByteBuffer.wrap(java.net.InetAddress.getByName(address).getAddress()).getInt();
+        int n = java.nio.ByteBuffer.wrap(java.net.InetAddress.getByName(parts[0]).getAddress()).getInt();
+        int mask = bits == 0 ? 0 : -1 << (32 - bits);
+        return (a & mask) == (n & mask);
+    }
+
+    static final String SHOW_NETWORK = "FROM busybox:latest\n"
+            + "RUN echo \"ifaces: $(ip -o link | cut -d: -f2 | cut -d@ -f1 | tr -d ' ' | sort | tr '\\n' ' ')\" && ip -o -4 addr show\n";
+
+    @Test
+    void runIsOnTheDefaultBridgeByDefaultAndHasOnlyLoopbackWithNetworkNone() throws Exception {
+        Path ctx = context("net", SHOW_NETWORK);
+        Run bridged = ok("build", ctx.toString());
+        assertThat(bridged.out()).contains("\nifaces: eth0 lo \n");
+        Matcher addr = Pattern.compile("(?m)^\\d+: eth0\\s+inet (\\d+\\.\\d+\\.\\d+\\.\\d+)/").matcher(bridged.out());
+        assertThat(addr.find()).as("an eth0 address in:%n%s", bridged.out()).isTrue();
+        String subnet = ok("network", "inspect", "bridge", "--format", "{{range .IPAM.Config}}{{.Subnet}}{{end}}").out().strip();
+        assertThat(inSubnet(addr.group(1), subnet)).as("%s in the default bridge's %s", addr.group(1), subnet).isTrue();
+        made.add(builtId(bridged));
+
+        Run isolated = ok("build", "--no-cache", "--network", "none", ctx.toString());
+        assertThat(isolated.out()).contains("\nifaces: lo \n").doesNotContain("eth0");
+        made.add(builtId(isolated));
+    }
+
+    @Test
+    void aRunOnTheDefaultBridgeReachesAnotherContainerAndNotWithNetworkNone() throws Exception {
+        ok("run", "-d", "--name", "buildweb", "busybox:latest", "httpd", "-f", "-p", "8080", "-h", "/etc");
+        String ip = ok("inspect", "--format", "{{.NetworkSettings.IPAddress}}", "buildweb").out().strip();
+        assertThat(ip).matches("\\d+\\.\\d+\\.\\d+\\.\\d+");
+        Path ctx = context("reach", "FROM busybox:latest\nARG WEB\n"
+                + "RUN printf 'GET /passwd HTTP/1.0\\r\\n\\r\\n' | nc -w 5 $WEB 8080 | grep '^root:'\n");
+        Run reached = ok("build", "--build-arg", "WEB=" + ip, ctx.toString());
+        assertThat(reached.out()).contains("\nroot:x:0:0:root:/root:/bin/sh\n");
+        made.add(builtId(reached));
+        Run cut = docker("build", "--no-cache", "--force-rm", "--network", "none", "--build-arg", "WEB=" + ip, ctx.toString());
+        assertThat(cut.out()).doesNotContain("root:x:0:0");
+        assertThat(cut.exit()).as(cut.all()).isEqualTo(1); // grep found no page: nothing came
+    }
+
     /** A tar of {@code entries} (name, content) in order. */
     static Path tar(String name, String... entries) throws IOException {
         Path file = tmp.resolve(name + ".tar");
