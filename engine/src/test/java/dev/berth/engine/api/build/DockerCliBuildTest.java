@@ -228,6 +228,31 @@ class DockerCliBuildTest {
     }
 
     @Test
+    void historyShowsEachStepsIntermediateImageAndMissingOnlyForTheBasesOwnLayers() throws Exception {
+        made.add("histx");
+        Path ctx = context("hist", "FROM busybox:latest\nENV STAGE=one\nRUN echo layered > /l.txt\nCOPY Dockerfile /df\n"
+                + "CMD [\"sh\"]\n");
+        Run built = ok("build", "-t", "histx", ctx.toString());
+        List<String> stepIds = new ArrayList<>();
+        Matcher m = Pattern.compile("(?m)^ ---> ([0-9a-f]{12})$").matcher(built.out());
+        while (m.find()) {
+            stepIds.add(m.group(1));
+        }
+        assertThat(stepIds).hasSize(5); // FROM (the base's id), ENV, RUN, COPY, CMD
+        List<String> rows = ok("history", "--format", "{{.ID}} {{.CreatedBy}}", "histx").out().lines().toList();
+        List<String> ids = rows.stream().map(l -> l.substring(0, l.indexOf(' '))).toList();
+        List<String> expected = new ArrayList<>(stepIds);
+        java.util.Collections.reverse(expected);
+        assertThat(ids.subList(0, 5)).as("%s", rows).isEqualTo(expected);
+        assertThat(ids.subList(5, ids.size())).as("below the base image's own row: its layers from elsewhere")
+                .allMatch(id -> id.equals("<missing>"));
+        assertThat(rows.get(2)).contains("echo layered > /l.txt");
+        var history = engine.engine().imageService().history("histx");
+        assertThat(history.getFirst().tags()).containsExactly("histx:latest");
+        assertThat(history.get(4).tags()).as("the base's row").containsExactly("busybox:latest");
+    }
+
+    @Test
     void aMalformedDockerfileIsRefusedNamingItsLine() throws Exception {
         Path ctx = context("bad", "FROM busybox:latest\nRUN true\nFROBNICATE now\n");
         Run r = docker("build", "-t", "badx", ctx.toString());
