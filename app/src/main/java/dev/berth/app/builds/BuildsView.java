@@ -5,6 +5,9 @@ import dev.berth.app.components.PaneButtons;
 import dev.berth.app.components.PaneHeader;
 import dev.berth.app.i18n.Localization;
 import dev.berth.ui.UiResources;
+import javafx.animation.Animation;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.ReadOnlyStringWrapper;
@@ -46,6 +49,7 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignP;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignS;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -146,6 +150,21 @@ public final class BuildsView {
             table.refresh();
             stepList.refresh();
         });
+
+        // while a build runs, its duration counts up once a second (its lines may pause for long)
+        Timeline tick = new Timeline(new KeyFrame(javafx.util.Duration.seconds(1), e -> {
+            table.refresh();
+            selected().filter(r -> r.status() == BuildStatus.RUNNING).ifPresent(r -> summary.setText(describe(r)));
+        }));
+        tick.setCycleCount(Animation.INDEFINITE);
+        Runnable ticking = () -> {
+            if (viewModel.builds().stream().anyMatch(r -> r.status() == BuildStatus.RUNNING)) {
+                tick.play();
+            } else {
+                tick.stop();
+            }
+        };
+        viewModel.builds().addListener((javafx.collections.ListChangeListener<BuildRun>) c -> ticking.run());
     }
 
     /** What the Build… buttons (pane header, empty state) do: open the Build dialog. */
@@ -200,7 +219,7 @@ public final class BuildsView {
         t.getColumns().add(column("builds.column.started", "builds-col-started", 90,
                 r -> new ReadOnlyStringWrapper(BuildsFormat.clock(r.started(), zone))));
         t.getColumns().add(column("builds.column.duration", "builds-col-duration", 90,
-                r -> r.durationProperty().map(BuildsFormat::duration)));
+                r -> r.durationProperty().map(d -> BuildsFormat.duration(elapsed(r)))));
         t.getColumns().add(column("builds.column.cache", "builds-col-cache", 110,
                 r -> Bindings.createStringBinding(() -> r.totalStepsProperty().get() == 0 ? ""
                         : r.cachedStepsProperty().get() + "/" + r.totalStepsProperty().get(),
@@ -416,6 +435,15 @@ public final class BuildsView {
         }
     }
 
+    /** How long {@code r} took, or has been running (its last line may be long ago: a RUN can be silent). */
+    private static Duration elapsed(BuildRun r) {
+        if (r.status() == BuildStatus.RUNNING) {
+            Duration d = Duration.between(r.started(), Instant.now());
+            return d.isNegative() ? Duration.ZERO : d;
+        }
+        return r.durationProperty().get();
+    }
+
     /** "sha256:… · /path/to/context · Dockerfile · 3 of 4 steps cached". */
     private String describe(BuildRun r) {
         List<String> parts = new ArrayList<>();
@@ -430,7 +458,7 @@ public final class BuildsView {
         if (r.totalStepsProperty().get() > 0) {
             parts.add(i18n.get("builds.detail.cached", r.cachedStepsProperty().get(), r.totalStepsProperty().get()));
         }
-        parts.add(BuildsFormat.duration(r.durationProperty().get()));
+        parts.add(BuildsFormat.duration(elapsed(r)));
         return String.join("  ·  ", parts);
     }
 
