@@ -83,6 +83,7 @@ public final class BuildsView {
     private final ListView<DockerfileLine> dockerfileList = new ListView<>();
     private final TabPane tabs = new TabPane();
     private final Tab dockerfileTab = new Tab();
+    private Tab logTab;
     private final List<Subscription> shown = new ArrayList<>();
     private Runnable onBuild = () -> { };
     private Consumer<BuildRun> onShowImage = run -> { };
@@ -318,6 +319,18 @@ public final class BuildsView {
             }
         });
 
+        // a step opened (double click, Enter) shows where its output begins in the log
+        stepList.setOnMouseClicked(e -> {
+            if (e.getClickCount() == 2) {
+                openInLog(stepList.getSelectionModel().getSelectedItem());
+            }
+        });
+        stepList.setOnKeyPressed(e -> {
+            if (e.getCode() == KeyCode.ENTER) {
+                openInLog(stepList.getSelectionModel().getSelectedItem());
+            }
+        });
+
         logList.setId("builds-log");
         logList.getStyleClass().add("build-log");
         logList.setCellFactory(l -> new LogCell());
@@ -327,19 +340,35 @@ public final class BuildsView {
         dockerfileList.setCellFactory(l -> new DockerfileCell());
 
         Tab steps = tab("builds.tab.steps", "builds-tab-steps", stepList);
-        Tab log = tab("builds.tab.log", "builds-tab-log", logList);
+        logTab = tab("builds.tab.log", "builds-tab-log", logList);
         dockerfileTab.setId("builds-tab-dockerfile");
         dockerfileTab.textProperty().bind(i18n.text("builds.tab.dockerfile"));
         dockerfileTab.setContent(dockerfileList);
         dockerfileTab.setClosable(false);
         tabs.setId("builds-tabs");
-        tabs.getTabs().setAll(steps, log, dockerfileTab);
+        tabs.getTabs().setAll(steps, logTab, dockerfileTab);
         VBox.setVgrow(tabs, Priority.ALWAYS);
 
         VBox box = new VBox(8, top, error, tabs);
         box.setId("builds-details");
         box.getStyleClass().add("build-details");
         return box;
+    }
+
+    private void openInLog(BuildStepRow step) {
+        if (step == null) {
+            return;
+        }
+        List<BuildLogLine> items = logList.getItems();
+        for (int i = 0; i < items.size(); i++) {
+            BuildLogLine l = items.get(i);
+            if (l.kind() == BuildLogLine.Kind.STEP && l.step() == step.number()) {
+                tabs.getSelectionModel().select(logTab);
+                logList.getSelectionModel().select(i);
+                logList.scrollTo(i);
+                return;
+            }
+        }
     }
 
     private Tab tab(String key, String id, Node content) {
