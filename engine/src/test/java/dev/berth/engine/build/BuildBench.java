@@ -108,6 +108,7 @@ public final class BuildBench {
             Map<String, Tool> tools = new LinkedHashMap<>();
             Map<String, String> notes = new LinkedHashMap<>();
             Builder builder = engine.builder();
+            List<List<BuildStep>> coldSteps = new ArrayList<>();
             tools.put(BERTH_API, new Tool() {
                 @Override
                 public void cold() throws Exception {
@@ -116,6 +117,7 @@ public final class BuildBench {
                         if (r.steps().size() != STEPS || r.steps().stream().anyMatch(BuildStep::cached)) {
                             throw new IllegalStateException("expected " + STEPS + " uncached steps, got " + r.steps());
                         }
+                        coldSteps.add(r.steps());
                     }
                 }
 
@@ -172,6 +174,7 @@ public final class BuildBench {
                 System.out.println(line);
             }
             report(rounds, cold, cached, notes, loadBefore);
+            steps(coldSteps.subList(1, coldSteps.size()));
         }
     }
 
@@ -207,6 +210,17 @@ public final class BuildBench {
             System.out.printf("RESULT build_%s_cold_median_s %.4f%n", SHORT.get(k).replace('-', '_'), v);
             System.out.printf("RESULT build_%s_cached_median_s %.4f%n", SHORT.get(k).replace('-', '_'), cachedMedian.get(k));
         });
+    }
+
+    /** Where Berth's cold build spends its time: each step's median over the counted rounds. */
+    private static void steps(List<List<BuildStep>> builds) {
+        System.out.println();
+        System.out.println("berth cold build, median time of each step (Java API):");
+        for (int i = 0; i < STEPS; i++) {
+            int step = i;
+            List<Long> nanos = builds.stream().map(b -> b.get(step).duration().toNanos()).toList();
+            System.out.printf("  %6.3f s  %s%n", median(nanos), builds.getFirst().get(step).text());
+        }
     }
 
     /** The benchmark's build context: the Dockerfile, a file and a directory of 20 small files. */
