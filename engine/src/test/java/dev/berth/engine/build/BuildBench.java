@@ -96,7 +96,13 @@ public final class BuildBench {
         String loadBefore = loadAverage();
 
         EngineConfig config = new EngineConfig(work.resolve("berth-root"), work.resolve("b.sock"));
-        try (Engine engine = Engine.start(config); ApiServer ignored = ApiServer.serve(engine, config.socket())) {
+        Engine engine = Engine.start(config);
+        ApiServer api = ApiServer.serve(engine, config.socket());
+        // interrupted (Ctrl-C), the JVM still removes a RUN step's container and closes the engine before the
+        // script unmounts and deletes its directory
+        Thread stop = new Thread(() -> stop(engine, api), "bench-stop");
+        Runtime.getRuntime().addShutdownHook(stop);
+        try {
             // one image for every builder: the test suite's busybox-static image as a docker archive (skopeo)
             BusyboxImage image = BusyboxImage.build(work.resolve("busybox-layout"));
             Path imageTar = work.resolve("busybox.tar");
@@ -175,6 +181,26 @@ public final class BuildBench {
             }
             report(rounds, cold, cached, notes, loadBefore);
             steps(coldSteps.subList(1, coldSteps.size()));
+        } finally {
+            Runtime.getRuntime().removeShutdownHook(stop);
+            stop(engine, api);
+        }
+    }
+
+    private static boolean stopped;
+
+    private static synchronized void stop(Engine engine, ApiServer api) {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        try {
+            api.close();
+            for (var c : engine.containers().list(dev.berth.engine.container.ContainerFilter.ALL)) {
+                engine.containers().remove(c.id(), true, true);
+            }
+        } finally {
+            engine.close();
         }
     }
 
