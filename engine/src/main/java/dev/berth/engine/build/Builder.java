@@ -18,7 +18,6 @@ import dev.berth.engine.container.CreateRequest;
 import dev.berth.engine.container.inspect.ContainerDiff;
 import dev.berth.engine.container.inspect.ImageCommitter;
 import dev.berth.engine.content.ContentStore;
-import dev.berth.engine.content.Writer;
 import dev.berth.engine.errors.EngineException;
 import dev.berth.engine.image.ConfigChanges;
 import dev.berth.engine.image.ImageRecord;
@@ -1237,15 +1236,6 @@ public final class Builder {
 
     private Digest put(byte[] bytes, String what) {
         Digest d = Digest.sha256(bytes);
-        if (content.exists(d)) {
-            return d;
-        }
-        try (Writer w = content.writer(what + "-" + d.encoded(), bytes.length, d)) {
-            if (w.offset() > 0) {
-                w.truncate(0);
-            }
-            w.write(bytes);
-            return w.commit(bytes.length, d);
-        }
+        return content.put(what + "-" + d.encoded(), bytes, d);
     }
 }
