@@ -296,6 +296,7 @@ class DockerCliBuildTest {
     @Test
     void builderPruneListsTheRecordsItDeletedAndTheSpaceItReclaimed() throws Exception {
         made.add("prunex");
+        ok("builder", "prune", "--force"); // the records of images other tests removed
         Path ctx = context("prune", "FROM busybox:latest\nRUN echo pruned run > /p.txt && echo step ran\n");
         ok("build", "-t", "prunex", ctx.toString());
         assertThat(ok("build", "-t", "prunex", ctx.toString()).out()).contains(" ---> Using cache\n");
