@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
  *   <li>where given, {@code podman build} (its argv, storage in the script's temp dir);</li>
  *   <li>where given, {@code DOCKER_BUILDKIT=0 docker build} against a dockerd (Docker's classic builder).</li>
  * </ul>
- * Every builder runs the steps with {@code --network none} (Berth's RUN steps always do; dockerd runs
+ * Every builder runs the steps with {@code --network none} (Berth's Java API is asked for it; dockerd runs
  * with {@code --bridge=none}). Each build is checked: all 14 steps ran, and the rebuild used the cache for
  * every step after FROM. Prints {@code RESULT key value} lines and a table with the ratios.
  */
@@ -119,7 +119,7 @@ public final class BuildBench {
                 @Override
                 public void cold() throws Exception {
                     try (BuildContext c = BuildContext.fromDirectory(ctx)) {
-                        BuildResult r = builder.build(BuildRequest.of(c).withNoCache(true).withTags("bench:latest"), e -> { });
+                        BuildResult r = builder.build(BuildRequest.of(c).withNetworkMode("none").withNoCache(true).withTags("bench:latest"), e -> { });
                         if (r.steps().size() != STEPS || r.steps().stream().anyMatch(BuildStep::cached)) {
                             throw new IllegalStateException("expected " + STEPS + " uncached steps, got " + r.steps());
                         }
@@ -130,7 +130,7 @@ public final class BuildBench {
                 @Override
                 public void cached() throws Exception {
                     try (BuildContext c = BuildContext.fromDirectory(ctx)) {
-                        BuildResult r = builder.build(BuildRequest.of(c).withTags("bench:latest"), e -> { });
+                        BuildResult r = builder.build(BuildRequest.of(c).withNetworkMode("none").withTags("bench:latest"), e -> { });
                         if (r.steps().size() != STEPS || !r.fullyCached()) {
                             throw new IllegalStateException("the rebuild was not fully cached: " + r.steps());
                         }
