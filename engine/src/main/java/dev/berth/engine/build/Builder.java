@@ -96,6 +96,8 @@ public final class Builder {
     private final Path scratch;
     private final Clock clock;
     private RemoteSource remote;
+    /** The builds under way: a prune leaves the images they made alone. */
+    private final java.util.Set<Run> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param dir the builder's directory under the state root ({@code <root>/build}): its cache index and
@@ -153,6 +155,15 @@ public final class Builder {
      * @throws InterruptedException when the thread is interrupted (a running RUN container is removed)
      */
     public BuildResult build(BuildRequest request, Consumer<BuildProgress> progress) throws InterruptedException {
+        Thread thread = Thread.currentThread();
+        try {
+            return buildHere(request, progress);
+        } finally {
+            running.removeIf(r -> r.thread == thread);
+        }
+    }
+
+    private BuildResult buildHere(BuildRequest request, Consumer<BuildProgress> progress) throws InterruptedException {
         String file = request.dockerfile() == null || request.dockerfile().isEmpty() ? "Dockerfile" : request.dockerfile();
         Dockerfile df = DockerfileParser.parse(request.context().dockerfile(request.dockerfile()), file);
         List<Reference> tags = request.tags().stream().map(Builder::tag).toList();
@@ -213,7 +224,8 @@ public final class Builder {
         Map<String, Boolean> leftOver = new HashMap<>();
         java.util.function.Predicate<BuildCache.Stored> isLeftOver = e -> e.image().map(id -> leftOver.computeIfAbsent(
                 id.toString(), k -> unique.containsKey(id) && images.tags(id).isEmpty() && !images.hasChildren(id)
-                        && containers.containersUsing(id) == 0 && !cache.isResult(id))).orElse(false);
+                        && containers.containersUsing(id) == 0 && !cache.isResult(id)
+                        && running.stream().noneMatch(r -> r.madeImages.contains(id)))).orElse(false);
         java.util.function.Predicate<BuildCache.Stored> imageGone = e -> e.image().map(id -> !unique.containsKey(id))
                 .orElse(true);
         java.util.function.ToLongFunction<BuildCache.Stored> size = e -> e.bytes()
@@ -267,6 +279,7 @@ public final class Builder {
             }
             reclaimed += Math.max(0, layersBefore - imageService.diskUsage().layersSize());
         }
+        cache.forgetResultsUnless(id -> images.get(id).isPresent());
         return new CachePruneReport(deleted, reclaimed);
     }
 
@@ -355,11 +368,15 @@ public final class Builder {
         final int total;
         final Dockerfile df;
         final List<BuildStep> steps = new ArrayList<>();
+        final Thread thread = Thread.currentThread();
+        /** The images of this build's steps so far (read by a prune on another thread). */
+        final java.util.Set<Digest> madeImages = java.util.concurrent.ConcurrentHashMap.newKeySet();
         int number;
         long started;
         List<String> output = new ArrayList<>();
 
         Run(BuildRequest request, Consumer<BuildProgress> progress, int total, Dockerfile df) {
+            running.add(this); // until build() returns on this thread
             this.request = request;
             this.progress = progress;
             this.total = total;
@@ -379,6 +396,9 @@ public final class Builder {
         }
 
         private void done(String text, boolean cached, String reason, Digest image) {
+            if (image != null) {
+                madeImages.add(image);
+            }
             BuildStep s = new BuildStep(number, text, cached, reason, image, Duration.ofNanos(System.nanoTime() - started), output);
             steps.add(s);
             progress.accept(new BuildProgress.StepDone(s));

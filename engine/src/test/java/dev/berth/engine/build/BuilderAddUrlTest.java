@@ -57,6 +57,8 @@ class BuilderAddUrlTest {
     static final AtomicInteger requests = new AtomicInteger();
     static final java.util.concurrent.CountDownLatch slowHit = new java.util.concurrent.CountDownLatch(1);
     static final java.util.concurrent.CountDownLatch slowRelease = new java.util.concurrent.CountDownLatch(1);
+    static final java.util.concurrent.CountDownLatch gateHit = new java.util.concurrent.CountDownLatch(1);
+    static final java.util.concurrent.CountDownLatch gateRelease = new java.util.concurrent.CountDownLatch(1);
 
     @TempDir
     Path ctx;
@@ -69,6 +71,18 @@ class BuilderAddUrlTest {
         LocalImages.busybox(temp.engine(), work.resolve("image"), "busybox:latest");
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        server.createContext("/gate/", ex -> {
+            gateHit.countDown();
+            try {
+                gateRelease.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] body = "through the gate\n".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
         server.createContext("/slow/", ex -> {
             slowHit.countDown();
             ex.sendResponseHeaders(200, 10_000_000);
@@ -108,6 +122,7 @@ class BuilderAddUrlTest {
     @AfterAll
     static void stop() {
         slowRelease.countDown();
+        gateRelease.countDown();
         if (server != null) {
             server.stop(0);
         }
@@ -274,6 +289,34 @@ class BuilderAddUrlTest {
             slowRelease.countDown();
             builder.join(60_000);
         }
+    }
+
+    @Test
+    void aPruneWhileABuildWaitsOnADownloadLeavesTheImagesThatBuildMade() throws Exception {
+        Files.writeString(ctx.resolve("Dockerfile"), "FROM busybox\nRUN echo before > /before.txt\nADD "
+                + url("/gate/x.txt") + " /x.txt\n");
+        BuildResult[] result = new BuildResult[1];
+        Throwable[] failure = new Throwable[1];
+        Thread builder = Thread.ofPlatform().start(() -> {
+            try (BuildContext c = BuildContext.fromDirectory(ctx)) {
+                result[0] = temp.engine().builder().build(BuildRequest.of(c), events::add);
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        });
+        try {
+            assertThat(gateHit.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("the download began").isTrue();
+            // step 2's image is untagged, childless and used by no container: only the running build needs it
+            Builder.CachePruneReport report = temp.engine().builder().pruneCache(Builder.CachePruneOptions.DANGLING);
+            assertThat(report.spaceReclaimed()).isLessThan(64 * 1024);
+        } finally {
+            gateRelease.countDown();
+            builder.join(60_000);
+        }
+        assertThat(failure[0]).isNull();
+        made.add(result[0]);
+        assertThat(file(result[0].imageId(), "/before.txt").content()).isEqualTo("before\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(file(result[0].imageId(), "/x.txt").content()).isEqualTo("through the gate\n".getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
