@@ -218,14 +218,13 @@ public final class Builder {
         Instant now = clock.instant();
         List<BuildCache.Stored> entries = cache.list();
         Map<Digest, Long> unique = new HashMap<>();
-        for (ImageService.DiskUsage.ImageUsage u : imageService.diskUsage().images()) {
+        ImageService.DiskUsage usage = imageService.diskUsage();
+        for (ImageService.DiskUsage.ImageUsage u : usage.images()) {
             unique.put(u.image().id(), u.uniqueSize());
         }
         Map<String, Boolean> leftOver = new HashMap<>();
         java.util.function.Predicate<BuildCache.Stored> isLeftOver = e -> e.image().map(id -> leftOver.computeIfAbsent(
-                id.toString(), k -> unique.containsKey(id) && images.tags(id).isEmpty() && !images.hasChildren(id)
-                        && containers.containersUsing(id) == 0 && !cache.isResult(id)
-                        && running.stream().noneMatch(r -> r.madeImages.contains(id)))).orElse(false);
+                id.toString(), k -> unique.containsKey(id) && leftOverStep(id))).orElse(false);
         java.util.function.Predicate<BuildCache.Stored> imageGone = e -> e.image().map(id -> !unique.containsKey(id))
                 .orElse(true);
         java.util.function.ToLongFunction<BuildCache.Stored> size = e -> e.bytes()
@@ -247,7 +246,7 @@ public final class Builder {
             }
             candidates = chosen;
         }
-        long layersBefore = unique.isEmpty() ? 0 : imageService.diskUsage().layersSize();
+        long layersBefore = usage.layersSize();
         List<String> deleted = new ArrayList<>();
         long reclaimed = 0;
         List<Digest> toRemove = new ArrayList<>();
@@ -260,13 +259,20 @@ public final class Builder {
                 reclaimed += e.bytes();
             }
         }
+        java.util.Set<Digest> recorded = new java.util.HashSet<>();
+        entries.forEach(e -> e.image().ifPresent(recorded::add));
         boolean removedAny = false;
         for (Digest id : toRemove.stream().distinct().toList()) {
-            try {
-                imageService.remove(id.toString(), false, false); // its untagged, childless parents go with it
-                removedAny = true;
-            } catch (EngineException.NotFound | EngineException.Conflict e) {
-                // gone meanwhile, or a container or a tag took it since the check: it stays
+            // the left-over step, then each parent the builder made that is left over once its child went
+            for (Digest at = id; at != null; ) {
+                Optional<Digest> parent = images.parent(at);
+                try {
+                    imageService.remove(at.toString(), false, true);
+                    removedAny = true;
+                } catch (EngineException.NotFound | EngineException.Conflict e) {
+                    break; // gone meanwhile, or a container or a tag took it since the check: it stays
+                }
+                at = parent.filter(p -> recorded.contains(p) && images.get(p).isPresent() && leftOverStep(p)).orElse(null);
             }
         }
         if (removedAny) {
@@ -281,6 +287,15 @@ public final class Builder {
         }
         cache.forgetResultsUnless(id -> images.get(id).isPresent());
         return new CachePruneReport(deleted, reclaimed);
+    }
+
+    /**
+     * Whether {@code id} is a step image nothing but the cache holds: untagged, without children, used by no
+     * container, not the result of a finished build and not made by a build under way.
+     */
+    private boolean leftOverStep(Digest id) {
+        return images.tags(id).isEmpty() && !images.hasChildren(id) && containers.containersUsing(id) == 0
+                && !cache.isResult(id) && running.stream().noneMatch(r -> r.madeImages.contains(id));
     }
 
     /**
