@@ -4,6 +4,9 @@ import dev.berth.app.components.EmptyStateView;
 import dev.berth.app.components.PaneHeader;
 import dev.berth.app.i18n.Localization;
 import javafx.scene.Parent;
+
+import java.util.Objects;
+import java.util.function.Consumer;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignH;
@@ -20,6 +23,25 @@ public final class BuildsView {
         root = new VBox(header, empty);
         root.setId("builds-pane");
         root.getStyleClass().add("content");
+    }
+
+    private Runnable onBuild = () -> { };
+    private Consumer<BuildRun> onShowImage = run -> { };
+    private Consumer<BuildRun> onRun = run -> { };
+
+    /** What the Build… buttons (pane header, empty state) do: open the Build dialog. */
+    public void setOnBuild(Runnable action) {
+        onBuild = Objects.requireNonNull(action);
+    }
+
+    /** What "Show in Images" of a succeeded build does. */
+    public void setOnShowImage(Consumer<BuildRun> action) {
+        onShowImage = Objects.requireNonNull(action);
+    }
+
+    /** What "Run…" of a succeeded build does. */
+    public void setOnRun(Consumer<BuildRun> action) {
+        onRun = Objects.requireNonNull(action);
     }
 
     public Parent root() {
