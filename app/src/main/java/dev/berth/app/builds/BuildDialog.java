@@ -158,7 +158,7 @@ public final class BuildDialog {
                 argRows, noArgs, addArg, errors.get(Field.BUILD_ARGS));
         ScrollPane scroll = new ScrollPane(form);
         scroll.setFitToWidth(true);
-        scroll.setPrefViewportHeight(560);
+        scroll.setPrefViewportHeight(430);
         scroll.setPrefViewportWidth(660);
         scroll.getStyleClass().add("edge-to-edge");
 
@@ -291,10 +291,20 @@ public final class BuildDialog {
         argRows.getColumnConstraints().setAll(new ColumnConstraints(), grow(), new ColumnConstraints(), new ColumnConstraints());
         int i = 0;
         for (ArgRow arg : model.buildArgs()) {
-            TextField name = field(null, "builds.dialog.args.name");
-            name.getStyleClass().add("build-arg-name");
-            name.textProperty().bindBidirectional(arg.nameProperty());
-            name.setPrefColumnCount(14);
+            Node name;
+            if (arg.declared()) {
+                // the Dockerfile names it: shown, not edited
+                Label fixed = new Label(arg.nameProperty().get());
+                fixed.getStyleClass().addAll("build-arg-name", "mono");
+                fixed.setMinWidth(140);
+                name = fixed;
+            } else {
+                TextField typed = field(null, "builds.dialog.args.name");
+                typed.getStyleClass().add("build-arg-name");
+                typed.textProperty().bindBidirectional(arg.nameProperty());
+                typed.setPrefColumnCount(12);
+                name = typed;
+            }
             TextField value = field(null, "builds.dialog.args.value");
             value.getStyleClass().add("build-arg-value");
             value.textProperty().bindBidirectional(arg.valueProperty());
@@ -302,10 +312,8 @@ public final class BuildDialog {
             Label note = new Label();
             note.getStyleClass().add("muted");
             if (arg.declared()) {
-                name.setEditable(false);
-                name.setFocusTraversable(false);
-                note.textProperty().bind(i18n.text(arg.declaredDefault() == null ? "builds.dialog.args.noDefault"
-                        : "builds.dialog.args.declared"));
+                note.textProperty().bind(arg.declaredDefault() == null ? i18n.text("builds.dialog.args.noDefault")
+                        : i18n.text("builds.dialog.args.declared", arg.declaredDefault()));
                 last = new Label();
             } else {
                 Button remove = removeButton();

@@ -141,7 +141,7 @@ class DockerfileDropWindowTest {
         assertThat(context.getText()).isEqualTo(project.toString());
         assertThat(robot.lookup("#build-dockerfile").queryAs(TextField.class).getText()).isEqualTo("Dockerfile");
         waitUntil(() -> robot.lookup(".build-arg-name").tryQuery().isPresent());
-        assertThat(robot.lookup(".build-arg-name").queryAs(TextField.class).getText()).isEqualTo("GREETING");
+        assertThat(robot.lookup(".build-arg-name").queryAs(Label.class).getText()).isEqualTo("GREETING");
         TextField greeting = robot.lookup(".build-arg-value").queryAs(TextField.class);
         assertThat(greeting.getText()).isEqualTo("hello");
         ComboBox<String> target = robot.lookup("#build-target").queryComboBox();
@@ -196,6 +196,30 @@ class DockerfileDropWindowTest {
         assertThat(runImage.getEditor().getText()).isEqualTo("dropped:v1");
         assertThat(robot.lookup("#build-notice").query().isVisible()).isFalse();
         robot.clickOn("#run-cancel");
+    }
+
+    @Test
+    void aDroppedFolderWithAMalformedDockerfileOpensTheDialogNamingTheLine(FxRobot robot) throws Exception {
+        waitUntil(() -> shell.viewModel().builds().backendProperty().get() != null && backend != null);
+        Path project = Files.createDirectories(tmp.resolve("broken"));
+        Files.writeString(project.resolve("Containerfile"), "FROM busybox:latest\nCOPY --form=base /a /b\n");
+        Drag drag = new Drag(robot, shell.scene(), List.of(project.toFile()));
+        assertThat(drag.enter()).isEqualTo(TransferMode.COPY);
+        assertThat(drag.drop()).isEqualTo(TransferMode.COPY);
+        waitUntil(() -> robot.lookup("#build-dialog").tryQuery().isPresent());
+        assertThat(robot.lookup("#build-dockerfile").queryAs(TextField.class).getText()).isEqualTo("Containerfile");
+        Label error = robot.lookup("#build-error-dockerfile").queryAs(Label.class);
+        waitUntil(error::isVisible);
+        assertThat(error.getText()).startsWith("Containerfile, line 2, column 6: ").contains("--form");
+        assertThat(robot.lookup("#build-start").queryButton().isDisabled()).isTrue();
+
+        // fixed on disk and read again (the Dockerfile field re-typed): Build is offered
+        Files.writeString(project.resolve("Containerfile"), "FROM busybox:latest\nCOPY Containerfile /b\n");
+        TextField file = robot.lookup("#build-dockerfile").queryAs(TextField.class);
+        robot.interact(() -> file.setText(""));
+        waitUntil(() -> !error.isVisible() && !robot.lookup("#build-start").queryButton().isDisabled());
+        robot.clickOn("#build-cancel");
+        assertThat(shell.viewModel().builds().builds()).isEmpty();
     }
 
     /**
