@@ -132,6 +132,7 @@ class DockerfileDropWindowTest {
         assertThat(drag.enter()).isEqualTo(TransferMode.COPY);
         assertThat(drag.over()).isEqualTo(TransferMode.COPY);
         assertThat(overlay.isVisible()).isTrue();
+        snapshot(scene, "build-drop.png");
         assertThat(drag.drop()).isEqualTo(TransferMode.COPY);
         assertThat(overlay.isVisible()).isFalse();
 
