@@ -31,6 +31,9 @@ public final class BuildRun {
     private final ObservableList<BuildStepRow> steps = FXCollections.observableArrayList();
     private final ObservableList<BuildLogLine> log = FXCollections.observableArrayList();
     private final ObservableList<String> tagged = FXCollections.observableArrayList();
+    private final ObservableList<BuildStepRow> stepsView = FXCollections.unmodifiableObservableList(steps);
+    private final ObservableList<BuildLogLine> logView = FXCollections.unmodifiableObservableList(log);
+    private final ObservableList<String> taggedView = FXCollections.unmodifiableObservableList(tagged);
     private final ReadOnlyObjectWrapper<Instant> finished = new ReadOnlyObjectWrapper<>(this, "finished");
     private final ReadOnlyObjectWrapper<Duration> duration = new ReadOnlyObjectWrapper<>(this, "duration", Duration.ZERO);
     private final ReadOnlyObjectWrapper<Text> error = new ReadOnlyObjectWrapper<>(this, "error");
@@ -74,12 +77,12 @@ public final class BuildRun {
 
     /** The steps so far, in order; a row is replaced as its step gets its cache mark, image and duration. */
     public ObservableList<BuildStepRow> steps() {
-        return FXCollections.unmodifiableObservableList(steps);
+        return stepsView;
     }
 
     /** Every line the build printed, in order. */
     public ObservableList<BuildLogLine> log() {
-        return FXCollections.unmodifiableObservableList(log);
+        return logView;
     }
 
     /** What step {@code number} printed (its command's output and the builder's words). */
@@ -90,7 +93,7 @@ public final class BuildRun {
 
     /** The tags the engine confirmed ({@code Successfully tagged}). */
     public ObservableList<String> tagged() {
-        return FXCollections.unmodifiableObservableList(tagged);
+        return taggedView;
     }
 
     /** When the build ended; null while it runs. */
