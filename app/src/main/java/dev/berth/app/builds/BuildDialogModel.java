@@ -124,6 +124,9 @@ public final class BuildDialogModel {
         record Nothing() implements Scan {}
     }
 
+    /** Larger than any real Dockerfile: a file this big dropped by mistake is not read into memory. */
+    static final long MAX_DOCKERFILE_BYTES = 4L * 1024 * 1024;
+
     private static final Pattern ARG_NAME_BAD = Pattern.compile(".*[=\\s].*");
 
     private final UiExecutor executor;
@@ -219,6 +222,9 @@ public final class BuildDialogModel {
         }
         Dockerfile parsed;
         try {
+            if (Files.size(file) > MAX_DOCKERFILE_BYTES) {
+                return new Scan.Failed(Text.of("builds.dialog.validation.dockerfile.tooLarge", name, MAX_DOCKERFILE_BYTES / (1024 * 1024)));
+            }
             parsed = DockerfileParser.parse(Files.readAllBytes(file), name);
         } catch (IOException e) {
             return new Scan.Failed(Text.of("builds.dialog.validation.dockerfile.unreadable", name, String.valueOf(e.getMessage())));

@@ -248,4 +248,21 @@ class BuildDialogModelTest {
         m.targetProperty().set("runtime");
         assertThat(m.request().target()).isEqualTo("runtime");
     }
+
+    @Test
+    void aHugeOrBinaryFileIsNotTakenForADockerfile() throws Exception {
+        Path big = tmp.resolve("disk.img");
+        try (var ch = java.nio.channels.FileChannel.open(big, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(new byte[] {1}), BuildDialogModel.MAX_DOCKERFILE_BYTES); // sparse
+        }
+        BuildDialogModel m = model(tmp, "disk.img");
+        assertThat(messages(m, Field.DOCKERFILE)).containsExactly("disk.img is larger than 4 MB: it is not a Dockerfile.");
+
+        Files.write(tmp.resolve("logo.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', (byte) 0xff, (byte) 0xfe, 0, 1});
+        m.dockerfileProperty().set("logo.png");
+        settle(m);
+        assertThat(messages(m, Field.DOCKERFILE)).containsExactly("logo.png, line 1, column 1: the file is not UTF-8 text");
+        assertThat(m.ready()).isFalse();
+    }
 }
