@@ -31,6 +31,12 @@ import java.util.function.Consumer;
  */
 public final class BuildDialogFlow {
 
+    /** Asks the user for a Dockerfile (Build…); null when they cancel. */
+    @FunctionalInterface
+    public interface DockerfileChooser {
+        File choose(javafx.stage.Window owner);
+    }
+
     private final BuildsViewModel builds;
     private final UiExecutor executor;
     private final Localization i18n;
@@ -38,6 +44,7 @@ public final class BuildDialogFlow {
     private final Consumer<BuildRun> onSucceeded;
     private final ReadOnlyObjectWrapper<BuildRun> lastSucceeded = new ReadOnlyObjectWrapper<>(this, "lastSucceeded");
     private final HBox notice;
+    private DockerfileChooser chooser;
 
     /**
      * @param showBuilds   switches to the Builds page (the new run is already selected there)
@@ -84,6 +91,16 @@ public final class BuildDialogFlow {
         notice.getStyleClass().add("build-notice");
         notice.visibleProperty().bind(lastSucceeded.isNotNull());
         notice.managedProperty().bind(notice.visibleProperty());
+        chooser = owner -> {
+            FileChooser fc = BuildDialog.fileChooser(i18n);
+            fc.titleProperty().bind(i18n.text("builds.dialog.open.dockerfile"));
+            return fc.showOpenDialog(owner);
+        };
+    }
+
+    /** Replaces the system file chooser of Build… (tests cannot drive a native one). */
+    public void setChooser(DockerfileChooser chooser) {
+        this.chooser = java.util.Objects.requireNonNull(chooser);
     }
 
     private void act(Consumer<BuildRun> action) {
@@ -107,9 +124,7 @@ public final class BuildDialogFlow {
 
     /** Build…: a file chooser for the Dockerfile, then the dialog filled as a drop of that file would fill it. */
     public void chooseAndOpen(Node owner) {
-        FileChooser chooser = BuildDialog.fileChooser(i18n);
-        chooser.titleProperty().bind(i18n.text("builds.dialog.open.dockerfile"));
-        File file = chooser.showOpenDialog(owner.getScene() == null ? null : owner.getScene().getWindow());
+        File file = chooser.choose(owner.getScene() == null ? null : owner.getScene().getWindow());
         if (file == null) {
             return;
         }

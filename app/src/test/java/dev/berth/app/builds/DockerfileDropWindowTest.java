@@ -221,6 +221,27 @@ class DockerfileDropWindowTest {
         waitUntil(() -> !error.isVisible() && !robot.lookup("#build-start").queryButton().isDisabled());
         robot.clickOn("#build-cancel");
         assertThat(shell.viewModel().builds().builds()).isEmpty();
+
+        // Build... in the Images header and in the Builds pane: the chosen Dockerfile fills the same dialog
+        Path other = Files.createDirectories(tmp.resolve("other/docker"));
+        Path chosen = Files.writeString(other.resolve("web.Dockerfile"), "FROM busybox:latest AS web\n");
+        List<javafx.stage.Window> owners = new java.util.ArrayList<>();
+        shell.view().buildFlow().setChooser(owner -> {
+            owners.add(owner);
+            return chosen.toFile();
+        });
+        for (String page : List.of("#nav-images", "#nav-builds")) {
+            robot.clickOn(page);
+            robot.clickOn(page.equals("#nav-images") ? "#images-build" : "#builds-build");
+            waitUntil(() -> robot.lookup("#build-dialog").tryQuery().isPresent());
+            assertThat(robot.lookup("#build-context").queryAs(TextField.class).getText()).isEqualTo(other.toString());
+            assertThat(robot.lookup("#build-dockerfile").queryAs(TextField.class).getText()).isEqualTo("web.Dockerfile");
+            ComboBox<String> stages = robot.lookup("#build-target").queryComboBox();
+            waitUntil(() -> stages.getItems().contains("web"));
+            robot.clickOn("#build-cancel");
+            waitUntil(() -> robot.lookup("#build-dialog").tryQuery().isEmpty());
+        }
+        assertThat(owners).containsExactly(shell.scene().getWindow(), shell.scene().getWindow());
     }
 
     /**
