@@ -45,6 +45,7 @@ public final class BuildDialogFlow {
     private final ReadOnlyObjectWrapper<BuildRun> lastSucceeded = new ReadOnlyObjectWrapper<>(this, "lastSucceeded");
     private final HBox notice;
     private DockerfileChooser chooser;
+    private final javafx.beans.property.BooleanProperty shownElsewhere = new javafx.beans.property.SimpleBooleanProperty();
 
     /**
      * @param showBuilds   switches to the Builds page (the new run is already selected there)
@@ -89,13 +90,21 @@ public final class BuildDialogFlow {
         notice.setAlignment(Pos.CENTER_LEFT);
         notice.setId("build-notice");
         notice.getStyleClass().add("build-notice");
-        notice.visibleProperty().bind(lastSucceeded.isNotNull());
+        notice.visibleProperty().bind(lastSucceeded.isNotNull().and(shownElsewhere.not()));
         notice.managedProperty().bind(notice.visibleProperty());
         chooser = owner -> {
             FileChooser fc = BuildDialog.fileChooser(i18n);
             fc.titleProperty().bind(i18n.text("builds.dialog.open.dockerfile"));
             return fc.showOpenDialog(owner);
         };
+    }
+
+    /**
+     * Hides the notice while {@code condition} holds (the Builds page shows that very build, with
+     * the same actions); it shows again when the condition ends, until acted on or dismissed.
+     */
+    public void hideWhile(javafx.beans.value.ObservableBooleanValue condition) {
+        shownElsewhere.bind(condition);
     }
 
     /** Replaces the system file chooser of Build… (tests cannot drive a native one). */

@@ -68,6 +68,11 @@ public final class MainWindowView {
                     vm.pageProperty().set(Page.IMAGES);
                 },
                 this::runBuiltImage);
+        // on the Builds page, showing that build, its own Show in Images and Run... are right there
+        buildFlow.hideWhile(javafx.beans.binding.Bindings.createBooleanBinding(
+                () -> vm.pageProperty().get() == Page.BUILDS
+                        && vm.builds().selectedProperty().get() == buildFlow.lastSucceededProperty().get(),
+                vm.pageProperty(), vm.builds().selectedProperty(), buildFlow.lastSucceededProperty()));
         factories.put(Page.CONTAINERS, () -> containersView().root());
         factories.put(Page.IMAGES, () -> {
             ImagesView images = new ImagesView(vm.images(), vm.registries(), i18n);
