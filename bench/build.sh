@@ -1,39 +1,46 @@
 #!/usr/bin/env bash
-# Build benchmark (issue #6): a 14-step Dockerfile on the busybox fixture, built cold (--no-cache)
-# and rebuilt fully cached through Berth's Java API, ROUNDS times. Not part of ./berth test.
+# Build benchmark (issue #6): a 14-step Dockerfile on the busybox fixture (BuildBench.DOCKERFILE), built
+# cold (--no-cache) and rebuilt fully cached, in one run, builders alternating in every round:
+#   - Berth's Java API (the engine's own time) and DOCKER_BUILDKIT=0 docker build against the same
+#     running engine's socket (end to end);
+#   - podman build (podman with runc; private containers.conf, storage root, runroot and tmp dir here);
+#   - Docker's classic builder: DOCKER_BUILDKIT=0 docker build against a dockerd started here by hand.
+# All with --network none (dockerd runs with --bridge=none; Berth's RUN steps never have a network).
+# Medians side by side with the ratios Berth/podman and Berth/dockerd. Not part of ./berth test.
 #
 #   bench/build.sh [ROUNDS]      (default 5)
 #
-# Needs root (overlay mounts, namespaces), JDK 25, runc and conmon. Its temp directory is removed
-# on exit (mounts under it unmounted first).
+# Needs root (overlay mounts, namespaces, dockerd), JDK 25, runc, conmon, skopeo and the docker CLI;
+# installs docker.io and podman with apt when they are missing and it can. Everything it starts is
+# stopped by pid; mounts under its temp directory are unmounted and the directory removed on exit.
 set -euo pipefail
 
 ROUNDS=${1:-5}
-HERE=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 
-die() { echo "bench/build.sh: $*" >&2; exit 1; }
-[ "$(id -u)" = 0 ] || die "run as root (builds need namespaces and overlay mounts)"
-if [ -z "${JAVA_HOME:-}" ] || [ ! -x "$JAVA_HOME/bin/java" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q '"25'; then
-    for j in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/java-25-openjdk-amd64; do
-        [ -x "$j/bin/java" ] && JAVA_HOME=$j && break
-    done
-fi
-[ -x "${JAVA_HOME:-}/bin/java" ] || die "no JDK 25 found: set JAVA_HOME"
-export JAVA_HOME
-command -v runc >/dev/null || die "runc is missing (apt-get install runc)"
-command -v conmon >/dev/null || die "conmon is missing (apt-get install conmon)"
+bench_require_root "builds need namespaces and overlay mounts, dockerd needs root"
+bench_java
+bench_need runc runc
+bench_need conmon conmon
+bench_need skopeo skopeo
 [ -x /bin/busybox ] || die "busybox-static is missing (apt-get install busybox-static)"
+[ -x /usr/local/bin/docker ] || die "the docker CLI is missing at /usr/local/bin/docker"
+bench_workdir berth-bench-build
+bench_classpath
 
-WORK=$(mktemp -d /tmp/berth-bench-build.XXXXXX)
-cleanup() {
-    set +e
-    awk -v w="$WORK" '$5 ~ "^"w {print $5}' /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m"; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
+bench_dockerd   # DOCKER_OK, DSOCK, DOCKER_NOTE
+ARGS=()
+[ "$DOCKER_OK" = 1 ] && ARGS+=(--dockerd "$DSOCK")
+bench_podman    # PODMAN_OK, PODMAN, PODMAN_NOTE
+[ "$PODMAN_OK" = 1 ] && ARGS+=(--podman "${PODMAN[@]}")
 
-cd "$HERE"
-./mvnw -B -q -o -pl engine -am test-compile >/dev/null
-./mvnw -B -q -o -pl engine dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
-CP="$HERE/engine/target/classes:$HERE/engine/target/test-classes:$(cat "$WORK/cp.txt")"
-"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -cp "$CP" dev.berth.engine.build.BuildBench "$WORK/bench" "$ROUNDS"
+echo "== runc $(runc --version | head -1 | awk '{print $3}'); $DOCKER_NOTE; $PODMAN_NOTE =="
+echo "== load average before: $(loadavg) =="
+set +e
+"$JAVA" --enable-native-access=ALL-UNNAMED -cp "$CP" dev.berth.engine.build.BuildBench "$WORK/bench" "$ROUNDS" \
+    "${ARGS[@]}" 2>"$WORK/bench.err" | tee "$WORK/bench.out" | grep -v '^RESULT'
+rc=${PIPESTATUS[0]}
+set -e
+[ "$rc" = 0 ] || { tail -40 "$WORK/bench.err" >&2; die "the benchmark failed (exit $rc)"; }
+[ "$DOCKER_OK" = 1 ] || echo "dockerd not run: $DOCKER_NOTE"
+[ "$PODMAN_OK" = 1 ] || echo "podman not run: $PODMAN_NOTE"

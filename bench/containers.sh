@@ -14,102 +14,24 @@ set -euo pipefail
 
 ROUNDS=${1:-20}
 CONCURRENT=${2:-100}
-HERE=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
 
-die() { echo "bench/containers.sh: $*" >&2; exit 1; }
-[ "$(id -u)" = 0 ] || die "run as root (containers need namespaces and overlay mounts)"
-if [ -z "${JAVA_HOME:-}" ] || [ ! -x "$JAVA_HOME/bin/java" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q '"25'; then
-    for j in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/java-25-openjdk-amd64; do
-        [ -x "$j/bin/java" ] && JAVA_HOME=$j && break
-    done
-fi
-[ -x "${JAVA_HOME:-}/bin/java" ] || die "no JDK 25 found: set JAVA_HOME"
-export JAVA_HOME
-JAVA="$JAVA_HOME/bin/java"
-command -v runc >/dev/null || die "runc is missing (apt-get install runc)"
-command -v conmon >/dev/null || die "conmon is missing (apt-get install conmon)"
-command -v skopeo >/dev/null || die "skopeo is missing (apt-get install skopeo)"
+bench_require_root "containers need namespaces and overlay mounts"
+bench_java
+bench_need runc runc
+bench_need conmon conmon
+bench_need skopeo skopeo
 [ -x /bin/busybox ] || die "busybox-static is missing (apt-get install busybox-static)"
 [ -x /usr/local/bin/docker ] || die "the docker CLI is missing at /usr/local/bin/docker"
+bench_workdir berth-bench-ctr
+bench_classpath
 
-WORK=$(mktemp -d /tmp/berth-bench-ctr.XXXXXX)
-PIDS=()
-cleanup() {
-    set +e
-    for pid in "${PIDS[@]}"; do
-        kill -TERM "$pid" 2>/dev/null
-    done
-    for pid in "${PIDS[@]}"; do
-        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$pid" 2>/dev/null
-    done
-    # unmount anything left under the work dir, deepest first, then delete it
-    awk -v w="$WORK" '$5 ~ "^"w {print $5}' /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m"; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
-
-echo "== building (offline maven) =="
-cd "$HERE"
-./mvnw -B -q -o -pl engine -am test-compile >/dev/null
-./mvnw -B -q -o -pl engine dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
-CP="$HERE/engine/target/classes:$HERE/engine/target/test-classes:$(cat "$WORK/cp.txt")"
-
-# ---- dockerd (started by hand, per shared/MACHINE.md)
+bench_dockerd   # DOCKER_OK, DSOCK, DOCKER_NOTE
 DOCKERD_ARGS=()
-DOCKER_NOTE=""
-if ! command -v dockerd >/dev/null && command -v apt-get >/dev/null; then
-    echo "== installing docker.io (dockerd) =="
-    POLICY_SAVED=""
-    [ -e /usr/sbin/policy-rc.d ] && POLICY_SAVED=$(cat /usr/sbin/policy-rc.d)
-    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends docker.io >/dev/null 2>&1 || true
-    if [ -n "$POLICY_SAVED" ]; then printf '%s\n' "$POLICY_SAVED" > /usr/sbin/policy-rc.d; else rm -f /usr/sbin/policy-rc.d; fi
-fi
-if command -v dockerd >/dev/null; then
-    DSOCK=$WORK/docker/docker.sock
-    mkdir -p "$WORK/docker/data" "$WORK/docker/exec"
-    dockerd --data-root "$WORK/docker/data" --exec-root "$WORK/docker/exec" -H "unix://$DSOCK" \
-        --pidfile "$WORK/docker/dockerd.pid" --iptables=false --bridge=none \
-        --default-ulimit nofile=20000:20000 --default-ulimit nproc=4096:4096 >"$WORK/docker/log" 2>&1 &
-    PIDS+=($!)
-    for _ in $(seq 1 200); do docker -H "unix://$DSOCK" version >/dev/null 2>&1 && break; sleep 0.1; done
-    if docker -H "unix://$DSOCK" version >/dev/null 2>&1; then
-        DOCKERD_ARGS=(--dockerd "$DSOCK")
-        DOCKER_NOTE="dockerd $(dockerd --version | awk '{print $3}' | tr -d ,), storage $(docker -H "unix://$DSOCK" info --format '{{.Driver}}')"
-    else
-        DOCKER_NOTE="dockerd could not start: $(tail -3 "$WORK/docker/log" | tr '\n' ' ')"
-    fi
-else
-    DOCKER_NOTE="dockerd is not installed and could not be installed"
-fi
-
-# ---- podman
+[ "$DOCKER_OK" = 1 ] && DOCKERD_ARGS=(--dockerd "$DSOCK")
+bench_podman    # PODMAN_OK, PODMAN, PODMAN_NOTE
 PODMAN_ARGS=()
-PODMAN_NOTE=""
-if ! command -v podman >/dev/null && command -v apt-get >/dev/null; then
-    echo "== installing podman =="
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends podman >/dev/null 2>&1 || true
-fi
-if command -v podman >/dev/null; then
-    mkdir -p "$WORK/podman"
-    cat > "$WORK/podman/containers.conf" <<EOC
-[containers]
-default_ulimits = ["nofile=20000:20000", "nproc=4096:4096"]
-[engine]
-runtime = "runc"
-EOC
-    export CONTAINERS_CONF=$WORK/podman/containers.conf
-    PODMAN=(podman --root "$WORK/podman/root" --runroot "$WORK/podman/run" --storage-driver overlay --cgroup-manager cgroupfs --events-backend none)
-    if "${PODMAN[@]}" info >/dev/null 2>"$WORK/podman/err"; then
-        PODMAN_ARGS=(--podman "${PODMAN[@]}")
-        PODMAN_NOTE="podman $(podman --version | awk '{print $3}')"
-    else
-        PODMAN_NOTE="podman does not run here: $(tail -2 "$WORK/podman/err" | tr '\n' ' ')"
-    fi
-else
-    PODMAN_NOTE="podman is not installed and could not be installed"
-fi
+[ "$PODMAN_OK" = 1 ] && PODMAN_ARGS=(--podman "${PODMAN[@]}")
 
 echo "== runc $(runc --version | head -1 | awk '{print $3}'), conmon $(conmon --version | head -1 | awk '{print $3}'); $DOCKER_NOTE; $PODMAN_NOTE =="
 echo "== load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores =="

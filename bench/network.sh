@@ -18,55 +18,33 @@ set -euo pipefail
 ROUNDS=${1:-5}
 MIB=${2:-1024}
 STARTS=${3:-20}
-HERE=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
+HERE=$BENCH_HOME
 
-die() { echo "bench/network.sh: $*" >&2; exit 1; }
-[ "$(id -u)" = 0 ] || die "run as root (namespaces, bridges, iptables)"
-if [ -z "${JAVA_HOME:-}" ] || [ ! -x "$JAVA_HOME/bin/java" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q '"25'; then
-    for j in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/java-25-openjdk-amd64; do
-        [ -x "$j/bin/java" ] && JAVA_HOME=$j && break
-    done
-fi
-[ -x "${JAVA_HOME:-}/bin/java" ] || die "no JDK 25 found: set JAVA_HOME"
-export JAVA_HOME
-JAVA="$JAVA_HOME/bin/java"
-command -v curl >/dev/null || die "curl is missing (apt-get install curl)"
-BUSYBOX=$(command -v busybox || true)
-[ -n "$BUSYBOX" ] || die "busybox is missing (apt-get install busybox-static)"
+bench_require_root "namespaces, bridges, iptables"
+bench_java
+bench_need curl curl
+bench_need busybox busybox-static
+BUSYBOX=$(command -v busybox)
 [ -x /usr/lib/podman/netavark ] || die "netavark is missing (apt-get install netavark aardvark-dns)"
 
-WORK=$(mktemp -d /tmp/berth-bench-net.XXXXXX)
+bench_workdir berth-bench-net
 SOCK=$WORK/b.sock
-ENGINE_PID=
 api() { curl -fsS --unix-socket "$SOCK" "$@"; }
-cleanup() {
-    set +e
-    if [ -n "$ENGINE_PID" ] && kill -0 "$ENGINE_PID" 2>/dev/null; then
-        for id in $(api "http://b/containers/json?all=1" 2>/dev/null | grep -o '"Id":"[0-9a-f]*"' | cut -d'"' -f4); do
-            api -XDELETE "http://b/containers/$id?force=1&v=1" >/dev/null 2>&1
-        done
-        kill -TERM "$ENGINE_PID"
-        for _ in $(seq 1 100); do kill -0 "$ENGINE_PID" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$ENGINE_PID" 2>/dev/null
-    fi
-    awk -v w="$WORK" '$5 ~ "^"w {print $5}' /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m"; done
-    rm -rf "$WORK"
+remove_containers() { # before the engine stops: their networks are torn down with them
+    [ -n "${ENGINE_PID:-}" ] && kill -0 "$ENGINE_PID" 2>/dev/null || return 0
+    for id in $(api "http://b/containers/json?all=1" 2>/dev/null | grep -o '"Id":"[0-9a-f]*"' | cut -d'"' -f4); do
+        api -XDELETE "http://b/containers/$id?force=1&v=1" >/dev/null 2>&1
+    done
 }
-trap cleanup EXIT INT TERM
-
-echo "== building (offline maven) =="
+bench_at_exit remove_containers
+bench_classpath
 cd "$HERE"
-./mvnw -B -q -o -pl engine -am test-compile >/dev/null
-./mvnw -B -q -o -pl engine dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
-CP="$HERE/engine/target/classes:$(cat "$WORK/cp.txt")"
 
 echo "== starting an engine on $WORK/root =="
 mkdir -p "$WORK/root"
 echo '{"default-bridge-subnet": "10.78.0.0/24", "bridge-prefix": "bbench"}' > "$WORK/root/config.json"
-"$JAVA" -cp "$CP" dev.berth.engine.EngineMain --root "$WORK/root" --socket "$SOCK" >"$WORK/engine.log" 2>&1 &
-ENGINE_PID=$!
-for _ in $(seq 1 300); do api http://b/_ping >/dev/null 2>&1 && break; sleep 0.1; done
-api http://b/_ping >/dev/null || die "the engine did not start: $(tail -5 "$WORK/engine.log")"
+bench_engine "$WORK/root" "$SOCK"
 
 # a busybox image from the host's busybox-static, through docker import's API
 mkdir -p "$WORK/rootfs/bin" "$WORK/rootfs/tmp" "$WORK/rootfs/etc"
@@ -82,8 +60,7 @@ create() { # $1: JSON body -> container id
 ip_of() {
     api "http://b/containers/$1/json" | grep -o '"IPAddress":"[0-9.]*"' | head -1 | cut -d'"' -f4
 }
-now_ns() { date +%s%N; }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+median_of() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; } # of stdin's lines
 
 # ---- 1. TCP throughput -------------------------------------------------------------------------
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])' 2>/dev/null \
@@ -113,8 +90,8 @@ for r in $(seq 1 "$ROUNDS"); do
     api -XDELETE "http://b/containers/$id?force=1" >/dev/null
     echo "  round $r: published $(tail -1 "$WORK/published") MiB/s, direct $(tail -1 "$WORK/direct") MiB/s"
 done
-PUB=$(median < "$WORK/published")
-DIR=$(median < "$WORK/direct")
+PUB=$(median_of < "$WORK/published")
+DIR=$(median_of < "$WORK/direct")
 
 # ---- 2. create+start latency -------------------------------------------------------------------
 echo "== create+start: $STARTS each on the default bridge and on --network none, alternating =="
@@ -133,8 +110,8 @@ for _ in $(seq 1 "$STARTS"); do
     create_start bridge >> "$WORK/bridge"
     create_start none >> "$WORK/none"
 done
-BR=$(median < "$WORK/bridge")
-NO=$(median < "$WORK/none")
+BR=$(median_of < "$WORK/bridge")
+NO=$(median_of < "$WORK/none")
 
 # ---- 3. the leak check with 200 cycles ---------------------------------------------------------
 LEAK_RESULT="not run (LEAK=1 to run it)"

@@ -15,43 +15,16 @@ set -euo pipefail
 ROUNDS=${1:-3}
 LAYERS=${2:-4}
 MIB=${3:-55}
-HERE=$(cd "$(dirname "$0")/.." && pwd)
+. "$(dirname "$0")/lib.sh"
+HERE=$BENCH_HOME
 
-die() { echo "bench/pull.sh: $*" >&2; exit 1; }
-[ "$(id -u)" = 0 ] || die "run as root (pulls mount overlays, dockerd needs root)"
-if [ -z "${JAVA_HOME:-}" ] || [ ! -x "$JAVA_HOME/bin/java" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q '"25'; then
-    for j in /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/java-25-openjdk-amd64; do
-        [ -x "$j/bin/java" ] && JAVA_HOME=$j && break
-    done
-fi
-[ -x "${JAVA_HOME:-}/bin/java" ] || die "no JDK 25 found: set JAVA_HOME"
-export JAVA_HOME
-JAVA="$JAVA_HOME/bin/java"
-command -v docker-registry >/dev/null || die "docker-registry is missing (apt-get install docker-registry)"
-command -v skopeo >/dev/null || die "skopeo is missing (apt-get install skopeo)"
-
-WORK=$(mktemp -d /tmp/berth-bench-pull.XXXXXX)
-PIDS=()
-cleanup() {
-    set +e
-    for pid in "${PIDS[@]}"; do
-        kill -TERM "$pid" 2>/dev/null
-    done
-    for pid in "${PIDS[@]}"; do
-        for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$pid" 2>/dev/null
-    done
-    # unmount anything left under the work dir, deepest first, then delete it
-    awk -v w="$WORK" '$5 ~ "^"w {print $5}' /proc/self/mountinfo | sort -r | while read -r m; do umount -l "$m"; done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT INT TERM
-
-echo "== building (offline maven) =="
+bench_require_root "pulls mount overlays, dockerd needs root"
+bench_java
+bench_need docker-registry docker-registry
+bench_need skopeo skopeo
+bench_workdir berth-bench-pull
+bench_classpath
 cd "$HERE"
-./mvnw -B -q -o -pl engine -am test-compile >/dev/null
-./mvnw -B -q -o -pl engine dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
-CP="$HERE/engine/target/classes:$HERE/engine/target/test-classes:$(cat "$WORK/cp.txt")"
 BASE_CP=""
 if [ -n "${BASELINE:-}" ]; then
     echo "== building the engine of $BASELINE for comparison =="
@@ -65,88 +38,16 @@ if [ -n "${BASELINE:-}" ]; then
     BASE_CP="$WORK/baseline/classes:$HERE/engine/target/test-classes:$(cat "$WORK/cp.txt")"
 fi
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-mkdir -p "$WORK/registry/storage"
-cat > "$WORK/registry/config.yml" <<EOF
-version: 0.1
-log:
-  level: error
-  accesslog:
-    disabled: true
-storage:
-  filesystem:
-    rootdirectory: $WORK/registry/storage
-http:
-  addr: 127.0.0.1:$PORT
-  secret: berth-bench
-EOF
-docker-registry serve "$WORK/registry/config.yml" >"$WORK/registry/log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$PORT/v2/" >/dev/null 2>&1 && break; sleep 0.1; done
-curl -fsS "http://127.0.0.1:$PORT/v2/" >/dev/null || die "docker-registry did not start: $(cat "$WORK/registry/log")"
-HOST=127.0.0.1:$PORT
+bench_registry
+HOST=$REGISTRY
 IMAGE=$HOST/bench/big:latest
 
 echo "== building and pushing a $LAYERS x $MIB MiB random-content image =="
 "$JAVA" -Xmx3g -cp "$CP" dev.berth.engine.image.PullBenchImage "$WORK/layout" "$HOST" bench/big:latest "$LAYERS" "$MIB"
 rm -rf "$WORK/layout"
 
-# ---- docker (dockerd started by hand, per shared/MACHINE.md)
-DOCKER_OK=0
-DOCKER_NOTE=""
-if ! command -v dockerd >/dev/null && command -v apt-get >/dev/null; then
-    echo "== installing docker.io (dockerd) =="
-    # no service may start behind our back: dockerd is started below, by hand
-    POLICY_SAVED=""
-    [ -e /usr/sbin/policy-rc.d ] && POLICY_SAVED=$(cat /usr/sbin/policy-rc.d)
-    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod 755 /usr/sbin/policy-rc.d
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends docker.io >/dev/null 2>&1 || true
-    if [ -n "$POLICY_SAVED" ]; then printf '%s\n' "$POLICY_SAVED" > /usr/sbin/policy-rc.d; else rm -f /usr/sbin/policy-rc.d; fi
-fi
-if command -v dockerd >/dev/null; then
-    DSOCK=$WORK/docker/docker.sock
-    mkdir -p "$WORK/docker/data" "$WORK/docker/exec"
-    dockerd --data-root "$WORK/docker/data" --exec-root "$WORK/docker/exec" -H "unix://$DSOCK" \
-        --pidfile "$WORK/docker/dockerd.pid" --iptables=false --bridge=none \
-        --default-ulimit nofile=20000:20000 --default-ulimit nproc=4096:4096 >"$WORK/docker/log" 2>&1 &
-    PIDS+=($!)
-    for _ in $(seq 1 200); do docker -H "unix://$DSOCK" version >/dev/null 2>&1 && break; sleep 0.1; done
-    if docker -H "unix://$DSOCK" version >/dev/null 2>&1; then
-        DOCKER_OK=1
-        DOCKER_NOTE="dockerd $(dockerd --version | awk '{print $3}' | tr -d ,), storage $(docker -H "unix://$DSOCK" info --format '{{.Driver}}')"
-    else
-        DOCKER_NOTE="dockerd could not start: $(tail -3 "$WORK/docker/log" | tr '\n' ' ')"
-    fi
-else
-    DOCKER_NOTE="dockerd is not installed and could not be installed"
-fi
-
-# ---- podman
-PODMAN_OK=0
-PODMAN_NOTE=""
-if ! command -v podman >/dev/null && command -v apt-get >/dev/null; then
-    echo "== installing podman =="
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends podman >/dev/null 2>&1 || true
-fi
-if command -v podman >/dev/null; then
-    mkdir -p "$WORK/podman"
-    cat > "$WORK/podman/containers.conf" <<EOF
-[containers]
-default_ulimits = ["nofile=20000:20000", "nproc=4096:4096"]
-[engine]
-runtime = "runc"
-EOF
-    export CONTAINERS_CONF=$WORK/podman/containers.conf
-    PODMAN=(podman --root "$WORK/podman/root" --runroot "$WORK/podman/run" --storage-driver overlay)
-    if "${PODMAN[@]}" info >/dev/null 2>"$WORK/podman/err"; then
-        PODMAN_OK=1
-        PODMAN_NOTE="podman $(podman --version | awk '{print $3}')"
-    else
-        PODMAN_NOTE="podman does not run here: $(tail -2 "$WORK/podman/err" | tr '\n' ' ')"
-    fi
-else
-    PODMAN_NOTE="podman is not installed and could not be installed"
-fi
+bench_dockerd   # DOCKER_OK, DSOCK, DOCKER_NOTE
+bench_podman    # PODMAN_OK, PODMAN, PODMAN_NOTE
 
 now() { date +%s%N; }
 ms() { echo $(( ($2 - $1) / 1000000 )); }
@@ -199,8 +100,6 @@ for round in $(seq 1 "$ROUNDS"); do
     sync
 done
 
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {if (NR==0) print ""; else if (NR%2) print a[(NR+1)/2]; else print int((a[NR/2]+a[NR/2+1])/2)}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == "" || b == 0) print "n/a"; else printf "%.2f", a / b }'; }
 
 MB=$(awk -v l="$LAYERS" -v m="$MIB" 'BEGIN {print l*m}')
 B=$(median "${T_BERTH[@]}"); BP=$(median "${T_BERTH_PULL[@]}"); BW=$(median "${T_BERTH_WARM[@]}"); S=$(median "${T_SKOPEO[@]}")

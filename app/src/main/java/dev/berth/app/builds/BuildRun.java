@@ -42,6 +42,7 @@ public final class BuildRun {
     private final ReadOnlyIntegerWrapper totalSteps = new ReadOnlyIntegerWrapper(this, "totalSteps", 0);
     private final ReadOnlyStringWrapper dockerfile = new ReadOnlyStringWrapper(this, "dockerfile", "");
     private DockerfileMap map = DockerfileMap.NONE;
+    private List<BuildLogLine> pendingLog;
     private Runnable canceller = () -> { };
     private boolean cancelRequested;
 
@@ -175,6 +176,34 @@ public final class BuildRun {
         }
     }
 
+    /** One arrival, with the time it arrived. */
+    record Arrival(BuildEvent event, Instant at) {}
+
+    /** Applies a burst of arrivals in order; their log lines join the log in one change. */
+    void applyAll(List<Arrival> arrivals) {
+        pendingLog = new java.util.ArrayList<>();
+        try {
+            for (Arrival a : arrivals) {
+                apply(a.event(), a.at());
+            }
+        } finally {
+            List<BuildLogLine> lines = pendingLog;
+            pendingLog = null;
+            log.addAll(lines);
+        }
+        if (!arrivals.isEmpty() && !status.get().finished()) {
+            duration.set(nonNegative(Duration.between(started, arrivals.getLast().at())));
+        }
+    }
+
+    private void addLog(BuildLogLine line) {
+        if (pendingLog != null) {
+            pendingLog.add(line);
+        } else {
+            log.add(line);
+        }
+    }
+
     void apply(BuildEvent event, Instant at) {
         if (status.get().finished()) {
             return;
@@ -185,29 +214,31 @@ public final class BuildRun {
                 totalSteps.set(s.total());
                 steps.add(new BuildStepRow(s.number(), s.total(), s.instruction(), map.lineOf(s.number()), false, at,
                         null, false, ""));
-                log.add(new BuildLogLine(s.number(), BuildLogLine.Kind.STEP,
+                addLog(new BuildLogLine(s.number(), BuildLogLine.Kind.STEP,
                         "Step " + s.number() + "/" + s.total() + " : " + s.instruction()));
             }
-            case BuildEvent.Output o -> log.add(new BuildLogLine(currentStep(), BuildLogLine.Kind.OUTPUT, o.line()));
+            case BuildEvent.Output o -> addLog(new BuildLogLine(currentStep(), BuildLogLine.Kind.OUTPUT, o.line()));
             case BuildEvent.UsingCache c -> {
                 updateCurrent(r -> r.cached() ? r : r.withCached());
                 cachedSteps.set((int) steps.stream().filter(BuildStepRow::cached).count());
-                log.add(new BuildLogLine(currentStep(), BuildLogLine.Kind.BUILDER, " ---> Using cache"));
+                addLog(new BuildLogLine(currentStep(), BuildLogLine.Kind.BUILDER, " ---> Using cache"));
             }
             case BuildEvent.StepImage i -> {
                 updateCurrent(r -> r.withImageId(i.shortId()));
                 endRunningStep(at, false);
-                log.add(new BuildLogLine(currentStep(), BuildLogLine.Kind.BUILDER, " ---> " + i.shortId()));
+                addLog(new BuildLogLine(currentStep(), BuildLogLine.Kind.BUILDER, " ---> " + i.shortId()));
             }
-            case BuildEvent.Note n -> log.add(new BuildLogLine(currentStep(), BuildLogLine.Kind.BUILDER, n.line()));
+            case BuildEvent.Note n -> addLog(new BuildLogLine(currentStep(), BuildLogLine.Kind.BUILDER, n.line()));
             case BuildEvent.Built b -> imageId.set(b.imageId());
             case BuildEvent.Tagged t -> {
                 tagged.add(t.tag());
-                log.add(new BuildLogLine(currentStep(), BuildLogLine.Kind.BUILDER, "Successfully tagged " + t.tag()));
+                addLog(new BuildLogLine(currentStep(), BuildLogLine.Kind.BUILDER, "Successfully tagged " + t.tag()));
             }
             case BuildEvent.Failed f -> fail(Text.of("builds.failed.engine", f.message()), f.message(), at);
         }
-        duration.set(nonNegative(Duration.between(started, at)));
+        if (pendingLog == null && !status.get().finished()) {
+            duration.set(nonNegative(Duration.between(started, at)));
+        }
     }
 
     /** The stream ended without an error line: succeeded when the engine named the image. */
@@ -239,7 +270,7 @@ public final class BuildRun {
         }
         error.set(message);
         if (logLine != null && !logLine.isEmpty()) {
-            log.add(new BuildLogLine(currentStep(), BuildLogLine.Kind.ERROR, logLine));
+            addLog(new BuildLogLine(currentStep(), BuildLogLine.Kind.ERROR, logLine));
         }
         int line = 0;
         if (!steps.isEmpty()) {

@@ -5,6 +5,9 @@ import dev.berth.app.components.PaneButtons;
 import dev.berth.app.components.PaneHeader;
 import dev.berth.app.i18n.Localization;
 import dev.berth.ui.UiResources;
+import javafx.animation.Animation;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.ReadOnlyStringWrapper;
@@ -46,6 +49,7 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignP;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignS;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,6 +83,7 @@ public final class BuildsView {
     private final ListView<DockerfileLine> dockerfileList = new ListView<>();
     private final TabPane tabs = new TabPane();
     private final Tab dockerfileTab = new Tab();
+    private Tab logTab;
     private final List<Subscription> shown = new ArrayList<>();
     private Runnable onBuild = () -> { };
     private Consumer<BuildRun> onShowImage = run -> { };
@@ -146,6 +151,21 @@ public final class BuildsView {
             table.refresh();
             stepList.refresh();
         });
+
+        // while a build runs, its duration counts up once a second (its lines may pause for long)
+        Timeline tick = new Timeline(new KeyFrame(javafx.util.Duration.seconds(1), e -> {
+            table.refresh();
+            selected().filter(r -> r.status() == BuildStatus.RUNNING).ifPresent(r -> summary.setText(describe(r)));
+        }));
+        tick.setCycleCount(Animation.INDEFINITE);
+        Runnable ticking = () -> {
+            if (viewModel.builds().stream().anyMatch(r -> r.status() == BuildStatus.RUNNING)) {
+                tick.play();
+            } else {
+                tick.stop();
+            }
+        };
+        viewModel.builds().addListener((javafx.collections.ListChangeListener<BuildRun>) c -> ticking.run());
     }
 
     /** What the Build… buttons (pane header, empty state) do: open the Build dialog. */
@@ -200,7 +220,7 @@ public final class BuildsView {
         t.getColumns().add(column("builds.column.started", "builds-col-started", 90,
                 r -> new ReadOnlyStringWrapper(BuildsFormat.clock(r.started(), zone))));
         t.getColumns().add(column("builds.column.duration", "builds-col-duration", 90,
-                r -> r.durationProperty().map(BuildsFormat::duration)));
+                r -> r.durationProperty().map(d -> BuildsFormat.duration(elapsed(r)))));
         t.getColumns().add(column("builds.column.cache", "builds-col-cache", 110,
                 r -> Bindings.createStringBinding(() -> r.totalStepsProperty().get() == 0 ? ""
                         : r.cachedStepsProperty().get() + "/" + r.totalStepsProperty().get(),
@@ -299,6 +319,18 @@ public final class BuildsView {
             }
         });
 
+        // a step opened (double click, Enter) shows where its output begins in the log
+        stepList.setOnMouseClicked(e -> {
+            if (e.getClickCount() == 2) {
+                openInLog(stepList.getSelectionModel().getSelectedItem());
+            }
+        });
+        stepList.setOnKeyPressed(e -> {
+            if (e.getCode() == KeyCode.ENTER) {
+                openInLog(stepList.getSelectionModel().getSelectedItem());
+            }
+        });
+
         logList.setId("builds-log");
         logList.getStyleClass().add("build-log");
         logList.setCellFactory(l -> new LogCell());
@@ -308,19 +340,35 @@ public final class BuildsView {
         dockerfileList.setCellFactory(l -> new DockerfileCell());
 
         Tab steps = tab("builds.tab.steps", "builds-tab-steps", stepList);
-        Tab log = tab("builds.tab.log", "builds-tab-log", logList);
+        logTab = tab("builds.tab.log", "builds-tab-log", logList);
         dockerfileTab.setId("builds-tab-dockerfile");
         dockerfileTab.textProperty().bind(i18n.text("builds.tab.dockerfile"));
         dockerfileTab.setContent(dockerfileList);
         dockerfileTab.setClosable(false);
         tabs.setId("builds-tabs");
-        tabs.getTabs().setAll(steps, log, dockerfileTab);
+        tabs.getTabs().setAll(steps, logTab, dockerfileTab);
         VBox.setVgrow(tabs, Priority.ALWAYS);
 
         VBox box = new VBox(8, top, error, tabs);
         box.setId("builds-details");
         box.getStyleClass().add("build-details");
         return box;
+    }
+
+    private void openInLog(BuildStepRow step) {
+        if (step == null) {
+            return;
+        }
+        List<BuildLogLine> items = logList.getItems();
+        for (int i = 0; i < items.size(); i++) {
+            BuildLogLine l = items.get(i);
+            if (l.kind() == BuildLogLine.Kind.STEP && l.step() == step.number()) {
+                tabs.getSelectionModel().select(logTab);
+                logList.getSelectionModel().select(i);
+                logList.scrollTo(i);
+                return;
+            }
+        }
     }
 
     private Tab tab(String key, String id, Node content) {
@@ -416,6 +464,15 @@ public final class BuildsView {
         }
     }
 
+    /** How long {@code r} took, or has been running (its last line may be long ago: a RUN can be silent). */
+    private static Duration elapsed(BuildRun r) {
+        if (r.status() == BuildStatus.RUNNING) {
+            Duration d = Duration.between(r.started(), Instant.now());
+            return d.isNegative() ? Duration.ZERO : d;
+        }
+        return r.durationProperty().get();
+    }
+
     /** "sha256:… · /path/to/context · Dockerfile · 3 of 4 steps cached". */
     private String describe(BuildRun r) {
         List<String> parts = new ArrayList<>();
@@ -430,7 +487,7 @@ public final class BuildsView {
         if (r.totalStepsProperty().get() > 0) {
             parts.add(i18n.get("builds.detail.cached", r.cachedStepsProperty().get(), r.totalStepsProperty().get()));
         }
-        parts.add(BuildsFormat.duration(r.durationProperty().get()));
+        parts.add(BuildsFormat.duration(elapsed(r)));
         return String.join("  ·  ", parts);
     }
 

@@ -163,10 +163,8 @@ public final class BuildsViewModel implements AutoCloseable {
      * turn for every burst of lines.
      */
     private final class Feed {
-        private record Timed(BuildEvent event, Instant at) {}
-
         private final BuildRun run;
-        private final ConcurrentLinkedQueue<Timed> queue = new ConcurrentLinkedQueue<>();
+        private final ConcurrentLinkedQueue<BuildRun.Arrival> queue = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean scheduled = new AtomicBoolean();
 
         Feed(BuildRun run) {
@@ -186,7 +184,7 @@ public final class BuildsViewModel implements AutoCloseable {
         }
 
         void offer(BuildEvent event) {
-            queue.add(new Timed(event, Instant.now()));
+            queue.add(new BuildRun.Arrival(event, Instant.now()));
             if (scheduled.compareAndSet(false, true)) {
                 executor.runOnUi(() -> {
                     scheduled.set(false);
@@ -196,9 +194,13 @@ public final class BuildsViewModel implements AutoCloseable {
         }
 
         void drain() {
-            Timed t;
-            while ((t = queue.poll()) != null) {
-                run.apply(t.event(), t.at());
+            List<BuildRun.Arrival> burst = new java.util.ArrayList<>();
+            BuildRun.Arrival a;
+            while ((a = queue.poll()) != null) {
+                burst.add(a);
+            }
+            if (!burst.isEmpty()) {
+                run.applyAll(burst);
             }
         }
     }

@@ -158,6 +158,14 @@ class BuildsPaneTest {
                 .contains("Step 5/6 : RUN wc -c /data/app.txt && echo checked the app", "checked the app",
                         " ---> Using cache", "Successfully tagged shop/web:1.1");
         robot.clickOn("#builds-tab-steps");
+        // a step opened in the timeline shows where its output begins in the log
+        robot.doubleClickOn("#builds-step-5");
+        TabPane tabs = robot.lookup("#builds-tabs").queryAs(TabPane.class);
+        assertThat(tabs.getSelectionModel().getSelectedItem().getId()).isEqualTo("builds-tab-log");
+        assertThat(log.getSelectionModel().getSelectedItem().text())
+                .isEqualTo("Step 5/6 : RUN wc -c /data/app.txt && echo checked the app");
+        robot.clickOn("#builds-tab-steps");
+        robot.interact(() -> robot.lookup("#builds-steps").queryListView().getSelectionModel().clearSelection());
         snapshot(table.getScene(), "builds-pane.png");
 
         // selecting the older build shows its details

@@ -129,6 +129,19 @@ class BuildsViewModelTest {
     }
 
     @Test
+    void aChattyStepLosesNoLineOfItsOutput() throws Exception {
+        Path ctx = context("chatty", "FROM busybox:latest\nRUN seq 1 20000\n");
+        BuildRun run = onUi(() -> vm.start(BuildRequest.of(ctx, "vmchatty:1")));
+        assertThat(finish(run)).isEqualTo(BuildStatus.SUCCEEDED);
+        List<String> output = onUi(() -> run.log().stream().filter(l -> l.kind() == BuildLogLine.Kind.OUTPUT)
+                .map(BuildLogLine::text).toList());
+        assertThat(output).hasSize(20000);
+        assertThat(output.getFirst()).isEqualTo("1");
+        assertThat(output.get(9999)).isEqualTo("10000");
+        assertThat(output.getLast()).isEqualTo("20000");
+    }
+
+    @Test
     void aFailingRunMarksItsStepAndItsLine() throws Exception {
         Path ctx = context("fail", "FROM busybox:latest\n\n# the next line fails\nRUN echo before the failure && exit 3\nCMD [\"true\"]\n");
         BuildRun run = onUi(() -> vm.start(BuildRequest.of(ctx, "vmfail:1")));

@@ -19,6 +19,24 @@ public interface Ingester {
      */
     Writer writer(String ref, long expectedSize, Digest expected);
 
+    /**
+     * Stores a small blob held in memory (an image config, a manifest) in one call and returns its digest;
+     * a blob already stored is left as it is. This default goes through the ingest {@code ref}.
+     *
+     * @param expected the blob's digest if known (the bytes are checked against it), else null
+     * @throws dev.berth.engine.errors.EngineException.InvalidArgument when the bytes do not have that digest
+     *         (nothing is stored)
+     */
+    default Digest put(String ref, byte[] bytes, Digest expected) {
+        try (Writer w = writer(ref, bytes.length, expected)) {
+            if (w.offset() > 0) {
+                w.truncate(0);
+            }
+            w.write(bytes);
+            return w.commit(bytes.length, expected);
+        }
+    }
+
     /** The ingests in progress or abandoned (not yet committed). */
     List<IngestStatus> ingests();
 

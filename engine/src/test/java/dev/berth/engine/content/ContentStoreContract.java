@@ -384,6 +384,37 @@ public abstract class ContentStoreContract {
     }
 
     @Test
+    void putStoresASmallBlobInOneCallAndLeavesNoIngest() throws IOException {
+        ContentStore store = open(dir);
+        byte[] config = "{\"architecture\":\"amd64\"}".getBytes(StandardCharsets.UTF_8);
+        Digest d = Digest.sha256(config);
+        assertThat(store.put("build-config", config, d)).isEqualTo(d);
+        assertThat(readAll(store, d)).isEqualTo(config);
+        assertThat(store.info(d).size()).isEqualTo(config.length);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(store.path(d)))).isEqualTo("r--r--r--");
+        assertThat(store.ingests()).isEmpty();
+        // again, and without an expectation: the one blob, unchanged
+        assertThat(store.put("build-config", config, null)).isEqualTo(d);
+        assertThat(store.list()).extracting(Info::digest).containsExactly(d);
+        assertThat(readAll(open(dir), d)).isEqualTo(config);
+    }
+
+    @Test
+    void putRefusesBytesThatDoNotHaveTheExpectedDigestAndStoresNothing() {
+        ContentStore store = open(dir);
+        byte[] content = "manifest".getBytes(StandardCharsets.UTF_8);
+        Digest wrong = Digest.sha256("something else".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> store.put("build-manifest", content, wrong))
+                .isInstanceOf(EngineException.InvalidArgument.class)
+                .hasMessageContaining(wrong.toString())
+                .hasMessageContaining(Digest.sha256(content).toString());
+        assertThat(store.exists(Digest.sha256(content))).isFalse();
+        assertThat(store.exists(wrong)).isFalse();
+        assertThat(store.list()).isEmpty();
+        assertThat(store.ingests()).isEmpty();
+    }
+
+    @Test
     void hostileDigestsAndRefsCannotNameAPathOutsideTheStore() throws IOException {
         for (String hostile : new String[] {"sha256:../../../etc/passwd", "sha256/../../x:" + "a".repeat(64),
                 "../sha256:" + "a".repeat(64), "sha256:" + "A".repeat(64), "sha256:" + "a".repeat(63) + "/"}) {

@@ -36,6 +36,25 @@ class FilesystemContentStoreTest extends ContentStoreContract {
     }
 
     @Test
+    void aPutCutShortByACrashLeavesNoBlobAndItsTempFileGoesWhenTheStoreOpens() throws IOException {
+        ContentStore store = open(dir);
+        byte[] content = "half written".getBytes(StandardCharsets.UTF_8);
+        Digest d = Digest.sha256(content);
+        // the state a crash between writing the temp file and renaming it leaves
+        Path left = dir.resolve("ingest/.put-" + d.encoded() + "-1234");
+        Files.write(left, content, java.nio.file.StandardOpenOption.CREATE_NEW);
+        assertThat(store.exists(d)).isFalse();
+        assertThat(store.ingests()).isEmpty();
+        ContentStore reopened = open(dir);
+        assertThat(left).doesNotExist();
+        assertThat(reopened.put("again", content, d)).isEqualTo(d);
+        assertThat(reopened.path(d)).hasBinaryContent(content);
+        try (var names = Files.list(dir.resolve("ingest"))) {
+            assertThat(names).isEmpty();
+        }
+    }
+
+    @Test
     void strayFilesInTheBlobDirectoryAreNotListedAsBlobs() throws IOException {
         ContentStore store = open(dir);
         Digest d = put(store, "real");

@@ -222,13 +222,7 @@ public final class ImageCommitter {
 
     private Digest put(byte[] bytes, String what) {
         Digest d = Digest.sha256(bytes);
-        try (Writer w = content.writer(what + "-" + d.encoded(), bytes.length, d)) {
-            if (w.offset() > 0) {
-                w.truncate(0);
-            }
-            w.write(bytes);
-            return w.commit(bytes.length, d);
-        }
+        return content.put(what + "-" + d.encoded(), bytes, d);
     }
 
     /** Counts the bytes that pass. */
