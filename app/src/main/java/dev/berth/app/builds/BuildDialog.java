@@ -180,6 +180,21 @@ public final class BuildDialog {
                 onBuild.accept(request);
             }
         });
+        // another Dockerfile or folder dropped onto the dialog replaces the context and the Dockerfile
+        content.addEventHandler(javafx.scene.input.DragEvent.DRAG_OVER, e -> {
+            if (dropped(e.getDragboard()) != null) {
+                e.acceptTransferModes(javafx.scene.input.TransferMode.COPY, javafx.scene.input.TransferMode.LINK);
+                e.consume();
+            }
+        });
+        content.addEventHandler(javafx.scene.input.DragEvent.DRAG_DROPPED, e -> {
+            DockerfileDrop.Open open = dropped(e.getDragboard());
+            if (open != null) {
+                e.setDropCompleted(true);
+                e.consume();
+                model.prefill(open.contextDir(), open.dockerfile());
+            }
+        });
         model.problemsProperty().addListener((obs, old, now) -> showProblems(now));
         model.parsingProperty().addListener((obs, old, now) -> showProblems(model.problemsProperty().get()));
         i18n.languageProperty().addListener((obs, old, now) -> showProblems(model.problemsProperty().get()));
@@ -206,6 +221,10 @@ public final class BuildDialog {
             l.setManaged(!texts.isEmpty());
         }
         build.setDisable(!model.ready());
+    }
+
+    private static DockerfileDrop.Open dropped(javafx.scene.input.Dragboard board) {
+        return board != null && board.hasFiles() && DockerfileDrop.of(board.getFiles()) instanceof DockerfileDrop.Open o ? o : null;
     }
 
     // ---- choosers ---------------------------------------------------------------------------------

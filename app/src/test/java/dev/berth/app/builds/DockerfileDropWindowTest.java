@@ -242,6 +242,16 @@ class DockerfileDropWindowTest {
             assertThat(robot.lookup("#build-dockerfile").queryAs(TextField.class).getText()).isEqualTo("web.Dockerfile");
             ComboBox<String> stages = robot.lookup("#build-target").queryComboBox();
             waitUntil(() -> stages.getItems().contains("web"));
+            if (page.equals("#nav-builds")) {
+                // a folder dropped onto the open dialog takes the place of the chosen file
+                Scene dialog = robot.lookup("#build-dialog").query().getScene();
+                Drag onDialog = new Drag(robot, dialog, List.of(project.toFile()));
+                assertThat(onDialog.enter()).isEqualTo(TransferMode.COPY);
+                assertThat(onDialog.drop()).isEqualTo(TransferMode.COPY);
+                waitUntil(() -> robot.lookup("#build-context").queryAs(TextField.class).getText().equals(project.toString()));
+                assertThat(robot.lookup("#build-dockerfile").queryAs(TextField.class).getText()).isEqualTo("Containerfile");
+                waitUntil(() -> !stages.getItems().contains("web"));
+            }
             robot.clickOn("#build-cancel");
             waitUntil(() -> robot.lookup("#build-dialog").tryQuery().isEmpty());
         }
