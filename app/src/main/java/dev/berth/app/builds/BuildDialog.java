@@ -45,7 +45,8 @@ import java.util.function.Consumer;
  * tags, build arguments (the Dockerfile's ARGs filled in), target stage, no-cache and pull.
  * The form's state and checks live in {@link BuildDialogModel}; each problem shows under its
  * field as it is typed and Build stays disabled until there is none. Build closes the dialog
- * and hands the {@link BuildRequest} on; the build itself runs in the Builds pane.
+ * and hands the {@link BuildRequest} on; the build itself runs in the Builds pane. A Dockerfile
+ * or folder dropped onto the open dialog replaces its context and Dockerfile.
  */
 public final class BuildDialog {
 
