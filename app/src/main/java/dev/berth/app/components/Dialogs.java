@@ -1,6 +1,7 @@
 package dev.berth.app.components;
 
 import dev.berth.app.i18n.Localization;
+import javafx.beans.value.ObservableValue;
 import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
@@ -23,13 +24,18 @@ public final class Dialogs {
 
     /** A modal window owned by {@code owner}'s window, titled from {@code titleKey}. */
     public static Stage stage(Node owner, Localization i18n, String titleKey, Parent content, String id) {
+        return stage(owner, i18n.text(titleKey), content, id);
+    }
+
+    /** A modal window owned by {@code owner}'s window, titled {@code title}. */
+    public static Stage stage(Node owner, ObservableValue<String> title, Parent content, String id) {
         Stage stage = new Stage();
         Window window = owner.getScene() == null ? null : owner.getScene().getWindow();
         if (window != null) {
             stage.initOwner(window);
         }
         stage.initModality(Modality.WINDOW_MODAL);
-        stage.titleProperty().bind(i18n.text(titleKey));
+        stage.titleProperty().bind(title);
         Scene scene = new Scene(content);
         if (owner.getScene() != null) {
             scene.getStylesheets().setAll(owner.getScene().getStylesheets());
@@ -38,6 +44,14 @@ public final class Dialogs {
         content.setId(id);
         stage.setScene(scene);
         return stage;
+    }
+
+    /**
+     * A danger confirmation (remove, prune) whose node ids start with {@code idPrefix}: set its texts,
+     * then {@link ConfirmDialog#show show} it with the action to run on confirm.
+     */
+    public static ConfirmDialog confirm(Node owner, Localization i18n, String idPrefix) {
+        return new ConfirmDialog(owner, i18n, idPrefix);
     }
 
     /** A button labelled from {@code key}. */

@@ -1,5 +1,6 @@
 /**
- * Small view building blocks shared by panes: the pane header and the empty state. Views
+ * Small view building blocks shared by panes: the pane header, the empty state, pane buttons,
+ * modal dialogs and the danger confirmation, table selection kept across refreshes. Views
  * only: they bind to texts from {@link dev.berth.app.i18n.Localization} and never call an engine.
  */
 package dev.berth.app.components;

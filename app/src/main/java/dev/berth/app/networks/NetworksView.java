@@ -16,7 +16,6 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
 import javafx.geometry.Pos;
-import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.control.Button;
 import javafx.scene.control.ContextMenu;
@@ -31,7 +30,6 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
-import javafx.stage.Stage;
 import org.kordamp.ikonli.Ikon;
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignB;
@@ -226,39 +224,21 @@ public final class NetworksView {
     }
 
     private void confirmRemove(Network n) {
-        confirm("networks.remove.title", "networks.remove.heading", "networks.remove.body", "networks.remove.confirm",
-                "networks-remove", n.name(), () -> vm.remove(n));
+        Dialogs.confirm(root, i18n, "networks-remove")
+                .title(i18n.text("networks.remove.title"))
+                .heading(i18n.text("networks.remove.heading", n.name()))
+                .body(i18n.text("networks.remove.body", n.name()))
+                .confirmLabel(i18n.text("networks.remove.confirm"))
+                .show(unused -> vm.remove(n));
     }
 
     private void confirmPrune() {
-        confirm("networks.prune.title", "networks.prune.heading", "networks.prune.body", "networks.prune.confirm",
-                "networks-prune", "", () -> vm.prune(names -> { }));
-    }
-
-    /** A small modal question: {@code heading} and {@code body} over Cancel (default) and a red confirm button. */
-    private void confirm(String titleKey, String headingKey, String bodyKey, String confirmKey, String idPrefix, String name,
-                         Runnable action) {
-        Label heading = new Label();
-        heading.textProperty().bind(i18n.text(headingKey, name));
-        heading.getStyleClass().add("dialog-heading");
-        heading.setWrapText(true);
-        Label body = new Label();
-        body.textProperty().bind(i18n.text(bodyKey, name));
-        body.setWrapText(true);
-        Button ok = Dialogs.button(i18n, confirmKey, idPrefix + "-confirm");
-        ok.getStyleClass().add("danger");
-        Button cancel = Dialogs.button(i18n, "dialog.cancel", idPrefix + "-cancel");
-        cancel.setCancelButton(true);
-        cancel.setDefaultButton(true);
-        VBox content = new VBox(12, heading, body, Dialogs.buttonRow(new Node[0], cancel, ok));
-        content.setPrefWidth(460);
-        Stage stage = Dialogs.stage(root, i18n, titleKey, content, idPrefix + "-dialog");
-        cancel.setOnAction(e -> stage.close());
-        ok.setOnAction(e -> {
-            action.run();
-            stage.close();
-        });
-        stage.show();
+        Dialogs.confirm(root, i18n, "networks-prune")
+                .title(i18n.text("networks.prune.title"))
+                .heading(i18n.text("networks.prune.heading"))
+                .body(i18n.text("networks.prune.body"))
+                .confirmLabel(i18n.text("networks.prune.confirm"))
+                .show(unused -> vm.prune(names -> { }));
     }
 
     private TableColumn<Network, String> column(String key, double width, Function<Network, String> value, String id) {

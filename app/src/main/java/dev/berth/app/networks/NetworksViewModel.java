@@ -2,13 +2,12 @@ package dev.berth.app.networks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.app.backend.Backend;
-import dev.berth.app.backend.EngineEvent;
-import dev.berth.app.backend.EventSubscription;
 import dev.berth.app.components.EmptyState;
 import dev.berth.app.i18n.ErrorText;
 import dev.berth.app.i18n.Text;
 import dev.berth.app.networks.NetworksClient.CreateSpec;
 import dev.berth.app.networks.NetworksClient.Network;
+import dev.berth.app.task.LiveList;
 import dev.berth.app.task.UiExecutor;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
@@ -17,12 +16,9 @@ import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
-import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -35,19 +31,17 @@ public final class NetworksViewModel implements AutoCloseable {
 
     private final UiExecutor executor;
     private final EmptyState emptyState = EmptyState.forPane("networks");
-    private final ObservableList<Network> rows = FXCollections.observableArrayList();
-    private final ReadOnlyObjectWrapper<Backend> backend = new ReadOnlyObjectWrapper<>(this, "backend");
+    private final LiveList<Network, NetworksClient> list;
     private final ReadOnlyObjectWrapper<Text> status = new ReadOnlyObjectWrapper<>(this, "status");
     private final ReadOnlyBooleanWrapper statusIsError = new ReadOnlyBooleanWrapper(this, "statusIsError");
-    private final ReadOnlyBooleanWrapper loaded = new ReadOnlyBooleanWrapper(this, "loaded");
     private final BooleanBinding noUserNetworks;
     private final ObjectBinding<Text> summary;
-    private final AtomicBoolean refreshQueued = new AtomicBoolean();
-    private volatile NetworksClient client;
-    private volatile EventSubscription subscription;
 
     public NetworksViewModel(UiExecutor executor) {
         this.executor = executor;
+        list = new LiveList<>(executor, Text.of("networks.task.list"), b -> new NetworksClient(b.api()), NetworksClient::list,
+                e -> "network".equals(e.type()), this::fail);
+        ObservableList<Network> rows = list.rows();
         noUserNetworks = Bindings.createBooleanBinding(() -> rows.stream().allMatch(Network::builtin), rows);
         summary = Bindings.createObjectBinding(() -> Text.of("networks.count", rows.size()), rows);
     }
@@ -66,41 +60,16 @@ public final class NetworksViewModel implements AutoCloseable {
 
     /** Starts showing {@code b}'s networks and following its network events. */
     public void connect(Backend b) {
-        close();
-        backend.set(b);
-        subscription = b.events(Instant.now(), this::onEvent, failure -> { });
-        refresh();
-    }
-
-    private void onEvent(EngineEvent e) {
-        if ("network".equals(e.type()) && refreshQueued.compareAndSet(false, true)) {
-            executor.runOnUi(() -> {
-                refreshQueued.set(false);
-                refresh();
-            });
-        }
+        list.connect(b);
     }
 
     private NetworksClient client() {
-        NetworksClient c = client;
-        if (c == null) {
-            c = new NetworksClient(backend.get().api());
-            client = c;
-        }
-        return c;
+        return list.client();
     }
 
     /** Reads the list again in the background. */
     public void refresh() {
-        if (backend.get() == null) {
-            return;
-        }
-        executor.submit(Text.of("networks.task.list"), () -> client().list(), this::show, this::fail);
-    }
-
-    void show(List<Network> networks) {
-        rows.setAll(networks);
-        loaded.set(true);
+        list.refresh();
     }
 
     /** {@code docker network create}; {@code onDone} runs after success, {@code onError} gets the engine's refusal. */
@@ -149,7 +118,7 @@ public final class NetworksViewModel implements AutoCloseable {
 
     /** Every network, by name. */
     public ObservableList<Network> rows() {
-        return rows;
+        return list.rows();
     }
 
     /** True while the engine has only its built-in networks (the pane shows its empty state above them). */
@@ -158,11 +127,11 @@ public final class NetworksViewModel implements AutoCloseable {
     }
 
     public ReadOnlyBooleanProperty loadedProperty() {
-        return loaded.getReadOnlyProperty();
+        return list.loadedProperty();
     }
 
     public ReadOnlyObjectProperty<Backend> backendProperty() {
-        return backend.getReadOnlyProperty();
+        return list.backendProperty();
     }
 
     /** The outcome of the last command, in words; null before the first. */
@@ -185,11 +154,6 @@ public final class NetworksViewModel implements AutoCloseable {
 
     @Override
     public void close() {
-        EventSubscription s = subscription;
-        subscription = null;
-        client = null;
-        if (s != null) {
-            s.close();
-        }
+        list.close();
     }
 }

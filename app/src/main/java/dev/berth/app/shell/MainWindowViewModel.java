@@ -47,7 +47,7 @@ public final class MainWindowViewModel implements AutoCloseable {
     private final RegistriesViewModel registries;
     private final VolumesViewModel volumes;
     private final NetworksViewModel networks;
-    private final BuildsViewModel builds = new BuildsViewModel();
+    private final BuildsViewModel builds;
     private final EventsViewModel events;
     private final SettingsViewModel settings;
     private volatile boolean closed;
@@ -61,6 +61,7 @@ public final class MainWindowViewModel implements AutoCloseable {
         this.registries = new RegistriesViewModel(executor);
         this.volumes = new VolumesViewModel(executor);
         this.networks = new NetworksViewModel(executor);
+        this.builds = new BuildsViewModel(executor);
         this.statusBar = new StatusBarViewModel(i18n, state, version, info, executor.runningTasks());
         // an engine the app is a client of can go away: its event stream ending is how we notice
         events.problemProperty().addListener((obs, old, problem) -> {
@@ -91,6 +92,7 @@ public final class MainWindowViewModel implements AutoCloseable {
             registries.connect(b);
             volumes.connect(b);
             networks.connect(b);
+            builds.connect(b);
             refresh();
         }, error -> state.set(new EngineState.Unavailable(ErrorText.of(error))));
     }
@@ -190,6 +192,7 @@ public final class MainWindowViewModel implements AutoCloseable {
         containers.close();
         volumes.close();
         networks.close();
+        builds.close();
         Backend b = backend.get();
         if (b != null) {
             b.close();

@@ -14,10 +14,8 @@ import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Pos;
-import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.control.Button;
-import javafx.scene.control.CheckBox;
 import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuItem;
@@ -31,7 +29,6 @@ import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
-import javafx.stage.Stage;
 import org.kordamp.ikonli.Ikon;
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignB;
@@ -218,45 +215,23 @@ public final class VolumesView {
     }
 
     private void confirmRemove(Volume v) {
-        CheckBox force = new CheckBox();
-        force.setId("volumes-remove-force");
-        force.textProperty().bind(i18n.text("volumes.remove.force"));
-        confirm("volumes.remove.title", "volumes.remove.heading", "volumes.remove.body", "volumes.remove.confirm",
-                "volumes-remove", v.name(), force, () -> vm.remove(v, force.isSelected()));
+        Dialogs.confirm(root, i18n, "volumes-remove")
+                .title(i18n.text("volumes.remove.title"))
+                .heading(i18n.text("volumes.remove.heading", v.name()))
+                .body(i18n.text("volumes.remove.body", v.name()))
+                .option(i18n.text("volumes.remove.force"), "volumes-remove-force")
+                .confirmLabel(i18n.text("volumes.remove.confirm"))
+                .show(force -> vm.remove(v, force));
     }
 
     private void confirmPrune() {
-        CheckBox all = new CheckBox();
-        all.setId("volumes-prune-all");
-        all.textProperty().bind(i18n.text("volumes.prune.all"));
-        confirm("volumes.prune.title", "volumes.prune.heading", "volumes.prune.body", "volumes.prune.confirm",
-                "volumes-prune", "", all, () -> vm.prune(all.isSelected(), r -> { }));
-    }
-
-    /** A small modal question with one option: Cancel (default) and a red confirm button. */
-    private void confirm(String titleKey, String headingKey, String bodyKey, String confirmKey, String idPrefix, String name,
-                         CheckBox option, Runnable action) {
-        Label heading = new Label();
-        heading.textProperty().bind(i18n.text(headingKey, name));
-        heading.getStyleClass().add("dialog-heading");
-        heading.setWrapText(true);
-        Label body = new Label();
-        body.textProperty().bind(i18n.text(bodyKey, name));
-        body.setWrapText(true);
-        Button ok = Dialogs.button(i18n, confirmKey, idPrefix + "-confirm");
-        ok.getStyleClass().add("danger");
-        Button cancel = Dialogs.button(i18n, "dialog.cancel", idPrefix + "-cancel");
-        cancel.setCancelButton(true);
-        cancel.setDefaultButton(true);
-        VBox content = new VBox(12, heading, body, option, Dialogs.buttonRow(new Node[0], cancel, ok));
-        content.setPrefWidth(480);
-        Stage stage = Dialogs.stage(root, i18n, titleKey, content, idPrefix + "-dialog");
-        cancel.setOnAction(e -> stage.close());
-        ok.setOnAction(e -> {
-            action.run();
-            stage.close();
-        });
-        stage.show();
+        Dialogs.confirm(root, i18n, "volumes-prune")
+                .title(i18n.text("volumes.prune.title"))
+                .heading(i18n.text("volumes.prune.heading"))
+                .body(i18n.text("volumes.prune.body"))
+                .option(i18n.text("volumes.prune.all"), "volumes-prune-all")
+                .confirmLabel(i18n.text("volumes.prune.confirm"))
+                .show(all -> vm.prune(all, r -> { }));
     }
 
     private TableColumn<Volume, String> column(String key, double width, Function<Volume, String> value, String id) {

@@ -3,12 +3,12 @@ package dev.berth.app.volumes;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.app.backend.Backend;
 import dev.berth.app.backend.EngineEvent;
-import dev.berth.app.backend.EventSubscription;
 import dev.berth.app.components.EmptyState;
 import dev.berth.app.i18n.ErrorText;
 import dev.berth.app.i18n.Text;
 import dev.berth.app.images.Formats;
 import dev.berth.app.networks.NetworkForm;
+import dev.berth.app.task.LiveList;
 import dev.berth.app.task.UiExecutor;
 import dev.berth.app.volumes.VolumesClient.FileEntry;
 import dev.berth.app.volumes.VolumesClient.Volume;
@@ -19,13 +19,10 @@ import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -45,19 +42,17 @@ public final class VolumesViewModel implements AutoCloseable {
 
     private final UiExecutor executor;
     private final EmptyState emptyState = EmptyState.forPane("volumes");
-    private final ObservableList<Volume> rows = FXCollections.observableArrayList();
-    private final ReadOnlyObjectWrapper<Backend> backend = new ReadOnlyObjectWrapper<>(this, "backend");
+    private final LiveList<Volume, VolumesClient> list;
     private final ReadOnlyObjectWrapper<Text> status = new ReadOnlyObjectWrapper<>(this, "status");
     private final ReadOnlyBooleanWrapper statusIsError = new ReadOnlyBooleanWrapper(this, "statusIsError");
-    private final ReadOnlyBooleanWrapper loaded = new ReadOnlyBooleanWrapper(this, "loaded");
     private final BooleanBinding empty;
     private final ObjectBinding<Text> summary;
-    private final AtomicBoolean refreshQueued = new AtomicBoolean();
-    private volatile VolumesClient client;
-    private volatile EventSubscription subscription;
 
     public VolumesViewModel(UiExecutor executor) {
         this.executor = executor;
+        list = new LiveList<>(executor, Text.of("volumes.task.list"), b -> new VolumesClient(b.api()), VolumesClient::list,
+                VolumesViewModel::changesVolumes, this::fail);
+        ObservableList<Volume> rows = list.rows();
         empty = Bindings.isEmpty(rows);
         summary = Bindings.createObjectBinding(() -> Text.of("volumes.count", rows.size()), rows);
     }
@@ -76,42 +71,20 @@ public final class VolumesViewModel implements AutoCloseable {
 
     /** Starts showing {@code b}'s volumes and following its volume and container events. */
     public void connect(Backend b) {
-        close();
-        backend.set(b);
-        subscription = b.events(Instant.now(), this::onEvent, failure -> { });
-        refresh();
+        list.connect(b);
     }
 
-    private void onEvent(EngineEvent e) {
-        boolean relevant = "volume".equals(e.type()) || ("container".equals(e.type()) && CONTAINER_ACTIONS.contains(e.action()));
-        if (relevant && refreshQueued.compareAndSet(false, true)) {
-            executor.runOnUi(() -> {
-                refreshQueued.set(false);
-                refresh();
-            });
-        }
+    private static boolean changesVolumes(EngineEvent e) {
+        return "volume".equals(e.type()) || ("container".equals(e.type()) && CONTAINER_ACTIONS.contains(e.action()));
     }
 
     private VolumesClient client() {
-        VolumesClient c = client;
-        if (c == null) {
-            c = new VolumesClient(backend.get().api());
-            client = c;
-        }
-        return c;
+        return list.client();
     }
 
     /** Reads the list again in the background. */
     public void refresh() {
-        if (backend.get() == null) {
-            return;
-        }
-        executor.submit(Text.of("volumes.task.list"), () -> client().list(), this::show, this::fail);
-    }
-
-    void show(List<Volume> volumes) {
-        rows.setAll(volumes);
-        loaded.set(true);
+        list.refresh();
     }
 
     /**
@@ -187,7 +160,7 @@ public final class VolumesViewModel implements AutoCloseable {
 
     /** Every volume, by name. */
     public ObservableList<Volume> rows() {
-        return rows;
+        return list.rows();
     }
 
     /** True while the engine has no volumes (the pane shows its empty state then). */
@@ -196,11 +169,11 @@ public final class VolumesViewModel implements AutoCloseable {
     }
 
     public ReadOnlyBooleanProperty loadedProperty() {
-        return loaded.getReadOnlyProperty();
+        return list.loadedProperty();
     }
 
     public ReadOnlyObjectProperty<Backend> backendProperty() {
-        return backend.getReadOnlyProperty();
+        return list.backendProperty();
     }
 
     public ReadOnlyObjectProperty<Text> statusProperty() {
@@ -218,11 +191,6 @@ public final class VolumesViewModel implements AutoCloseable {
 
     @Override
     public void close() {
-        EventSubscription s = subscription;
-        subscription = null;
-        client = null;
-        if (s != null) {
-            s.close();
-        }
+        list.close();
     }
 }

@@ -95,6 +95,7 @@ public final class Builder {
     private final BuildCache cache;
     private final Path scratch;
     private final Clock clock;
+    private RemoteSource remote;
 
     /**
      * @param dir the builder's directory under the state root ({@code <root>/build}): its cache index and
@@ -181,6 +182,7 @@ public final class Builder {
             throw new EngineException.InvalidArgument("no image was generated: stage " + target.index()
                     + " of " + file + " is an empty scratch stage");
         }
+        cache.markResult(last.id());
         for (Reference tag : tags) {
             imageService.tag(last.id().toString(), tag); // publishes the image tag event, as docker build does
         }
@@ -191,11 +193,100 @@ public final class Builder {
     }
 
     /**
-     * Forgets layer cache entries: those whose image was removed, or every one with {@code all} (the next
-     * build then builds every step again). The images themselves stay; returns how many entries went.
+     * {@code docker builder prune}: forgets layer cache records and removes the step images only they hold.
+     *
+     * <p>A record goes when its image was removed, or its image is a left-over step: untagged, with no child, used by
+     * no container and not the result of a finished build (the last good step of a failed or cancelled build, whose
+     * record would only serve a retry). With {@code all} every record goes (the next build runs every step again);
+     * the images that tagged images are built on stay either way. {@code until} keeps records made more recently;
+     * {@code keepStorage} (bytes, 0 for no limit) stops once what is left takes no more than that, oldest first.
+     *
+     * @return the ids of the records that went and the bytes freed: their files and the layers of the removed images
      */
-    public int pruneCache(boolean all) {
-        return cache.prune(all, id -> images.get(id).isPresent());
+    public CachePruneReport pruneCache(CachePruneOptions options) {
+        Instant now = clock.instant();
+        List<BuildCache.Stored> entries = cache.list();
+        Map<Digest, Long> unique = new HashMap<>();
+        for (ImageService.DiskUsage.ImageUsage u : imageService.diskUsage().images()) {
+            unique.put(u.image().id(), u.uniqueSize());
+        }
+        Map<String, Boolean> leftOver = new HashMap<>();
+        java.util.function.Predicate<BuildCache.Stored> isLeftOver = e -> e.image().map(id -> leftOver.computeIfAbsent(
+                id.toString(), k -> unique.containsKey(id) && images.tags(id).isEmpty() && !images.hasChildren(id)
+                        && containers.containersUsing(id) == 0 && !cache.isResult(id))).orElse(false);
+        java.util.function.Predicate<BuildCache.Stored> imageGone = e -> e.image().map(id -> !unique.containsKey(id))
+                .orElse(true);
+        java.util.function.ToLongFunction<BuildCache.Stored> size = e -> e.bytes()
+                + (isLeftOver.test(e) ? unique.getOrDefault(e.image().orElseThrow(), 0L) : 0L);
+        List<BuildCache.Stored> candidates = entries.stream()
+                .filter(e -> options.all() || imageGone.test(e) || isLeftOver.test(e))
+                .filter(e -> options.until() == null || e.created().isBefore(now.minus(options.until())))
+                .sorted(java.util.Comparator.comparing(BuildCache.Stored::created))
+                .toList();
+        if (options.keepStorage() > 0) {
+            long total = entries.stream().mapToLong(size).sum();
+            List<BuildCache.Stored> chosen = new ArrayList<>();
+            for (BuildCache.Stored e : candidates) {
+                if (total <= options.keepStorage()) {
+                    break;
+                }
+                chosen.add(e);
+                total -= size.applyAsLong(e);
+            }
+            candidates = chosen;
+        }
+        long layersBefore = unique.isEmpty() ? 0 : imageService.diskUsage().layersSize();
+        List<String> deleted = new ArrayList<>();
+        long reclaimed = 0;
+        List<Digest> toRemove = new ArrayList<>();
+        for (BuildCache.Stored e : candidates) {
+            if (isLeftOver.test(e)) {
+                toRemove.add(e.image().orElseThrow());
+            }
+            if (cache.delete(e)) {
+                deleted.add(e.id());
+                reclaimed += e.bytes();
+            }
+        }
+        boolean removedAny = false;
+        for (Digest id : toRemove.stream().distinct().toList()) {
+            try {
+                imageService.remove(id.toString(), false, false); // its untagged, childless parents go with it
+                removedAny = true;
+            } catch (EngineException.NotFound | EngineException.Conflict e) {
+                // gone meanwhile, or a container or a tag took it since the check: it stays
+            }
+        }
+        if (removedAny) {
+            // records of the parents that went with the removed images hold nothing any more: they go too
+            for (BuildCache.Stored e : cache.list()) {
+                if (e.image().map(id -> images.get(id).isEmpty()).orElse(false) && cache.delete(e)) {
+                    deleted.add(e.id());
+                    reclaimed += e.bytes();
+                }
+            }
+            reclaimed += Math.max(0, layersBefore - imageService.diskUsage().layersSize());
+        }
+        return new CachePruneReport(deleted, reclaimed);
+    }
+
+    /**
+     * What {@code docker builder prune} asks for.
+     *
+     * @param all         every record, not only those of removed images and left-over steps
+     * @param until       only records older than this (null: any age)
+     * @param keepStorage stop once the cache left takes at most this many bytes (0: no limit)
+     */
+    public record CachePruneOptions(boolean all, Duration until, long keepStorage) {
+        public static final CachePruneOptions DANGLING = new CachePruneOptions(false, null, 0);
+        public static final CachePruneOptions ALL = new CachePruneOptions(true, null, 0);
+    }
+
+    /** Docker's {@code BuildCachePruneReport}: the records that went and the bytes freed. */
+    public record CachePruneReport(List<String> cachesDeleted, long spaceReclaimed) {
+        public CachePruneReport {
+            cachesDeleted = List.copyOf(cachesDeleted);
+        }
     }
 
     /**
@@ -392,11 +483,8 @@ public final class Builder {
                             () -> copyStep(state, c.text(), src, c.destination(), c.chown(), c.chmod(), false)));
                 }
                 case Instruction.Add a -> {
-                    if (a.sources().stream().anyMatch(Builder::isUrl)) {
-                        throw failure(a, null, "ADD from a URL is not supported yet: " + a.sources().stream()
-                                .filter(Builder::isUrl).findFirst().orElseThrow());
-                    }
-                    Sources src = sources(null, a.sources(), a.heredocs(), stage, built, a);
+                    Sources src = a.sources().stream().anyMatch(Builder::isUrl) ? downloads(a, stage, built)
+                            : sources(null, a.sources(), a.heredocs(), stage, built, a);
                     yield withSources(src, () -> cachedOrMake(state, shown, key, src.cacheKey(),
                             () -> copyStep(state, a.text(), src, a.destination(), a.chown(), a.chmod(), true)));
                 }
@@ -431,7 +519,7 @@ public final class Builder {
                 }
             }
             State made = body.make();
-            cache.put(key, made.id());
+            cache.put(key, made.id(), clock.instant());
             done(text, false, reason, made.id());
             return made;
         }
@@ -452,10 +540,15 @@ public final class Builder {
             }
             List<String> argv = r.heredocs().isEmpty() ? r.command().argv(state.shell()) : heredocArgv(r, state.shell());
             Container c = containers.create(CreateRequest.builder(state.id().toString()).cmd(argv).entrypoint(List.of())
-                    .env(env.toArray(String[]::new)).networkMode("none").label("dev.berth.build.step", Integer.toString(number))
+                    .env(env.toArray(String[]::new)).networkMode(request.networkMode()).label("dev.berth.build.step", Integer.toString(number))
                     .build());
+            boolean succeeded = false;
+            boolean cancelled = false;
             try {
+                progress.accept(new BuildProgress.ContainerCreated(number, c.id()));
+                checkCancelled();
                 containers.start(c.id());
+                checkCancelled();
                 StringBuilder[] partial = {new StringBuilder(), new StringBuilder()};
                 containers.followLogs(c.id(), ContainerService.LogOptions.ALL, e -> {
                     int i = e.stream() == LogReader.Stream.STDERR ? 1 : 0;
@@ -484,15 +577,59 @@ public final class Builder {
                         .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")) + " ")
                         + String.join(" ", argv);
                 State made = commitLayer(state, layer, createdBy);
-                containers.remove(c.id(), true, true);
+                succeeded = true;
                 return made;
-            } catch (InterruptedException | RuntimeException e) {
-                try {
-                    containers.remove(c.id(), true, true); // the build's container goes whatever happened (forcerm)
-                } catch (RuntimeException cleanup) {
-                    e.addSuppressed(cleanup);
+            } catch (InterruptedException e) {
+                cancelled = true;
+                throw e;
+            } catch (RuntimeException e) {
+                if (Thread.currentThread().isInterrupted() || causedByInterrupt(e)) {
+                    // the start or a wait saw the cancel and said so its own way: a cancel all the same
+                    cancelled = true;
+                    InterruptedException ie = new InterruptedException("build cancelled in step " + number);
+                    ie.initCause(e);
+                    throw ie;
                 }
                 throw e;
+            } finally {
+                if (cancelled || request.forceRm() || (succeeded && request.rm())) {
+                    removeStepContainer(c);
+                }
+            }
+        }
+
+        /** Throws when the build was cancelled (the thread interrupted), clearing the interrupt. */
+        private static void checkCancelled() throws InterruptedException {
+            if (Thread.interrupted()) {
+                throw new InterruptedException("build cancelled");
+            }
+        }
+
+        private static boolean causedByInterrupt(Throwable e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof InterruptedException) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * Removes a step's container (force, with its anonymous volumes) and reports it. A pending cancel is set
+         * aside meanwhile, so that the removal itself (which waits on the runtime) is not cut short and leaves no
+         * created container behind; a removal failure is reported as output, never hiding the step's own outcome.
+         */
+        private void removeStepContainer(Container c) {
+            boolean interrupted = Thread.interrupted();
+            try {
+                containers.remove(c.id(), true, true);
+                progress.accept(new BuildProgress.ContainerRemoved(number, c.id()));
+            } catch (RuntimeException e) {
+                print("Error removing intermediate container " + c.shortId() + ": " + e.getMessage(), true);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
 
@@ -581,7 +718,7 @@ public final class Builder {
                     continue;
                 }
                 ContextEntry file = s.walk().getFirst();
-                if (extract && file.type() == ContextEntry.Type.FILE && extractTar(file, w, dest)) {
+                if (extract && !s.remote() && file.type() == ContextEntry.Type.FILE && extractTar(file, w, dest)) {
                     continue;
                 }
                 String name = RootfsWriter.name(RootfsWriter.normalize(s.path()));
@@ -631,6 +768,75 @@ public final class Builder {
                     }
                 }
                 return true;
+            }
+        }
+
+        /**
+         * ADD with URL sources (and perhaps context files beside them): each URL is downloaded into a scratch
+         * directory (see {@link RemoteSource}), checked against {@code --checksum}, and becomes a file source that
+         * is never extracted; the cache key holds each download's content digest, so a changed file at the same
+         * URL builds the step again and an unchanged one is a cache hit.
+         */
+        private Sources downloads(Instruction.Add a, Stage stage, Map<Integer, State> built) throws InterruptedException {
+            Path dir = scratch.resolve("download-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()));
+            List<String> locals = a.sources().stream().filter(n -> !isUrl(n)).toList();
+            Sources local = locals.isEmpty() ? null : sources(null, locals, List.of(), stage, built, a);
+            Runnable close = () -> {
+                try {
+                    dev.berth.engine.state.FileTrees.deleteTree(dir);
+                } catch (IOException ignored) {
+                    // a scratch directory under <root>/build/mnt is left; the next builder clears it
+                } finally {
+                    if (local != null) {
+                        local.close();
+                    }
+                }
+            };
+            try {
+                List<SourceTree> trees = new ArrayList<>(local == null ? List.of() : local.entries());
+                StringBuilder key = new StringBuilder(local == null ? "" : local.cacheKey());
+                List<String> described = new ArrayList<>();
+                if (local != null) {
+                    described.add(local.describe());
+                }
+                int i = 0;
+                for (String url : a.sources()) {
+                    if (!isUrl(url)) {
+                        continue;
+                    }
+                    if (!url.startsWith("http://") && !url.startsWith("https://")) {
+                        throw failure(a, null, "ADD from a git repository is not supported: " + url);
+                    }
+                    Path into = Files.createDirectories(dir.resolve(Integer.toString(i++)));
+                    RemoteSource.Download d;
+                    try {
+                        d = remote().fetch(url, a.checksum(), into, clock.instant());
+                    } catch (EngineException e) {
+                        throw failure(a, null, e.getMessage());
+                    }
+                    String name = d.name();
+                    if (name.isEmpty()) {
+                        if (a.destination().endsWith("/") || a.sources().size() > 1) {
+                            throw failure(a, null, "cannot determine a file name for " + url
+                                    + ": name the destination file instead of a directory");
+                        }
+                        name = RootfsWriter.name(RootfsWriter.normalize(a.destination()));
+                    }
+                    ContextEntry e = new ContextEntry(name, "", ContextEntry.Type.FILE, 0600, 0, 0, d.size(), "",
+                            d.mtime(), d.file());
+                    trees.add(new SourceTree(name, false, () -> List.of(e), true)); // a download is never extracted
+                    key.append("\nurl ").append(url).append(" name ").append(name).append(" content ").append(d.digest())
+                            .append(d.lastModified() == null ? "" : " last-modified " + d.lastModified());
+                    described.add("file:" + d.digest().encoded());
+                }
+                return new Sources(trees, false, key.toString(), String.join(" ", described), close);
+            } catch (IOException e) {
+                close.run();
+                throw new EngineException.Unavailable("step " + number + ": cannot download the sources of " + a.text()
+                        + ": " + e.getMessage(), e);
+            } catch (RuntimeException | InterruptedException e) {
+                close.run();
+                throw e;
             }
         }
 
@@ -764,6 +970,14 @@ public final class Builder {
         }
     }
 
+    /** The HTTP client of ADD's downloads, made on first use. */
+    private synchronized RemoteSource remote() {
+        if (remote == null) {
+            remote = new RemoteSource();
+        }
+        return remote;
+    }
+
     /** Files of a mounted image under {@code top}, as context entries (links never followed). */
     private static List<ContextEntry> walkImage(Path top) throws IOException {
         List<ContextEntry> out = new ArrayList<>();
@@ -796,7 +1010,11 @@ public final class Builder {
     }
 
     /** One source of a COPY: a file or directory and how to list its entries. */
-    private record SourceTree(String path, boolean directory, EntryLister lister) {
+    private record SourceTree(String path, boolean directory, EntryLister lister, boolean remote) {
+        SourceTree(String path, boolean directory, EntryLister lister) {
+            this(path, directory, lister, false);
+        }
+
         List<ContextEntry> walk() throws IOException {
             return lister.list();
         }

@@ -15,12 +15,21 @@
  * <p>A base image's ONBUILD triggers run right after its FROM, as steps numbered like the FROM, and are
  * not passed on to the new image.
  *
- * <p>Not yet: ADD from a URL, {@code RUN --mount}/{@code --network}/{@code --security} (ignored: RUN has network none), hard links
- * inside an ADD archive; ADD from a URL and archive hard links are refused with a message naming the step.
+ * <p>{@code ADD <http(s) url>} downloads with the JDK's HTTP client (named from the URL path or
+ * {@code Content-Disposition}, 0600, {@code Last-Modified} as its time, never extracted), checks {@code --checksum},
+ * and keys the cache on the downloaded content, as the classic builder does.
+ *
+ * <p>RUN containers join the build's network mode ({@code --network}): the default bridge by default, as Docker's
+ * classic builder, or {@code none}, {@code host}, a network's name or id.
+ *
+ * <p>Not yet: ADD from a git URL (refused naming the step), {@code RUN --mount}/{@code --network}/{@code --security}
+ * flags (ignored), hard links inside an ADD archive (refused with a message naming the step).
  *
  * <p>Must never: follow a symbolic link of an image or of the context out of its root (every COPY/ADD
  * destination is resolved inside the image's root, every source inside the context); leave a build
- * container, mount or scratch snapshot behind, whether the step succeeds or fails; tag anything before
+ * mount or scratch snapshot behind, whether the step succeeds or fails; leave a RUN step's container behind
+ * unless asked to, as Docker's {@code --rm}/{@code --force-rm} do (kept only with {@code rm=false}, or after a
+ * failed step without {@code forcerm}; never after a cancel, and never in the created state); tag anything before
  * every step succeeded; read a file outside the build context.
  */
 package dev.berth.engine.build;

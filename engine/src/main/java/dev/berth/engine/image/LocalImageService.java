@@ -841,10 +841,15 @@ public final class LocalImageService implements ImageService {
                     size, h.comment() == null ? "" : h.comment(), List.of()));
         }
         java.util.Collections.reverse(rows);
-        if (!rows.isEmpty()) {
-            HistoryEntry top = rows.getFirst();
-            rows.set(0, new HistoryEntry(r.id().toString(), top.created(), top.createdBy(), top.size(), top.comment(),
-                    store.tags(r.id()).stream().map(Reference::familiar).toList()));
+        // as Docker: the rows from the top take the ids (and tags) of the image and then of its parents, one
+        // row each (a build step adds one history entry and one image); rows below the last known image (a
+        // pulled base's own layers) stay <missing>
+        Digest id = r.id();
+        for (int i = 0; i < rows.size() && id != null && store.get(id).isPresent(); i++) {
+            HistoryEntry row = rows.get(i);
+            rows.set(i, new HistoryEntry(id.toString(), row.created(), row.createdBy(), row.size(), row.comment(),
+                    store.tags(id).stream().map(Reference::familiar).toList()));
+            id = store.parent(id).orElse(null);
         }
         return rows;
     }

@@ -2,6 +2,7 @@ package dev.berth.engine.layer;
 
 import dev.berth.engine.state.FileTrees;
 import dev.berth.engine.errors.EngineException;
+import dev.berth.engine.fs.RootedPath;
 import dev.berth.engine.oci.Digest;
 
 import java.io.BufferedInputStream;
@@ -22,10 +23,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@link LayerApplier} for overlayfs lowers. Entry paths are cleaned lexically; a {@code ..}
@@ -120,7 +119,8 @@ final class OverlayApplier implements LayerApplier {
     private static final class Extraction {
         private final Path root;
         private final String layerName;
-        private final Set<String> knownDirs = new HashSet<>();
+        /** Walks parents with no-follow checks, remembering the directories it has checked. */
+        private final RootedPath inside;
         private final List<DirTime> dirTimes = new ArrayList<>();
         long entries;
         /** File contents pass through here: large writes, few system calls (transferTo's would be 16 KiB). */
@@ -129,7 +129,7 @@ final class OverlayApplier implements LayerApplier {
         Extraction(Path root, String layerName) {
             this.root = root;
             this.layerName = layerName;
-            knownDirs.add("");
+            this.inside = RootedPath.in(root);
         }
 
         void apply(TarEntry e, InputStream content) throws IOException {
@@ -161,7 +161,6 @@ final class OverlayApplier implements LayerApplier {
                     if (existing == null || !existing.isDirectory()) {
                         Files.createDirectory(target);
                     }
-                    knownDirs.add(rel);
                 }
                 case FILE -> {
                     try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW,
@@ -223,24 +222,17 @@ final class OverlayApplier implements LayerApplier {
             if (parts.isEmpty()) {
                 throw refuse(e.name(), "is a hard link to the layer root");
             }
-            Path dir = root;
-            StringBuilder rel = new StringBuilder();
-            for (String p : parts.subList(0, parts.size() - 1)) {
-                rel.append(rel.isEmpty() ? "" : "/").append(p);
-                dir = dir.resolve(p);
-                if (!knownDirs.contains(rel.toString())) {
-                    BasicFileAttributes a = lstat(dir);
-                    if (a == null) {
-                        throw refuse(e.name(), "is a hard link to \"" + e.linkName() + "\", which is not in the layer");
-                    }
-                    if (a.isSymbolicLink()) {
-                        throw refuse(e.name(), "is a hard link through the symbolic link \"" + rel + "\"");
-                    }
-                    if (!a.isDirectory()) {
-                        throw refuse(e.name(), "is a hard link to \"" + e.linkName() + "\", whose parent \"" + rel + "\" is not a directory");
-                    }
-                    knownDirs.add(rel.toString());
-                }
+            Path dir;
+            try {
+                dir = inside.existingDirectory(parts.subList(0, parts.size() - 1));
+            } catch (RootedPath.Refused r) {
+                throw switch (r.problem()) {
+                    case RootedPath.ThroughLink t -> refuse(e.name(), "is a hard link through the symbolic link \"" + t.at() + "\"");
+                    case RootedPath.NotADirectory n -> refuse(e.name(), "is a hard link to \"" + e.linkName() + "\", whose parent \""
+                            + n.at() + "\" is not a directory");
+                    case RootedPath.Missing m -> refuse(e.name(), "is a hard link to \"" + e.linkName() + "\", which is not in the layer");
+                    default -> refuse(e.name(), "is a hard link to \"" + e.linkName() + "\": " + r.getMessage());
+                };
             }
             Path source = dir.resolve(parts.getLast());
             BasicFileAttributes a = lstat(source);
@@ -255,27 +247,18 @@ final class OverlayApplier implements LayerApplier {
 
         /** Makes sure every component of {@code parts} is a real directory under the root (creating missing ones). */
         private Path ensureDirs(List<String> parts, String entryName) throws IOException {
-            Path dir = root;
-            StringBuilder rel = new StringBuilder();
-            for (String p : parts) {
-                rel.append(rel.isEmpty() ? "" : "/").append(p);
-                dir = dir.resolve(p);
-                String key = rel.toString();
-                if (knownDirs.contains(key)) {
-                    continue;
-                }
-                BasicFileAttributes a = lstat(dir);
-                if (a == null) {
+            try {
+                return inside.directory(parts, dir -> {
                     Files.createDirectory(dir);
                     Posix.chmod(dir, 0755);
-                } else if (a.isSymbolicLink()) {
-                    throw refuse(entryName, "goes through the symbolic link \"" + key + "\"");
-                } else if (!a.isDirectory()) {
-                    throw refuse(entryName, "has the parent \"" + key + "\", which is not a directory");
-                }
-                knownDirs.add(key);
+                });
+            } catch (RootedPath.Refused r) {
+                throw switch (r.problem()) {
+                    case RootedPath.ThroughLink t -> refuse(entryName, "goes through the symbolic link \"" + t.at() + "\"");
+                    case RootedPath.NotADirectory n -> refuse(entryName, "has the parent \"" + n.at() + "\", which is not a directory");
+                    default -> refuse(entryName, r.getMessage());
+                };
             }
-            return dir;
         }
 
         private void metadata(TarEntry e, Path target, boolean directory) throws IOException {
@@ -318,30 +301,23 @@ final class OverlayApplier implements LayerApplier {
 
         /** Deletes {@code target} (a whole tree when it is a directory) without following any link. */
         private void removeTree(Path target, String rel) throws IOException {
-            knownDirs.removeIf(k -> k.equals(rel) || k.startsWith(rel + "/"));
+            inside.forget(rel);
             dirTimes.removeIf(d -> d.dir().startsWith(target));
             deleteRecursively(target);
         }
 
         /** Lexically cleans an archive path; refuses one whose {@code ..} climbs above the root. */
         private List<String> clean(String name, String entryName) {
-            List<String> out = new ArrayList<>();
-            for (String p : name.split("/")) {
-                if (p.isEmpty() || p.equals(".")) {
-                    continue;
+            try {
+                return RootedPath.names(name, RootedPath.DotDot.REFUSE_ABOVE_ROOT);
+            } catch (RootedPath.Refused r) {
+                if (r.problem() instanceof RootedPath.ClimbsOut) {
+                    throw refuse(entryName, name.equals(entryName)
+                            ? "climbs out of the layer root with \"..\""
+                            : "links to \"" + name + "\", which climbs out of the layer root");
                 }
-                if (p.equals("..")) {
-                    if (out.isEmpty()) {
-                        throw refuse(entryName, name.equals(entryName)
-                                ? "climbs out of the layer root with \"..\""
-                                : "links to \"" + name + "\", which climbs out of the layer root");
-                    }
-                    out.removeLast();
-                    continue;
-                }
-                out.add(p);
+                throw refuse(entryName, "has an invalid name: " + r.getMessage());
             }
-            return out;
         }
 
         private EngineException refuse(String entryName, String why) {

@@ -6,7 +6,8 @@
  * directory back into a layer tar and a {@code docker diff} listing.
  *
  * <p>Must never: write, create, chmod, chown or link anything outside the snapshot directory
- * (paths are cleaned lexically, parents are checked with no-follow semantics, a symbolic link is
+ * (paths are cleaned lexically and parents checked with no-follow semantics by
+ * {@link dev.berth.engine.fs.RootedPath}, a symbolic link is
  * stored but never followed); buffer a whole layer in memory; accept a truncated or corrupt
  * stream silently. A refused layer leaves a partial directory that the caller discards. This
  * package knows nothing of snapshots, images or registries.

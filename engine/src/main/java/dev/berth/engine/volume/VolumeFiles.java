@@ -1,17 +1,14 @@
 package dev.berth.engine.volume;
 
 import dev.berth.engine.errors.EngineException;
+import dev.berth.engine.fs.RootedPath;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
-import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
@@ -45,48 +42,23 @@ final class VolumeFiles {
             throw new EngineException.FailedPrecondition("volume " + volume + ": its data directory is a symbolic link");
         }
         String shown = "/" + String.join("/", names);
-        DirectoryStream<Path> top;
+        SecureDirectoryStream<Path> dir;
         try {
-            top = Files.newDirectoryStream(data);
+            dir = RootedPath.openDirectory(data, names);
+        } catch (RootedPath.Refused r) {
+            String at = "/" + r.problem().at();
+            throw switch (r.problem()) {
+                case RootedPath.Missing m -> new EngineException.NotFound("volume " + volume + ": no such directory " + at);
+                case RootedPath.ThroughLink t -> new EngineException.InvalidArgument("volume " + volume + ": " + at
+                        + " is a symbolic link; the browser does not follow links");
+                case RootedPath.NotADirectory n -> new EngineException.InvalidArgument("volume " + volume + ": " + at
+                        + " is not a directory");
+                default -> new EngineException.InvalidArgument("volume " + volume + ": " + r.getMessage());
+            };
         } catch (IOException e) {
-            throw new EngineException.Unavailable("volume " + volume + ": cannot read " + data + ": " + e.getMessage(), e);
+            throw new EngineException.Unavailable("volume " + volume + ": cannot read " + shown + ": " + e.getMessage(), e);
         }
-        if (!(top instanceof SecureDirectoryStream<Path> dir)) {
-            close(top);
-            throw new EngineException.Unavailable("volume " + volume
-                    + ": this file system gives no safe (no-follow) directory handles for browsing");
-        }
-        StringBuilder walked = new StringBuilder();
-        try {
-            for (String name : names) {
-                Path child = Path.of(name);
-                walked.append('/').append(name);
-                BasicFileAttributes a;
-                try {
-                    a = dir.getFileAttributeView(child, BasicFileAttributeView.class, NOFOLLOW).readAttributes();
-                } catch (NoSuchFileException e) {
-                    throw new EngineException.NotFound("volume " + volume + ": no such directory " + walked);
-                }
-                if (a.isSymbolicLink()) {
-                    throw new EngineException.InvalidArgument("volume " + volume + ": " + walked
-                            + " is a symbolic link; the browser does not follow links");
-                }
-                if (!a.isDirectory()) {
-                    throw new EngineException.InvalidArgument("volume " + volume + ": " + walked + " is not a directory");
-                }
-                SecureDirectoryStream<Path> next;
-                try {
-                    next = dir.newDirectoryStream(child, NOFOLLOW);
-                } catch (NotDirectoryException | NoSuchFileException e) {
-                    throw new EngineException.InvalidArgument("volume " + volume + ": " + walked + " changed while it was read");
-                } catch (IOException e) {
-                    // ELOOP: a link was put in its place after the check
-                    throw new EngineException.InvalidArgument("volume " + volume + ": " + walked
-                            + " is not a directory inside the volume: " + e.getMessage());
-                }
-                close(dir);
-                dir = next;
-            }
+        try (dir) {
             List<VolumeFile> out = new ArrayList<>();
             for (Path entry : dir) {
                 Path name = entry.getFileName();
@@ -105,8 +77,6 @@ final class VolumeFiles {
             return out;
         } catch (IOException e) {
             throw new EngineException.Unavailable("volume " + volume + ": cannot read " + shown + ": " + e.getMessage(), e);
-        } finally {
-            close(dir);
         }
     }
 
@@ -116,20 +86,12 @@ final class VolumeFiles {
         if (!p.startsWith("/")) {
             throw new EngineException.InvalidArgument("path \"" + p + "\" must be absolute inside the volume (start with /)");
         }
-        if (p.indexOf('\0') >= 0) {
-            throw new EngineException.InvalidArgument("path must not contain a NUL character");
+        try {
+            return RootedPath.names(p, RootedPath.DotDot.REFUSE);
+        } catch (RootedPath.Refused r) {
+            throw new EngineException.InvalidArgument(r.problem() instanceof RootedPath.ClimbsOut
+                    ? "path \"" + p + "\" must not contain .." : "path must not contain a NUL character");
         }
-        List<String> out = new ArrayList<>();
-        for (String s : p.split("/")) {
-            if (s.isEmpty() || s.equals(".")) {
-                continue;
-            }
-            if (s.equals("..")) {
-                throw new EngineException.InvalidArgument("path \"" + p + "\" must not contain ..");
-            }
-            out.add(s);
-        }
-        return out;
     }
 
     private static int mode(PosixFileAttributes a) {
@@ -148,13 +110,5 @@ final class VolumeFiles {
             };
         }
         return m;
-    }
-
-    private static void close(DirectoryStream<Path> d) {
-        try {
-            d.close();
-        } catch (IOException ignored) {
-            // a read-only handle: nothing to lose
-        }
     }
 }

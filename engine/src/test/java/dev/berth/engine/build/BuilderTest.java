@@ -73,7 +73,7 @@ class BuilderTest {
         Files.writeString(ctx.resolve("Dockerfile"), dockerfile);
         try (BuildContext c = BuildContext.fromDirectory(ctx)) {
             return temp.engine().builder().build(new BuildRequest(c, req.dockerfile(), req.tags(), req.buildArgs(),
-                    req.target(), req.noCache(), req.pull(), req.labels()), events::add);
+                    req.target(), req.noCache(), req.pull(), req.labels(), req.rm(), req.forceRm(), req.networkMode()), events::add);
         }
     }
 
@@ -224,7 +224,7 @@ class BuilderTest {
             fourth = build(df, BuildRequest.of(BuildContext.fromDirectory(ctx)).withNoCache(true));
             assertThat(fourth.steps().subList(1, 4)).extracting(BuildStep::reason).containsOnly(BuildStep.NO_CACHE_ASKED);
 
-            assertThat(temp.engine().builder().pruneCache(true)).isGreaterThanOrEqualTo(6);
+            assertThat(temp.engine().builder().pruneCache(Builder.CachePruneOptions.ALL).cachesDeleted()).hasSizeGreaterThanOrEqualTo(6);
             BuildResult afterPrune = build(df);
             assertThat(afterPrune.steps().subList(1, 4)).extracting(BuildStep::reason).containsOnly(BuildStep.NO_CACHE_ENTRY);
             remove(afterPrune);
@@ -293,6 +293,67 @@ class BuilderTest {
                 remove(builderOnly);
             }
         }
+    }
+
+    @Test
+    void aRunReportsItsContainerBeforeItsOutputAndItsRemovalBeforeTheStepEnds() throws Exception {
+        BuildResult r = build("FROM busybox\nRUN echo inside the step\n");
+        try {
+            String id = events.stream().filter(e -> e instanceof BuildProgress.ContainerCreated).map(e ->
+                    ((BuildProgress.ContainerCreated) e).containerId()).findFirst().orElseThrow();
+            int created = events.indexOf(new BuildProgress.ContainerCreated(2, id));
+            int output = events.indexOf(new BuildProgress.Output(2, "inside the step", false));
+            int removed = events.indexOf(new BuildProgress.ContainerRemoved(2, id));
+            int done = events.indexOf(events.stream().filter(e -> e instanceof BuildProgress.StepDone d
+                    && d.step().number() == 2).findFirst().orElseThrow());
+            assertThat(List.of(created, output, removed, done)).as("%s", events).doesNotContain(-1).isSorted();
+            assertThatThrownBy(() -> temp.engine().containers().inspect(id)).isInstanceOf(EngineException.NotFound.class);
+        } finally {
+            remove(r);
+        }
+    }
+
+    @Test
+    void aCancelAsSoonAsTheRunContainerIsCreatedRemovesItAndEndsTheBuild() throws Exception {
+        Files.writeString(ctx.resolve("Dockerfile"), "FROM busybox\nRUN echo never printed\n");
+        Thread builder = Thread.currentThread();
+        try (BuildContext c = BuildContext.fromDirectory(ctx)) {
+            assertThatThrownBy(() -> temp.engine().builder().build(BuildRequest.of(c).withRemoval(false, false), e -> {
+                events.add(e);
+                if (e instanceof BuildProgress.ContainerCreated) {
+                    builder.interrupt(); // what the API does when the client goes away
+                }
+            })).isInstanceOf(InterruptedException.class);
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(events).noneMatch(e -> e instanceof BuildProgress.Output o && o.line().equals("never printed"));
+        assertThat(events).anyMatch(e -> e instanceof BuildProgress.ContainerRemoved);
+        // even with rm and forcerm off, a cancelled step's container goes (checked after each test)
+    }
+
+    @Test
+    void rmFalseKeepsTheStepContainerStoppedAndForceRmRemovesAFailedOne() throws Exception {
+        BuildResult r = build("FROM busybox\nRUN echo kept\n", BuildRequest.of(BuildContext.fromDirectory(ctx))
+                .withRemoval(false, false));
+        try {
+            var left = temp.engine().containers().list(ContainerFilter.ALL);
+            assertThat(left).hasSize(1);
+            assertThat(left.getFirst().state().exitCode()).isZero();
+            assertThat(left.getFirst().state().running()).isFalse();
+            temp.engine().containers().remove(left.getFirst().id(), false, true);
+        } finally {
+            remove(r);
+        }
+        events.clear();
+        assertThatThrownBy(() -> build("FROM busybox\nRUN exit 4\n", BuildRequest.of(BuildContext.fromDirectory(ctx))
+                .withRemoval(true, false))).hasMessageContaining("non-zero code: 4");
+        var failed = temp.engine().containers().list(ContainerFilter.ALL);
+        assertThat(failed).as("rm without forcerm keeps a failed step's container").hasSize(1);
+        temp.engine().containers().remove(failed.getFirst().id(), false, true);
+        assertThatThrownBy(() -> build("FROM busybox\nRUN exit 4\n", BuildRequest.of(BuildContext.fromDirectory(ctx))
+                .withRemoval(false, true))).hasMessageContaining("non-zero code: 4");
+        assertThat(events).anyMatch(e -> e instanceof BuildProgress.ContainerRemoved);
     }
 
     @Test

@@ -22,8 +22,8 @@ public interface BuildBackend {
     /** Runs the build, reporting on the calling thread. */
     BuildResult build(BuildRequest request, Consumer<BuildProgress> progress) throws InterruptedException;
 
-    /** Forgets layer cache entries (those of removed images, or all); returns how many went. */
-    int pruneCache(boolean all);
+    /** {@code docker builder prune}: see {@link Builder#pruneCache}. */
+    Builder.CachePruneReport pruneCache(Builder.CachePruneOptions options);
 
     /**
      * {@code builder}, with each uploaded context extracted into a new directory under {@code tmp} (the
@@ -59,8 +59,8 @@ public interface BuildBackend {
             }
 
             @Override
-            public int pruneCache(boolean all) {
-                return builder.pruneCache(all);
+            public Builder.CachePruneReport pruneCache(Builder.CachePruneOptions options) {
+                return builder.pruneCache(options);
             }
         };
     }

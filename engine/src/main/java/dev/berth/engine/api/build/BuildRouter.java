@@ -50,10 +50,58 @@ public final class BuildRouter implements Router {
     public record PruneReport(@JsonProperty("CachesDeleted") List<String> cachesDeleted,
                               @JsonProperty("SpaceReclaimed") long spaceReclaimed) {}
 
+    /**
+     * {@code all}; {@code keep-storage} (and its newer name {@code reserved-space}) in bytes; the {@code until}
+     * filter as a Go duration ({@code 24h}) or a timestamp.
+     */
     private void prune(Exchange ex) {
-        backend.pruneCache(ex.queryBool("all"));
-        // the entries are index rows pointing at images that stay: no space is freed, no cache record has an id
-        ex.respondJson(new PruneReport(List.of(), 0));
+        for (String key : ex.filters().values().keySet()) {
+            if (!key.equals("until")) {
+                throw new EngineException.InvalidArgument("invalid filter '" + key + "': the classic builder's cache"
+                        + " can be pruned by until only");
+            }
+        }
+        java.time.Duration until = null;
+        for (String v : ex.filters().values().getOrDefault("until", List.of())) {
+            java.time.Duration d = untilAge(v.strip());
+            until = until == null || d.compareTo(until) > 0 ? d : until;
+        }
+        long keep = Math.max(bytes(ex, "keep-storage"), bytes(ex, "reserved-space"));
+        Builder.CachePruneReport report = backend.pruneCache(new Builder.CachePruneOptions(ex.queryBool("all"), until, keep));
+        ex.respondJson(new PruneReport(report.cachesDeleted(), report.spaceReclaimed()));
+    }
+
+    /** An {@code until} value as an age: a Go duration, or a timestamp (RFC 3339 or Unix seconds) turned into one. */
+    static java.time.Duration untilAge(String v) {
+        java.time.Duration d = dev.berth.engine.build.dockerfile.GoDuration.parse(v);
+        if (d != null) {
+            return d;
+        }
+        java.time.Instant at;
+        try {
+            at = java.time.Instant.parse(v);
+        } catch (java.time.format.DateTimeParseException e) {
+            try {
+                at = java.time.Instant.ofEpochSecond((long) Double.parseDouble(v));
+            } catch (NumberFormatException e2) {
+                throw new EngineException.InvalidArgument("invalid until filter \"" + v
+                        + "\": use a duration such as 24h or a timestamp");
+            }
+        }
+        java.time.Duration age = java.time.Duration.between(at, java.time.Instant.now());
+        return age.isNegative() ? java.time.Duration.ZERO : age;
+    }
+
+    private static long bytes(Exchange ex, String name) {
+        String v = ex.query(name).map(String::strip).orElse("");
+        if (v.isEmpty()) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Long.parseLong(v));
+        } catch (NumberFormatException e) {
+            throw new EngineException.InvalidArgument("invalid " + name + " \"" + v + "\": a number of bytes");
+        }
     }
 
     private void build(Exchange ex) throws Exception {
@@ -72,7 +120,9 @@ public final class BuildRouter implements Router {
         String dockerfile = ex.query("dockerfile").map(String::strip).orElse("");
         String target = ex.query("target").map(String::strip).orElse("");
         ClassicOutput format = new ClassicOutput(ex.queryBool("q"));
-        // rm and forcerm are what the builder always does: a step's container goes whether the step succeeded or not
+        // moby: forcerm implies rm; an absent rm means true (the CLI always sends it)
+        boolean forceRm = ex.queryBool("forcerm");
+        boolean rm = forceRm || ex.query("rm").map(String::strip).map(v -> v.isEmpty() || bool(v)).orElse(true);
 
         LineStream out = new LineStream(ex);
         try (BuildContext context = backend.context(ex.body()); Cancel cancel = new Cancel(ex)) {
@@ -80,7 +130,8 @@ public final class BuildRouter implements Router {
             // the server notice a client that goes away while a step runs silently
             ex.body().transferTo(OutputStream.nullOutputStream());
             BuildRequest request = new BuildRequest(context, dockerfile.isEmpty() ? null : dockerfile, tags, buildArgs,
-                    target.isEmpty() ? null : target, ex.queryBool("nocache"), ex.queryBool("pull"), labels);
+                    target.isEmpty() ? null : target, ex.queryBool("nocache"), ex.queryBool("pull"), labels, rm, forceRm,
+                    ex.query("networkmode").map(String::strip).orElse(null));
             BuildResult result;
             try {
                 result = backend.build(request, p -> format.translate(p).forEach(out::send));
@@ -92,6 +143,12 @@ public final class BuildRouter implements Router {
             format.finished(result).forEach(out::send);
         }
         out.close();
+    }
+
+    /** moby's {@code httputils.BoolValue}: anything but 0, no, false and none. */
+    private static boolean bool(String v) {
+        String s = v.toLowerCase(java.util.Locale.ROOT);
+        return !(s.equals("0") || s.equals("false") || s.equals("no") || s.equals("none"));
     }
 
     /** A JSON object query parameter ({@code buildargs}, {@code labels}); null values (an unset arg) are left out. */

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Turns the builder's reports into the lines Docker's classic builder streams: {@code Step n/N : text},
- * a step's output, {@code  ---> Using cache} and {@code  ---> <short id>} when a step ends, then the
+ * {@code  ---> Running in <container>} when a RUN's container is made, a step's output,
+ * {@code Removing intermediate container <container>} when it goes, {@code  ---> Using cache} and {@code  ---> <short id>} when a step ends, then the
  * image id ({@code aux}), {@code Successfully built} and one {@code Successfully tagged} per tag. Quiet
  * ({@code q=1}) keeps only the image id: {@code aux} and the full id as text, which {@code docker build -q}
  * prints.
@@ -31,9 +32,19 @@ final class ClassicOutput {
             case BuildProgress.StepStarted s -> List.of(BuildMessage.stream("Step " + s.number() + "/" + s.total()
                     + " : " + s.text() + "\n"));
             case BuildProgress.Output o -> List.of(BuildMessage.stream(o.line() + "\n"));
+            case BuildProgress.ContainerCreated c -> List.of(BuildMessage.stream(" ---> Running in " + shortId(c.containerId())
+                    + "\n"));
+            case BuildProgress.ContainerRemoved c -> List.of(BuildMessage.stream("Removing intermediate container "
+                    + shortId(c.containerId()) + "\n"));
             case BuildProgress.StepDone d -> done(d.step());
             case BuildProgress.Warning w -> List.of(BuildMessage.stream(w.message() + "\n"));
         };
+    }
+
+    /** Docker's {@code stringid.TruncateID}: the first 12 characters of the hex id. */
+    private static String shortId(String id) {
+        String hex = id.startsWith("sha256:") ? id.substring("sha256:".length()) : id;
+        return hex.length() > 12 ? hex.substring(0, 12) : hex;
     }
 
     private static List<BuildMessage> done(BuildStep step) {

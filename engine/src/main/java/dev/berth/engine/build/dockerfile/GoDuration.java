@@ -6,14 +6,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Durations as Docker (Go's {@code time.ParseDuration}) writes them: {@code 30s}, {@code 1m30s}, {@code 1.5h}, {@code 250ms}, {@code 0}. */
-final class GoDuration {
+public final class GoDuration {
 
     private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h)");
 
     private GoDuration() {}
 
     /** The duration, or null when {@code s} is not one (negative durations included: options cannot be negative). */
-    static Duration parse(String s) {
+    public static Duration parse(String s) {
         if (s.equals("0")) {
             return Duration.ZERO;
         }

@@ -3,6 +3,7 @@ package dev.berth.engine.container.inspect;
 import dev.berth.engine.state.FileTrees;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.berth.engine.errors.EngineException;
+import dev.berth.engine.fs.RootedPath;
 import dev.berth.engine.layer.Posix;
 import dev.berth.engine.layer.TarWriter;
 import dev.berth.engine.runtime.spec.RootfsPath;
@@ -23,10 +24,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -126,16 +125,11 @@ public final class ContainerArchive {
 
     /** Cleans {@code path} lexically as an absolute path ({@code ..} stops at {@code /}), keeping a trailing {@code /} or {@code /.}. */
     static String clean(String path) {
-        Deque<String> parts = new ArrayDeque<>();
-        for (String p : path.split("/")) {
-            if (p.isEmpty() || p.equals(".")) {
-                continue;
-            }
-            if (p.equals("..")) {
-                parts.pollLast();
-            } else {
-                parts.addLast(p);
-            }
+        List<String> parts;
+        try {
+            parts = RootedPath.names(path, RootedPath.DotDot.STOP_AT_ROOT);
+        } catch (RootedPath.Refused r) {
+            throw new EngineException.InvalidArgument("invalid path " + path + " in the container: " + r.getMessage());
         }
         String abs = "/" + String.join("/", parts);
         if (!abs.equals("/")) {
@@ -316,20 +310,13 @@ public final class ContainerArchive {
 
         /** The entry's path relative to the extraction directory, cleaned; null for the directory itself. */
         private String relative(String name) {
-            Deque<String> parts = new ArrayDeque<>();
-            for (String p : name.split("/")) {
-                if (p.isEmpty() || p.equals(".")) {
-                    continue;
-                }
-                if (p.equals("..")) {
-                    if (parts.isEmpty()) {
-                        throw new EngineException.InvalidArgument("invalid archive entry " + name
-                                + ": it would be written outside " + (destAbs.isEmpty() ? "/" : destAbs));
-                    }
-                    parts.pollLast();
-                } else {
-                    parts.addLast(p);
-                }
+            List<String> parts;
+            try {
+                parts = RootedPath.names(name, RootedPath.DotDot.REFUSE_ABOVE_ROOT);
+            } catch (RootedPath.Refused r) {
+                throw new EngineException.InvalidArgument("invalid archive entry " + name
+                        + (r.problem() instanceof RootedPath.ClimbsOut ? ": it would be written outside " + (destAbs.isEmpty() ? "/" : destAbs)
+                        : ": " + r.getMessage()));
             }
             return parts.isEmpty() ? null : String.join("/", parts);
         }
@@ -344,20 +331,19 @@ public final class ContainerArchive {
             int slash = rel.lastIndexOf('/');
             String parentAbs = destAbs + (slash < 0 ? "" : "/" + rel.substring(0, slash));
             Path parent = RootfsPath.resolve(root, parentAbs.isEmpty() ? "/" : parentAbs);
-            Path p = root;
-            if (!parent.equals(root)) {
-                for (Path part : root.relativize(parent)) {
-                    p = p.resolve(part.toString());
-                    BasicFileAttributes a = lstat(p);
-                    if (a == null && createParents) {
-                        Files.createDirectory(p);
-                        a = lstat(p);
-                    }
-                    if (a == null || !a.isDirectory() || a.isSymbolicLink()) {
-                        throw new EngineException.InvalidArgument("cannot extract " + rel + ": " + parentAbs
-                                + " is not a directory in the container");
-                    }
-                }
+            List<String> names = new ArrayList<>();
+            root.relativize(parent).forEach(n -> names.add(n.toString()));
+            if (parent.equals(root)) {
+                names.clear();
+            }
+            Path p;
+            try {
+                // a fresh walker each time: the running container may change the tree between entries
+                RootedPath inside = RootedPath.in(root);
+                p = createParents ? inside.directory(names, Files::createDirectory) : inside.existingDirectory(names);
+            } catch (RootedPath.Refused r) {
+                throw new EngineException.InvalidArgument("cannot extract " + rel + ": " + parentAbs
+                        + " is not a directory in the container");
             }
             return p.resolve(rel.substring(slash + 1));
         }

@@ -1,6 +1,7 @@
 package dev.berth.engine.runtime.spec;
 
 import dev.berth.engine.errors.EngineException;
+import dev.berth.engine.fs.RootedPath;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,18 +13,16 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Optional;
 
 /**
  * Resolves a path inside a container's root filesystem the way the container would see it:
  * symlinks are followed, but an absolute link target or a {@code ..} above the root stays inside
  * the root (as if chrooted). The host's files are never reached through a link in an image.
+ * The walk itself is {@link RootedPath#followInside}; this class puts its refusals in the
+ * container's words.
  */
 public final class RootfsPath {
-
-    private static final int MAX_LINKS = 255;
 
     private RootfsPath() {}
 
@@ -32,40 +31,16 @@ public final class RootfsPath {
      * within the root. The result may not exist; its parents that exist are real directories.
      */
     public static Path resolve(Path rootfs, String containerPath) {
-        Path root = rootfs.toAbsolutePath().normalize();
-        Deque<String> todo = new ArrayDeque<>();
-        push(todo, containerPath);
-        Deque<String> done = new ArrayDeque<>();
-        int links = 0;
-        while (!todo.isEmpty()) {
-            String part = todo.pop();
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
+        try {
+            return RootedPath.followInside(rootfs, containerPath);
+        } catch (RootedPath.Refused e) {
+            if (e.problem() instanceof RootedPath.TooManyLinks) {
+                throw new EngineException.InvalidArgument("too many levels of symbolic links in " + containerPath);
             }
-            if (part.equals("..")) {
-                done.pollLast();
-                continue;
-            }
-            Path candidate = join(root, done).resolve(part);
-            if (Files.isSymbolicLink(candidate)) {
-                if (++links > MAX_LINKS) {
-                    throw new EngineException.InvalidArgument("too many levels of symbolic links in " + containerPath);
-                }
-                String target;
-                try {
-                    target = Files.readSymbolicLink(candidate).toString();
-                } catch (IOException e) {
-                    throw new EngineException.InvalidArgument("cannot read link " + candidate + ": " + e.getMessage(), e);
-                }
-                if (target.startsWith("/")) {
-                    done.clear();
-                }
-                push(todo, target);
-                continue;
-            }
-            done.addLast(part);
+            throw new EngineException.InvalidArgument(containerPath + " in the container: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new EngineException.InvalidArgument("cannot resolve " + containerPath + " in the container: " + e.getMessage(), e);
         }
-        return join(root, done);
     }
 
     /**
@@ -96,20 +71,5 @@ public final class RootfsPath {
         } catch (IOException e) {
             throw new EngineException.InvalidArgument("cannot read " + containerPath + " in the container: " + e.getMessage(), e);
         }
-    }
-
-    private static void push(Deque<String> todo, String path) {
-        String[] parts = path.split("/");
-        for (int i = parts.length - 1; i >= 0; i--) {
-            todo.push(parts[i]);
-        }
-    }
-
-    private static Path join(Path root, Deque<String> parts) {
-        Path p = root;
-        for (String part : parts) {
-            p = p.resolve(part);
-        }
-        return p;
     }
 }

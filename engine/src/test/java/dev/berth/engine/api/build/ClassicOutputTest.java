@@ -40,6 +40,17 @@ class ClassicOutputTest {
     }
 
     @Test
+    void aRunsContainerIsShownByItsShortIdWhenCreatedAndWhenRemoved() {
+        ClassicOutput out = new ClassicOutput(false);
+        String id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        assertThat(json(out.translate(new BuildProgress.ContainerCreated(2, id))))
+                .isEqualTo("{\"stream\":\" ---> Running in 0123456789ab\\n\"}\n");
+        assertThat(json(out.translate(new BuildProgress.ContainerRemoved(2, id))))
+                .isEqualTo("{\"stream\":\"Removing intermediate container 0123456789ab\\n\"}\n");
+        assertThat(new ClassicOutput(true).translate(new BuildProgress.ContainerCreated(2, id))).isEmpty();
+    }
+
+    @Test
     void aFinishedBuildSendsItsIdThenSuccessLinesOrOnlyTheIdWhenQuiet() {
         BuildResult r = new BuildResult(ID, List.of(Reference.parse("x"), Reference.parse("127.0.0.1:5000/team/y:2")), List.of());
         assertThat(json(new ClassicOutput(false).finished(r))).isEqualTo(

@@ -135,6 +135,8 @@ class DockerCliBuildTest {
         Path ctx = context("seed", SEED);
         Run first = ok("build", "-t", "seedx", ctx.toString());
         assertThat(first.out())
+                .containsPattern("Step 3/4 : RUN [^\n]*\n ---> Running in ([0-9a-f]{12})\nmade the seed\n"
+                        + "Removing intermediate container \\1\n ---> [0-9a-f]{12}\nStep 4/4 : ")
                 .contains("Step 1/4 : FROM busybox:latest\n")
                 .contains("Step 2/4 : MAINTAINER Berth Tests <tests@berth.dev>\n")
                 .contains("Step 3/4 : RUN mkdir -p /data && echo seeded > /data/seed.txt && echo made the seed\n")
@@ -168,16 +170,86 @@ class DockerCliBuildTest {
         assertThat(ok("run", "--rm", "seedx").out()).isEqualTo("seeded\n");
     }
 
+    static final Pattern RUNNING_IN = Pattern.compile("(?m)^ ---> Running in ([0-9a-f]{12})$");
+
+    /** The containers {@code docker ps -a} lists, as {@code <short id> <state>} lines. */
+    static List<String> psAll() throws IOException, InterruptedException {
+        return ok("ps", "-a", "--format", "{{.ID}} {{.State}}").out().lines().toList();
+    }
+
     @Test
-    void aFailingRunExitsWithItsCodeAndDockersMessage() throws Exception {
+    void aFailingRunExitsWithItsCodeAndDockersMessageAndKeepsItsContainerUnlessForceRm() throws Exception {
         Path ctx = context("fail", "FROM busybox:latest\nRUN echo before the failure && exit 3\n");
         Run r = docker("build", "-t", "failx", ctx.toString());
         assertThat(r.exit()).as(r.all()).isEqualTo(3);
         assertThat(r.out()).contains("Step 2/2 : RUN echo before the failure && exit 3\n").contains("\nbefore the failure\n");
         assertThat(r.err()).contains("The command '/bin/sh -c echo before the failure && exit 3' returned a non-zero code: 3");
-        assertThat(r.all()).doesNotContain("Successfully");
+        assertThat(r.all()).doesNotContain("Successfully").doesNotContain("Removing intermediate container");
         assertThat(docker("image", "inspect", "failx").exit()).isNotZero();
-        assertThat(engine.engine().containers().list(ContainerFilter.ALL)).as("the step's container is removed").isEmpty();
+        Matcher m = RUNNING_IN.matcher(r.out());
+        assertThat(m.find()).as("a Running in line in:%n%s", r.out()).isTrue();
+        // --rm (the CLI's default) removes only after a success: the failed step's container stays, as with Docker
+        assertThat(psAll()).as("docker ps -a").containsExactly(m.group(1) + " exited");
+        assertThat(ok("inspect", "--format", "{{.State.ExitCode}}", m.group(1)).out()).isEqualTo("3\n");
+
+        Run forced = docker("build", "--force-rm", "-t", "failx", ctx.toString());
+        assertThat(forced.exit()).as(forced.all()).isEqualTo(3);
+        Matcher fm = RUNNING_IN.matcher(forced.out());
+        assertThat(fm.find()).as("a Running in line in:%n%s", forced.out()).isTrue();
+        assertThat(forced.out()).contains("\nbefore the failure\nRemoving intermediate container " + fm.group(1) + "\n");
+        assertThat(psAll()).as("--force-rm removed the second failed step's container").containsExactly(m.group(1) + " exited");
+    }
+
+    @Test
+    void eachRunShowsItsIntermediateContainerAndRmFalseKeepsItStopped() throws Exception {
+        made.add("rmx");
+        Path ctx = context("rm", "FROM busybox:latest\nRUN echo first step > /1.txt && echo ran one\nRUN echo ran two\n");
+        Run kept = ok("build", "--rm=false", "-t", "rmx", ctx.toString());
+        List<String> ids = new ArrayList<>();
+        Matcher m = RUNNING_IN.matcher(kept.out());
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        assertThat(ids).as("one container per RUN in:%n%s", kept.out()).hasSize(2).doesNotHaveDuplicates();
+        assertThat(kept.out()).doesNotContain("Removing intermediate container")
+                .contains(" ---> Running in " + ids.get(0) + "\nran one\n ---> ");
+        assertThat(psAll()).containsExactlyInAnyOrder(ids.get(0) + " exited", ids.get(1) + " exited");
+        for (String id : ids) {
+            docker("rm", id);
+        }
+
+        Run removed = ok("build", "--no-cache", "-t", "rmx", ctx.toString());
+        Matcher r = RUNNING_IN.matcher(removed.out());
+        assertThat(r.find()).isTrue();
+        String first = r.group(1);
+        assertThat(removed.out()).containsPattern("(?m)^Step 2/3 : RUN echo first step > /1.txt && echo ran one\n ---> Running in "
+                + first + "\nran one\nRemoving intermediate container " + first + "\n ---> [0-9a-f]{12}\nStep 3/3 : ");
+        assertThat(psAll()).as("--rm (default) removed every step's container").isEmpty();
+    }
+
+    @Test
+    void historyShowsEachStepsIntermediateImageAndMissingOnlyForTheBasesOwnLayers() throws Exception {
+        made.add("histx");
+        Path ctx = context("hist", "FROM busybox:latest\nENV STAGE=one\nRUN echo layered > /l.txt\nCOPY Dockerfile /df\n"
+                + "CMD [\"sh\"]\n");
+        Run built = ok("build", "-t", "histx", ctx.toString());
+        List<String> stepIds = new ArrayList<>();
+        Matcher m = Pattern.compile("(?m)^ ---> ([0-9a-f]{12})$").matcher(built.out());
+        while (m.find()) {
+            stepIds.add(m.group(1));
+        }
+        assertThat(stepIds).hasSize(5); // FROM (the base's id), ENV, RUN, COPY, CMD
+        List<String> rows = ok("history", "--format", "{{.ID}} {{.CreatedBy}}", "histx").out().lines().toList();
+        List<String> ids = rows.stream().map(l -> l.substring(0, l.indexOf(' '))).toList();
+        List<String> expected = new ArrayList<>(stepIds);
+        java.util.Collections.reverse(expected);
+        assertThat(ids.subList(0, 5)).as("%s", rows).isEqualTo(expected);
+        assertThat(ids.subList(5, ids.size())).as("below the base image's own row: its layers from elsewhere")
+                .allMatch(id -> id.equals("<missing>"));
+        assertThat(rows.get(2)).contains("echo layered > /l.txt");
+        var history = engine.engine().imageService().history("histx");
+        assertThat(history.getFirst().tags()).containsExactly("histx:latest");
+        assertThat(history.get(4).tags()).as("the base's row").containsExactly("busybox:latest");
     }
 
     @Test
@@ -206,18 +278,44 @@ class DockerCliBuildTest {
         assertThat(ok("run", "--rm", "argx:v1", "cat", "/greeting.txt").out()).isEqualTo("hello\n");
     }
 
+    static final Pattern RECLAIMED = Pattern.compile("(?m)^Total reclaimed space: ([0-9.]+)(B|kB|MB|GB)$");
+
+    /** The bytes {@code docker builder prune} says it reclaimed (decimal units, as the CLI prints them). */
+    static double reclaimed(Run r) {
+        Matcher m = RECLAIMED.matcher(r.out());
+        assertThat(m.find()).as("a reclaimed space line in:%n%s", r.out()).isTrue();
+        double unit = switch (m.group(2)) {
+            case "kB" -> 1e3;
+            case "MB" -> 1e6;
+            case "GB" -> 1e9;
+            default -> 1;
+        };
+        return Double.parseDouble(m.group(1)) * unit;
+    }
+
     @Test
-    void builderPruneAllForgetsTheCacheSoTheNextBuildRunsEveryStep() throws Exception {
+    void builderPruneListsTheRecordsItDeletedAndTheSpaceItReclaimed() throws Exception {
         made.add("prunex");
         Path ctx = context("prune", "FROM busybox:latest\nRUN echo pruned run > /p.txt && echo step ran\n");
         ok("build", "-t", "prunex", ctx.toString());
         assertThat(ok("build", "-t", "prunex", ctx.toString()).out()).contains(" ---> Using cache\n");
 
-        Run prune = ok("builder", "prune", "--all", "--force");
-        assertThat(prune.out()).contains("Total reclaimed space: 0B");
+        // a failed build leaves its good step behind: a plain prune takes it (its 1 MiB layer) and nothing else
+        Path failing = context("prune-fail", "FROM busybox:latest\nRUN dd if=/dev/urandom of=/blob bs=1024 count=1024"
+                + " 2>/dev/null\nRUN exit 5\n");
+        assertThat(docker("build", "--force-rm", failing.toString()).exit()).isEqualTo(5);
+        Run dangling = ok("builder", "prune", "--force");
+        assertThat(dangling.out()).containsPattern("(?m)^Deleted build cache objects:\n[0-9a-f]{64}\n\n");
+        assertThat(reclaimed(dangling)).isGreaterThan(1024 * 1024);
+        assertThat(ok("build", "-t", "prunex", ctx.toString()).out()).as("the tagged build's cache stays")
+                .contains(" ---> Using cache\n");
 
+        Run all = ok("builder", "prune", "--all", "--force");
+        assertThat(all.out()).containsPattern("(?m)^Deleted build cache objects:\n([0-9a-f]{64}\n)+\n");
+        assertThat(reclaimed(all)).as("the records' files").isPositive();
         Run after = ok("build", "-t", "prunex", ctx.toString());
         assertThat(after.out()).doesNotContain("Using cache").contains("\nstep ran\n");
+        assertThat(ok("builder", "prune", "--force", "--filter", "until=1h").out()).contains("Total reclaimed space: 0B");
     }
 
     @Test
@@ -237,6 +335,50 @@ class DockerCliBuildTest {
                 .contains("Successfully tagged targetx:latest\n");
         assertThat(ok("run", "--rm", "targetx", "cat", "/base.txt").out()).isEqualTo("from base\n");
         assertThat(docker("run", "--rm", "targetx", "cat", "/final.txt").exit()).isNotZero();
+    }
+
+    /** Whether the IPv4 {@code address} is inside {@code cidr}. */
+    static boolean inSubnet(String address, String cidr) throws Exception {
+        String[] parts = cidr.split("/");
+        int bits = Integer.parseInt(parts[1]);
+        int a = java.nio.ByteBuffer.wrap(java.net.InetAddress.getByName(address).getAddress()).getInt();
+        int n = java.nio.ByteBuffer.wrap(java.net.InetAddress.getByName(parts[0]).getAddress()).getInt();
+        int mask = bits == 0 ? 0 : -1 << (32 - bits);
+        return (a & mask) == (n & mask);
+    }
+
+    static final String SHOW_NETWORK = "FROM busybox:latest\n"
+            + "RUN echo \"ifaces: $(ip -o link | cut -d: -f2 | cut -d@ -f1 | tr -d ' ' | sort | tr '\\n' ' ')\" && ip -o -4 addr show\n";
+
+    @Test
+    void runIsOnTheDefaultBridgeByDefaultAndHasOnlyLoopbackWithNetworkNone() throws Exception {
+        Path ctx = context("net", SHOW_NETWORK);
+        Run bridged = ok("build", ctx.toString());
+        assertThat(bridged.out()).contains("\nifaces: eth0 lo \n");
+        Matcher addr = Pattern.compile("(?m)^\\d+: eth0\\s+inet (\\d+\\.\\d+\\.\\d+\\.\\d+)/").matcher(bridged.out());
+        assertThat(addr.find()).as("an eth0 address in:%n%s", bridged.out()).isTrue();
+        String subnet = ok("network", "inspect", "bridge", "--format", "{{range .IPAM.Config}}{{.Subnet}}{{end}}").out().strip();
+        assertThat(inSubnet(addr.group(1), subnet)).as("%s in the default bridge's %s", addr.group(1), subnet).isTrue();
+        made.add(builtId(bridged));
+
+        Run isolated = ok("build", "--no-cache", "--network", "none", ctx.toString());
+        assertThat(isolated.out()).contains("\nifaces: lo \n").doesNotContain("eth0");
+        made.add(builtId(isolated));
+    }
+
+    @Test
+    void aRunOnTheDefaultBridgeReachesAnotherContainerAndNotWithNetworkNone() throws Exception {
+        ok("run", "-d", "--name", "buildweb", "busybox:latest", "httpd", "-f", "-p", "8080", "-h", "/etc");
+        String ip = ok("inspect", "--format", "{{.NetworkSettings.IPAddress}}", "buildweb").out().strip();
+        assertThat(ip).matches("\\d+\\.\\d+\\.\\d+\\.\\d+");
+        Path ctx = context("reach", "FROM busybox:latest\nARG WEB\n"
+                + "RUN printf 'GET /passwd HTTP/1.0\\r\\n\\r\\n' | nc -w 5 $WEB 8080 | grep '^root:'\n");
+        Run reached = ok("build", "--build-arg", "WEB=" + ip, ctx.toString());
+        assertThat(reached.out()).contains("\nroot:x:0:0:root:/root:/bin/sh\n");
+        made.add(builtId(reached));
+        Run cut = docker("build", "--no-cache", "--force-rm", "--network", "none", "--build-arg", "WEB=" + ip, ctx.toString());
+        assertThat(cut.out()).doesNotContain("root:x:0:0");
+        assertThat(cut.exit()).as(cut.all()).isEqualTo(1); // grep found no page: nothing came
     }
 
     /** A tar of {@code entries} (name, content) in order. */
@@ -299,28 +441,41 @@ class DockerCliBuildTest {
 
     @Test
     void aClientThatGoesAwayCancelsTheBuildAndItsRunContainerIsRemoved() throws Exception {
-        Path ctx = context("cancel", "FROM busybox:latest\nRUN echo started && sleep 120\n");
+        cancelWhenTheOutputShows("cancel", "FROM busybox:latest\nRUN echo started && sleep 120\n", "\nstarted\n");
+    }
+
+    /** Goes away as soon as the step's container is created: while it is being started, not left created. */
+    @Test
+    void aClientThatGoesAwayWhileTheRunContainerStartsLeavesNoCreatedContainer() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            cancelWhenTheOutputShows("cancel-start-" + i, "FROM busybox:latest\nRUN sleep 120 # " + i + "\n", " ---> Running in ");
+        }
+    }
+
+    private void cancelWhenTheOutputShows(String name, String dockerfile, String marker) throws Exception {
+        Path ctx = context(name, dockerfile);
+        Path out = tmp.resolve(name + "-out.txt");
         ProcessBuilder pb = new ProcessBuilder(DOCKER, "-H", "unix://" + sock, "build", "-t", "cancelx", ctx.toString());
         pb.environment().put("DOCKER_BUILDKIT", "0");
         pb.environment().put("DOCKER_CONFIG", tmp.resolve("docker-config").toString());
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        pb.redirectOutput(tmp.resolve("cancel-out.txt").toFile()).redirectError(tmp.resolve("cancel-err.txt").toFile());
+        pb.redirectOutput(out.toFile()).redirectError(tmp.resolve(name + "-err.txt").toFile());
         Process cli = pb.start();
         try {
-            Path out = tmp.resolve("cancel-out.txt");
             assertThat(waitFor(() -> {
                 try {
-                    return Files.readString(out).contains("\nstarted\n");
+                    return Files.readString(out).contains(marker);
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
-            })).as("the RUN step runs").isTrue();
+            })).as("the RUN step began").isTrue();
         } finally {
             cli.destroyForcibly(); // the CLI's connection closes with it
             cli.waitFor(30, TimeUnit.SECONDS);
         }
         assertThat(waitFor(() -> engine.engine().containers().list(ContainerFilter.ALL).isEmpty()))
-                .as("the cancelled step's container is removed").isTrue();
+                .as("the cancelled step's container is removed, never left created: %s",
+                        engine.engine().containers().list(ContainerFilter.ALL)).isTrue();
         assertThat(waitFor(() -> {
             try {
                 return contextsLeft().isEmpty();

@@ -8,18 +8,14 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
-import dev.berth.engine.api.ApiServer;
 import dev.berth.engine.container.Container;
 import dev.berth.engine.container.ContainerFilter;
 import dev.berth.engine.container.ContainerService;
 import dev.berth.engine.container.CreateRequest;
-import dev.berth.testkit.LocalImages;
+import dev.berth.testkit.EngineExtension;
 import dev.berth.testkit.RootOnly;
-import dev.berth.testkit.TempEngine;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -42,39 +38,14 @@ class ContainersApiTest {
 
     @TempDir
     static Path tmp;
-    static TempEngine engine;
-    static ApiServer api;
-    static Path sock;
 
-    @BeforeAll
-    static void start() {
-        engine = TempEngine.start();
-        LocalImages.busybox(engine.engine(), tmp.resolve("image"), "busybox:latest");
-        sock = tmp.resolve("api.sock");
-        api = ApiServer.serve(engine.engine(), sock);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-        if (engine != null) {
-            engine.close();
-        }
-    }
-
-    @AfterEach
-    void removeContainers() {
-        for (Container c : engine.engine().containers().list(ContainerFilter.ALL)) {
-            engine.engine().containers().remove(c.id(), true, false);
-        }
-    }
+    @RegisterExtension
+    static final EngineExtension engine = EngineExtension.start().withBusybox("busybox:latest").serving();
 
     /** One request with {@code Connection: close}; returns the head and the de-chunked body. */
     static String[] request(String method, String target) throws IOException {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(sock));
+            ch.connect(UnixDomainSocketAddress.of(engine.socket()));
             String req = method + " " + target + " HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n";
             ch.write(java.nio.ByteBuffer.wrap(req.getBytes(StandardCharsets.US_ASCII)));
             byte[] all = Channels.newInputStream(ch).readAllBytes();
@@ -141,7 +112,7 @@ class ContainersApiTest {
 
     static DockerClient dockerJava() {
         DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
-                .withDockerHost("unix://" + sock)
+                .withDockerHost("unix://" + engine.socket())
                 .withDockerConfig(tmp.resolve("docker-java-config").toString())
                 .build();
         return DockerClientImpl.getInstance(config,

@@ -1,15 +1,10 @@
 package dev.berth.engine.api.containers;
 
-import dev.berth.engine.api.ApiServer;
-import dev.berth.engine.container.Container;
 import dev.berth.engine.container.ContainerFilter;
-import dev.berth.testkit.LocalImages;
+import dev.berth.testkit.EngineExtension;
 import dev.berth.testkit.RootOnly;
-import dev.berth.testkit.TempEngine;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -30,46 +25,21 @@ class ContainersCliTest {
 
     @TempDir
     static Path tmp;
-    static TempEngine engine;
-    static ApiServer api;
-    static Path sock;
 
-    @BeforeAll
-    static void start() {
-        engine = TempEngine.start();
-        LocalImages.busybox(engine.engine(), tmp.resolve("image"), "busybox:latest");
-        sock = tmp.resolve("api.sock");
-        api = ApiServer.serve(engine.engine(), sock);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-        if (engine != null) {
-            engine.close();
-        }
-    }
-
-    @AfterEach
-    void removeContainers() {
-        for (Container c : engine.engine().containers().list(ContainerFilter.ALL)) {
-            engine.engine().containers().remove(c.id(), true, false);
-        }
-    }
+    @RegisterExtension
+    static final EngineExtension engine = EngineExtension.start().withBusybox("busybox:latest").serving();
 
     record Run(int exit, String out, String err) {}
 
     static Run docker(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(DOCKER, "-H", "unix://" + sock));
+        List<String> cmd = new ArrayList<>(List.of(DOCKER, "-H", "unix://" + engine.socket()));
         cmd.addAll(List.of(args));
         return run(cmd, null);
     }
 
     /** The docker CLI with {@code stdin} piped into it, then closed. */
     static Run dockerWithStdin(String stdin, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(DOCKER, "-H", "unix://" + sock));
+        List<String> cmd = new ArrayList<>(List.of(DOCKER, "-H", "unix://" + engine.socket()));
         cmd.addAll(List.of(args));
         return run(cmd, stdin, true);
     }
@@ -185,14 +155,14 @@ class ContainersCliTest {
     @Test
     void execWithATtyRunsOnATerminal() throws Exception {
         ok(docker("run", "-d", "--name", "term", "busybox", "sleep", "300"));
-        Run r = underPty(DOCKER + " -H unix://" + sock + " exec -it term sh -c tty", null);
+        Run r = underPty(DOCKER + " -H unix://" + engine.socket() + " exec -it term sh -c tty", null);
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("/dev/pts/");
     }
 
     @Test
     void runInteractiveWithATtyTakesTypedInput() throws Exception {
-        Run r = underPty(DOCKER + " -H unix://" + sock + " run --rm -it busybox sh", "echo hi-$((40+2)); exit\r");
+        Run r = underPty(DOCKER + " -H unix://" + engine.socket() + " run --rm -it busybox sh", "echo hi-$((40+2)); exit\r");
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("hi-42");
     }

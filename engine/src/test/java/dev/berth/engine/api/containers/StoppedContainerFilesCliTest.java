@@ -1,16 +1,10 @@
 package dev.berth.engine.api.containers;
 
-import dev.berth.engine.api.ApiServer;
-import dev.berth.engine.container.Container;
-import dev.berth.engine.container.ContainerFilter;
-import dev.berth.testkit.LocalImages;
 import dev.berth.testkit.Mounts;
+import dev.berth.testkit.EngineExtension;
 import dev.berth.testkit.RootOnly;
-import dev.berth.testkit.TempEngine;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -37,40 +31,15 @@ class StoppedContainerFilesCliTest {
 
     @TempDir
     static Path tmp;
-    static TempEngine engine;
-    static ApiServer api;
-    static Path sock;
 
-    @BeforeAll
-    static void start() {
-        engine = TempEngine.start();
-        LocalImages.busybox(engine.engine(), tmp.resolve("image"), "busybox:latest");
-        sock = tmp.resolve("api.sock");
-        api = ApiServer.serve(engine.engine(), sock);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-        if (engine != null) {
-            engine.close();
-        }
-    }
-
-    @AfterEach
-    void removeContainers() {
-        for (Container c : engine.engine().containers().list(ContainerFilter.ALL)) {
-            engine.engine().containers().remove(c.id(), true, false);
-        }
-        assertThat(Mounts.mountPointsUnder(engine.root())).as("mounts left").isEmpty();
-    }
+    @RegisterExtension
+    static final EngineExtension engine = EngineExtension.start().withBusybox("busybox:latest").serving()
+            .checkingNoMountsLeft();
 
     record Run(int exit, String out, String err) {}
 
     static Run docker(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(DOCKER, "-H", "unix://" + sock));
+        List<String> cmd = new ArrayList<>(List.of(DOCKER, "-H", "unix://" + engine.socket()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().put("DOCKER_CONFIG", tmp.resolve("docker-config").toString());
@@ -265,7 +234,7 @@ class StoppedContainerFilesCliTest {
 
     /** GET on the engine's socket with curl: the body. */
     static String curl(String path) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("curl", "-sS", "--unix-socket", sock.toString(), "http://localhost" + path)
+        Process p = new ProcessBuilder("curl", "-sS", "--unix-socket", engine.socket().toString(), "http://localhost" + path)
                 .redirectErrorStream(true).start();
         String body = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(body).isZero();

@@ -2,9 +2,7 @@ package dev.berth.engine.api.xray;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.engine.api.ApiServer;
 import dev.berth.engine.container.Container;
-import dev.berth.engine.container.ContainerFilter;
 import dev.berth.engine.container.ContainerService;
 import dev.berth.engine.container.CreateRequest;
 import dev.berth.engine.image.ImageRecord;
@@ -12,14 +10,10 @@ import dev.berth.engine.runtime.spec.Cgroups;
 import dev.berth.engine.runtime.spec.RunSpec;
 import dev.berth.engine.snapshot.ChainIds;
 import dev.berth.engine.snapshot.Mounts;
-import dev.berth.testkit.LocalImages;
+import dev.berth.testkit.EngineExtension;
 import dev.berth.testkit.RootOnly;
-import dev.berth.testkit.TempEngine;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -43,41 +37,13 @@ class XrayApiTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path tmp;
-    static TempEngine engine;
-    static ApiServer api;
-    static Path sock;
-
-    @BeforeAll
-    static void start() {
-        engine = TempEngine.start();
-        LocalImages.busybox(engine.engine(), tmp.resolve("image"), "busybox:latest");
-        sock = tmp.resolve("api.sock");
-        api = ApiServer.serve(engine.engine(), sock);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-        if (engine != null) {
-            engine.close();
-        }
-    }
-
-    @AfterEach
-    void removeContainers() {
-        for (Container c : engine.engine().containers().list(ContainerFilter.ALL)) {
-            engine.engine().containers().remove(c.id(), true, false);
-        }
-    }
+    @RegisterExtension
+    static final EngineExtension engine = EngineExtension.start().withBusybox("busybox:latest").serving();
 
     /** GET with {@code Connection: close}: status code and body (the route answers with a plain body). */
     static Object[] get(String target) throws IOException {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            ch.connect(UnixDomainSocketAddress.of(sock));
+            ch.connect(UnixDomainSocketAddress.of(engine.socket()));
             String req = "GET " + target + " HTTP/1.1\r\nHost: docker\r\nConnection: close\r\n\r\n";
             ch.write(java.nio.ByteBuffer.wrap(req.getBytes(StandardCharsets.US_ASCII)));
             String text = new String(Channels.newInputStream(ch).readAllBytes(), StandardCharsets.UTF_8);
