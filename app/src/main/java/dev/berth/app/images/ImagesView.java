@@ -37,6 +37,7 @@ import org.kordamp.ikonli.javafx.FontIcon;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignB;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignC;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignD;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignH;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignL;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignM;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignP;
@@ -67,6 +68,7 @@ public final class ImagesView {
     private final Localization i18n;
     private final TableView<Row> table;
     private Consumer<String> onRun;
+    private Runnable onBuild;
 
     public ImagesView(ImagesViewModel viewModel, RegistriesViewModel registries, Localization i18n) {
         this.vm = viewModel;
@@ -78,10 +80,15 @@ public final class ImagesView {
         pull.getStyleClass().add("accent");
         Button load = headerButton("images.action.load", "images-load", MaterialDesignU.UPLOAD_OUTLINE, this::load);
         Button prune = headerButton("images.action.prune", "images-prune", MaterialDesignB.BROOM, this::prune);
-        for (Button b : new Button[] {pull, load, prune}) {
+        Button build = headerButton("builds.dialog.action.build", "images-build", MaterialDesignH.HAMMER_WRENCH, () -> {
+            if (onBuild != null) {
+                onBuild.run();
+            }
+        });
+        for (Button b : new Button[] {pull, load, prune, build}) {
             b.disableProperty().bind(noBackend);
         }
-        HBox actions = new HBox(8, prune, load, pull);
+        HBox actions = new HBox(8, prune, load, build, pull);
         actions.setAlignment(Pos.CENTER_RIGHT);
         var header = PaneHeader.create(i18n, viewModel.titleKey(), viewModel.subtitleKey(), "images", actions);
 
@@ -186,6 +193,19 @@ public final class ImagesView {
             }
         });
 
+        // a selection asked for from elsewhere (a finished build): as soon as the image's row is listed
+        // (a turn later: the filter may have to be cleared, which must not happen inside the list's own change)
+        viewModel.pendingSelectionProperty().addListener((obs, old, now) -> viewModel.executor().runOnUi(this::selectPending));
+        viewModel.visibleRows().addListener((javafx.collections.ListChangeListener<Row>) c -> {
+            if (viewModel.pendingSelectionProperty().get() != null) {
+                viewModel.executor().runOnUi(this::selectPending);
+            }
+        });
+
+        if (viewModel.pendingSelectionProperty().get() != null) { // asked for before this pane was first shown
+            viewModel.executor().runOnUi(this::selectPending);
+        }
+
         var emptyView = new EmptyStateView(i18n, MaterialDesignL.LAYERS_OUTLINE, viewModel.emptyState(), "images").root();
         VBox.setVgrow(table, Priority.ALWAYS);
         VBox listBody = new VBox(toolbar, table, footer);
@@ -200,6 +220,23 @@ public final class ImagesView {
         root = new VBox(header, body);
         root.setId("images-pane");
         root.getStyleClass().add("content");
+    }
+
+    /** Selects (and scrolls to) the image {@code imageId} once it is listed. */
+    public void select(String imageId) {
+        vm.select(imageId);
+    }
+
+    private void selectPending() {
+        if (vm.pendingSelectionProperty().get() == null) {
+            return;
+        }
+        Row row = vm.takePendingSelection();
+        if (row != null) {
+            table.getSelectionModel().clearSelection();
+            table.getSelectionModel().select(row);
+            table.scrollTo(row);
+        }
     }
 
     private ContextMenu contextMenu(TableRow<Row> row) {
@@ -295,6 +332,11 @@ public final class ImagesView {
      */
     public void setOnRun(Consumer<String> onRun) {
         this.onRun = onRun;
+    }
+
+    /** What Build… in the header does: the shell opens the Build dialog. */
+    public void setOnBuild(Runnable onBuild) {
+        this.onBuild = onBuild;
     }
 
     private void run(Row row) {

@@ -96,6 +96,7 @@ public final class ImagesViewModel implements AutoCloseable {
     private final BooleanBinding empty;
     private final ObjectBinding<Text> summary;
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
+    private final ReadOnlyObjectWrapper<String> pendingSelection = new ReadOnlyObjectWrapper<>(this, "pendingSelection");
     private volatile EventSubscription subscription;
 
     public ImagesViewModel(UiExecutor executor) {
@@ -161,6 +162,50 @@ public final class ImagesViewModel implements AutoCloseable {
         next.sort(NEWEST_FIRST);
         rows.setAll(next);
         loaded.set(true);
+    }
+
+    /**
+     * Asks the pane to select the image {@code imageId} ({@code sha256:...}, e.g. one just built)
+     * once its row is listed; the list is read again now so a new image shows without waiting for
+     * its event (an untagged build publishes none).
+     */
+    public void select(String imageId) {
+        if (imageId == null || imageId.isBlank()) {
+            return;
+        }
+        pendingSelection.set(imageId);
+        refresh();
+    }
+
+    /**
+     * The row the pane should select for the pending {@link #select}: the image's first row among
+     * all rows (null while it is not listed yet). When the filter or the dangling switch hides it,
+     * they are cleared so that it shows.
+     */
+    public Row takePendingSelection() {
+        String id = pendingSelection.get();
+        if (id == null) {
+            return null;
+        }
+        Row row = sorted.stream().filter(r -> r.image().id().equals(id)).findFirst().orElse(null);
+        if (row == null) {
+            Row hidden = rows.stream().filter(r -> r.image().id().equals(id)).findFirst().orElse(null);
+            if (hidden == null) {
+                return null;
+            }
+            filter.set("");
+            if (hidden.dangling()) {
+                showDangling.set(true);
+            }
+            row = hidden;
+        }
+        pendingSelection.set(null);
+        return row;
+    }
+
+    /** The image id {@link #select} asked for and the pane has not selected yet; null when none. */
+    public ReadOnlyObjectProperty<String> pendingSelectionProperty() {
+        return pendingSelection.getReadOnlyProperty();
     }
 
     private void updatePredicate() {

@@ -1,6 +1,9 @@
 package dev.berth.app.shell;
 
+import dev.berth.app.builds.BuildDialogFlow;
+import dev.berth.app.builds.BuildRun;
 import dev.berth.app.builds.BuildsView;
+import dev.berth.app.builds.DockerfileDropTarget;
 import dev.berth.app.containers.ContainersView;
 import dev.berth.app.containers.details.ContainerDetailsPane;
 import dev.berth.app.events.EventsView;
@@ -35,10 +38,14 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
-/** The main window: navigation on the left, the selected pane in the middle, the status bar below. */
+/**
+ * The main window: navigation on the left, the selected pane in the middle, the status bar below.
+ * A Dockerfile (or a folder with one) dropped anywhere on it opens the Build dialog.
+ */
 public final class MainWindowView {
 
-    private final BorderPane root = new BorderPane();
+    private final StackPane root = new StackPane();
+    private final BorderPane frame = new BorderPane();
     private final StackPane content = new StackPane();
     private final Map<Page, Supplier<Parent>> factories = new EnumMap<>(Page.class);
     private final Map<Page, Parent> panes = new EnumMap<>(Page.class);
@@ -48,21 +55,45 @@ public final class MainWindowView {
     private final Localization i18n;
     private ContainersView containersView;
     private ContainerDetailsPane details;
+    private final BuildDialogFlow buildFlow;
 
     public MainWindowView(MainWindowViewModel vm, Localization i18n) {
         this.viewModel = vm;
         this.i18n = i18n;
+        // Build: the dialog, then the Builds page; a success selects the image in Images and offers Run…
+        buildFlow = new BuildDialogFlow(vm.builds(), vm.executor(), i18n, () -> vm.pageProperty().set(Page.BUILDS),
+                run -> vm.images().select(run.imageId()),
+                run -> {
+                    vm.images().select(run.imageId());
+                    vm.pageProperty().set(Page.IMAGES);
+                },
+                this::runBuiltImage);
+        // on the Builds page, showing that build, its own Show in Images and Run... are right there
+        buildFlow.hideWhile(javafx.beans.binding.Bindings.createBooleanBinding(
+                () -> vm.pageProperty().get() == Page.BUILDS
+                        && vm.builds().selectedProperty().get() == buildFlow.lastSucceededProperty().get(),
+                vm.pageProperty(), vm.builds().selectedProperty(), buildFlow.lastSucceededProperty()));
         factories.put(Page.CONTAINERS, () -> containersView().root());
         factories.put(Page.IMAGES, () -> {
             ImagesView images = new ImagesView(vm.images(), vm.registries(), i18n);
             // Run… on an image: the Containers pane's Run dialog, then that pane with the new container selected
             images.setOnRun(image -> containersView().openRunDialog(images.root(), image,
                     () -> vm.pageProperty().set(Page.CONTAINERS)));
+            images.setOnBuild(() -> buildFlow.chooseAndOpen(root));
             return images.root();
         });
         factories.put(Page.VOLUMES, () -> new VolumesView(vm.volumes(), i18n).root());
         factories.put(Page.NETWORKS, () -> new NetworksView(vm.networks(), i18n).root());
-        factories.put(Page.BUILDS, () -> new BuildsView(vm.builds(), i18n).root());
+        factories.put(Page.BUILDS, () -> {
+            BuildsView builds = new BuildsView(vm.builds(), i18n);
+            builds.setOnBuild(() -> buildFlow.chooseAndOpen(root));
+            builds.setOnShowImage(run -> {
+                vm.images().select(run.imageId());
+                vm.pageProperty().set(Page.IMAGES);
+            });
+            builds.setOnRun(this::runBuiltImage);
+            return builds.root();
+        });
         factories.put(Page.EVENTS, () -> new EventsView(vm.events(), i18n).root());
         factories.put(Page.SETTINGS, () -> new SettingsView(vm.settings(), vm.registries(), i18n).root());
 
@@ -102,9 +133,12 @@ public final class MainWindowView {
         show(vm.pageProperty().get());
 
         content.getStyleClass().add("content");
-        root.setLeft(sidebar);
-        root.setCenter(content);
-        root.setBottom(new StatusBarView(vm.statusBar()).root());
+        VBox.setVgrow(content, Priority.ALWAYS);
+        frame.setLeft(sidebar);
+        frame.setCenter(new VBox(buildFlow.notice(), content));
+        frame.setBottom(new StatusBarView(vm.statusBar()).root());
+        root.getChildren().add(frame);
+        new DockerfileDropTarget(root, i18n, drop -> buildFlow.open(root, drop.contextDir(), drop.dockerfile()));
         root.setId("main-window");
     }
 
@@ -129,6 +163,19 @@ public final class MainWindowView {
             containersView.setDetails(details.node(), details::show, details::refresh);
         }
         return containersView;
+    }
+
+    /** Run… on a built image: the Containers pane's Run dialog with its first tag (or its id). */
+    private void runBuiltImage(BuildRun run) {
+        String reference = run.tagged().isEmpty()
+                ? (run.request().tags().isEmpty() ? run.imageId() : run.request().tags().getFirst())
+                : run.tagged().getFirst();
+        containersView().openRunDialog(root, reference, () -> viewModel.pageProperty().set(Page.CONTAINERS));
+    }
+
+    /** The Build dialog flow: drop, Build…, and the notice after a build. */
+    public BuildDialogFlow buildFlow() {
+        return buildFlow;
     }
 
     private static Node section(Localization i18n, String key) {

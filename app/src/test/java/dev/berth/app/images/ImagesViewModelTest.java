@@ -104,4 +104,25 @@ class ImagesViewModelTest {
         assertThat(Formats.ago(null, NOW)).isEqualTo(dev.berth.app.i18n.Text.of("time.unknown"));
         assertThat(Formats.shortDigest("sha256:0123456789abcdef0123")).isEqualTo("0123456789ab");
     }
+
+    @Test
+    void aSelectionAskedForWaitsForTheImageAndUncoversItWhenHidden() {
+        ImagesViewModel vm = new ImagesViewModel(new UiExecutor(uiThread));
+        String built = "sha256:" + "d".repeat(64);
+        vm.select(built); // no backend yet: kept until the image is listed
+        assertThat(vm.takePendingSelection()).isNull();
+        assertThat(vm.pendingSelectionProperty().get()).isEqualTo(built);
+
+        vm.filterProperty().set("nginx");
+        vm.show(List.of(image("c", List.of("nginx:1.27"), NOW.minusSeconds(60), 1),
+                image("d", List.of(), NOW, 2)));
+        ImagesViewModel.Row row = vm.takePendingSelection();
+        assertThat(row.image().id()).isEqualTo(built);
+        // an untagged build is dangling and filtered out: both are cleared so that it shows
+        assertThat(vm.filterProperty().get()).isEmpty();
+        assertThat(vm.showDanglingProperty().get()).isTrue();
+        assertThat(vm.visibleRows()).contains(row);
+        assertThat(vm.pendingSelectionProperty().get()).isNull();
+        assertThat(vm.takePendingSelection()).isNull();
+    }
 }

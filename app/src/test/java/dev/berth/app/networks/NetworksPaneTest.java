@@ -1,26 +1,17 @@
 package dev.berth.app.networks;
 
-import dev.berth.app.backend.EmbeddedBackend;
-import dev.berth.app.i18n.Language;
 import dev.berth.app.networks.NetworksClient.Attached;
 import dev.berth.app.networks.NetworksClient.Network;
-import dev.berth.app.settings.Settings;
-import dev.berth.app.settings.SettingsStore;
-import dev.berth.app.shell.AppShell;
-import dev.berth.app.theme.Theme;
-import dev.berth.engine.EngineConfig;
+import dev.berth.app.testing.EmbeddedShell;
 import dev.berth.engine.network.Attachment;
 import dev.berth.engine.network.EndpointRequest;
 import dev.berth.engine.network.NetworkService;
-import javafx.embed.swing.SwingFXUtils;
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TreeView;
-import javafx.scene.image.WritableImage;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,15 +22,13 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
-import javax.imageio.ImageIO;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 
+import static dev.berth.app.testing.Gui.shown;
+import static dev.berth.app.testing.Gui.snapshot;
+import static dev.berth.app.testing.Gui.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -55,36 +44,32 @@ class NetworksPaneTest {
     @TempDir
     Path tmp;
 
-    private AppShell shell;
-    private volatile EmbeddedBackend backend;
+    private EmbeddedShell app;
 
     @Start
     void start(Stage stage) {
-        SettingsStore store = new SettingsStore(tmp.resolve("config/berth/settings.json"));
-        store.save(new Settings(Language.ENGLISH, Theme.LIGHT));
-        shell = new AppShell(store);
-        shell.show(stage, () -> backend = EmbeddedBackend.start(new EngineConfig(tmp.resolve("root"), tmp.resolve("b.sock")), true));
+        app = EmbeddedShell.show(stage, tmp);
     }
 
     @AfterEach
     void closeShell() {
         try {
-            if (backend != null) {
-                NetworkService networks = backend.engine().networks();
+            if (app != null && app.backend() != null) {
+                NetworkService networks = app.backend().engine().networks();
                 for (Attachment a : networks.attachments()) {
                     networks.detach(a.containerId());
                 }
             }
         } finally {
-            if (shell != null) {
-                shell.close();
+            if (app != null) {
+                app.close();
             }
         }
     }
 
     @Test
     void createListInspectAndRemoveANetworkThroughThePane(FxRobot robot) throws Exception {
-        waitUntil(() -> shell.viewModel().networks().backendProperty().get() != null);
+        waitUntil(() -> app.shell().viewModel().networks().backendProperty().get() != null);
         robot.clickOn("#nav-networks");
         TableView<Network> table = robot.lookup("#networks-table").queryTableView();
         waitUntil(() -> table.getItems().size() == 3);
@@ -123,7 +108,7 @@ class NetworksPaneTest {
         assertThat(row(table, "other")).isEmpty();
 
         // a container joins: the pane follows the connect event and shows its address
-        Attachment a = backend.engine().networks().attach(CONTAINER, "/shop", null, List.of(EndpointRequest.of("web-net")), List.of());
+        Attachment a = app.backend().engine().networks().attach(CONTAINER, "/shop", null, List.of(EndpointRequest.of("web-net")), List.of());
         String ip = a.endpoint("web-net").orElseThrow().ipAddress();
         waitUntil(() -> row(table, "web-net").map(n -> n.containers().size() == 1).orElse(false));
         robot.interact(() -> table.getSelectionModel().select(row(table, "web-net").orElseThrow()));
@@ -150,7 +135,7 @@ class NetworksPaneTest {
         assertThat(status.getStyleClass()).contains("status-line-error");
         assertThat(row(table, "web-net")).isPresent();
 
-        backend.engine().networks().detach(CONTAINER);
+        app.backend().engine().networks().detach(CONTAINER);
         waitUntil(() -> row(table, "web-net").map(n -> n.containers().isEmpty()).orElse(false));
         // the refresh replaced the rows; the selection stayed on web-net and its details followed
         waitUntil(() -> attached.getItems().isEmpty());
@@ -160,7 +145,7 @@ class NetworksPaneTest {
         robot.clickOn("#networks-remove-confirm");
         waitUntil(() -> row(table, "web-net").isEmpty());
         assertThat(status.getText()).isEqualTo("Removed network web-net.");
-        assertThat(backend.engine().networks().list(java.util.Map.of())).extracting(n -> n.name()).doesNotContain("web-net");
+        assertThat(app.backend().engine().networks().list(java.util.Map.of())).extracting(n -> n.name()).doesNotContain("web-net");
     }
 
     private static String validation(FxRobot robot) {
@@ -175,34 +160,5 @@ class NetworksPaneTest {
         return robot.lookup("#networks-table .table-row-cell")
                 .match(n -> n instanceof TableRow<?> r && r.getItem() instanceof Network net && net.name().equals(name))
                 .queryAs(TableRow.class);
-    }
-
-    /** Whether {@code node} and every parent of it are visible. */
-    static boolean shown(javafx.scene.Node node) {
-        for (javafx.scene.Node n = node; n != null; n = n.getParent()) {
-            if (!n.isVisible()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    static void waitUntil(BooleanSupplier condition) {
-        try {
-            WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, condition::getAsBoolean);
-        } catch (TimeoutException e) {
-            throw new AssertionError("condition not met within 20 s", e);
-        }
-        WaitForAsyncUtils.waitForFxEvents();
-    }
-
-    /** Writes the window to {@code screenshots/<name>} for the README. */
-    static void snapshot(Scene scene, String name) throws Exception {
-        Path dir = Path.of(System.getProperty("user.dir")).resolve("..").resolve("screenshots").normalize();
-        Files.createDirectories(dir);
-        WritableImage[] image = new WritableImage[1];
-        WaitForAsyncUtils.waitForFxEvents();
-        WaitForAsyncUtils.waitFor(WaitForAsyncUtils.asyncFx(() -> image[0] = scene.snapshot(null)));
-        ImageIO.write(SwingFXUtils.fromFXImage(image[0], null), "png", dir.resolve(name).toFile());
     }
 }

@@ -1,23 +1,14 @@
 package dev.berth.app.volumes;
 
-import dev.berth.app.backend.EmbeddedBackend;
-import dev.berth.app.i18n.Language;
-import dev.berth.app.settings.Settings;
-import dev.berth.app.settings.SettingsStore;
-import dev.berth.app.shell.AppShell;
-import dev.berth.app.theme.Theme;
 import dev.berth.app.volumes.VolumeBrowserDialog.Item;
 import dev.berth.app.volumes.VolumesClient.Volume;
-import dev.berth.engine.EngineConfig;
-import javafx.embed.swing.SwingFXUtils;
-import javafx.scene.Scene;
+import dev.berth.app.testing.EmbeddedShell;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TreeItem;
 import javafx.scene.control.TreeTableView;
 import javafx.scene.control.TreeView;
-import javafx.scene.image.WritableImage;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,17 +17,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
-import org.testfx.util.WaitForAsyncUtils;
 
-import javax.imageio.ImageIO;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 
+import static dev.berth.app.testing.Gui.shown;
+import static dev.berth.app.testing.Gui.snapshot;
+import static dev.berth.app.testing.Gui.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -53,27 +42,23 @@ class VolumesPaneTest {
     @TempDir
     Path tmp;
 
-    private AppShell shell;
-    private volatile EmbeddedBackend backend;
+    private EmbeddedShell app;
 
     @Start
     void start(Stage stage) {
-        SettingsStore store = new SettingsStore(tmp.resolve("config/berth/settings.json"));
-        store.save(new Settings(Language.ENGLISH, Theme.LIGHT));
-        shell = new AppShell(store);
-        shell.show(stage, () -> backend = EmbeddedBackend.start(new EngineConfig(tmp.resolve("root"), tmp.resolve("b.sock")), true));
+        app = EmbeddedShell.show(stage, tmp);
     }
 
     @AfterEach
     void closeShell() {
-        if (shell != null) {
-            shell.close();
+        if (app != null) {
+            app.close();
         }
     }
 
     @Test
     void createBrowseInspectAndRemoveAVolumeThroughThePane(FxRobot robot) throws Exception {
-        waitUntil(() -> shell.viewModel().volumes().loadedProperty().get());
+        waitUntil(() -> app.shell().viewModel().volumes().loadedProperty().get());
         robot.clickOn("#nav-volumes");
         assertThat(shown(robot.lookup("#volumes-empty-title").query())).isTrue();
 
@@ -98,7 +83,7 @@ class VolumesPaneTest {
         assertThat(shown(robot.lookup("#volumes-empty-title").query())).isFalse();
 
         // fill the volume's data as a container would, with a link pointing out of it
-        Path data = backend.engine().volumes().inspect("x-site").mountpoint();
+        Path data = app.backend().engine().volumes().inspect("x-site").mountpoint();
         Files.writeString(data.resolve("index.html"), "<h1>shop</h1>\n".repeat(100));
         Files.createDirectories(data.resolve("assets/img"));
         Files.write(data.resolve("assets/logo.png"), new byte[5_000]);
@@ -146,7 +131,7 @@ class VolumesPaneTest {
         robot.clickOn("#inspect-close");
 
         // remove: refused while a container uses it, then done
-        backend.engine().volumes().acquire("x-site", CONTAINER);
+        app.backend().engine().volumes().acquire("x-site", CONTAINER);
         try {
             robot.clickOn("#volumes-remove");
             robot.clickOn("#volumes-remove-confirm");
@@ -155,7 +140,7 @@ class VolumesPaneTest {
             assertThat(status.getText()).startsWith("Conflict: ").contains(CONTAINER);
             assertThat(Files.exists(data.resolve("index.html"))).isTrue();
         } finally {
-            backend.engine().volumes().release("x-site", CONTAINER);
+            app.backend().engine().volumes().release("x-site", CONTAINER);
         }
         robot.clickOn("#volumes-remove");
         robot.clickOn("#volumes-remove-confirm");
@@ -174,36 +159,5 @@ class VolumesPaneTest {
 
     private static Optional<Volume> row(TableView<Volume> table, String name) {
         return table.getItems().stream().filter(v -> v.name().equals(name)).findFirst();
-    }
-
-    static boolean shown(javafx.scene.Node node) {
-        for (javafx.scene.Node n = node; n != null; n = n.getParent()) {
-            if (!n.isVisible()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    static void waitUntil(BooleanSupplier condition) {
-        waitUntil(condition, () -> "");
-    }
-
-    static void waitUntil(BooleanSupplier condition, java.util.function.Supplier<String> state) {
-        try {
-            WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, condition::getAsBoolean);
-        } catch (TimeoutException e) {
-            throw new AssertionError("condition not met within 20 s " + state.get(), e);
-        }
-        WaitForAsyncUtils.waitForFxEvents();
-    }
-
-    static void snapshot(Scene scene, String name) throws Exception {
-        Path dir = Path.of(System.getProperty("user.dir")).resolve("..").resolve("screenshots").normalize();
-        Files.createDirectories(dir);
-        WritableImage[] image = new WritableImage[1];
-        WaitForAsyncUtils.waitForFxEvents();
-        WaitForAsyncUtils.waitFor(WaitForAsyncUtils.asyncFx(() -> image[0] = scene.snapshot(null)));
-        ImageIO.write(SwingFXUtils.fromFXImage(image[0], null), "png", dir.resolve(name).toFile());
     }
 }
