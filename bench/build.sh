@@ -5,7 +5,7 @@
 #     running engine's socket (end to end);
 #   - podman build (podman with runc; private containers.conf, storage root, runroot and tmp dir here);
 #   - Docker's classic builder: DOCKER_BUILDKIT=0 docker build against a dockerd started here by hand.
-# All with --network none (dockerd runs with --bridge=none; Berth's RUN steps are asked for none too).
+# All with --network none for their RUN steps (dockerd runs with --bridge=none).
 # Medians side by side with the ratios Berth/podman and Berth/dockerd. Not part of ./berth test.
 #
 #   bench/build.sh [ROUNDS]      (default 5)

@@ -32,8 +32,8 @@ import java.util.regex.Pattern;
  *   <li>where given, {@code podman build} (its argv, storage in the script's temp dir);</li>
  *   <li>where given, {@code DOCKER_BUILDKIT=0 docker build} against a dockerd (Docker's classic builder).</li>
  * </ul>
- * Every builder runs the steps with {@code --network none} (Berth's Java API is asked for it; dockerd runs
- * with {@code --bridge=none}). Each build is checked: all 14 steps ran, and the rebuild used the cache for
+ * Every builder runs the RUN steps with {@code --network none} (dockerd runs with {@code --bridge=none}).
+ * Each build is checked: all 14 steps ran, and the rebuild used the cache for
  * every step after FROM. Prints {@code RESULT key value} lines and a table with the ratios.
  */
 public final class BuildBench {
@@ -123,7 +123,7 @@ public final class BuildBench {
                 @Override
                 public void cold() throws Exception {
                     try (BuildContext c = BuildContext.fromDirectory(ctx)) {
-                        BuildResult r = builder.build(BuildRequest.of(c).withNetworkMode("none").withNoCache(true).withTags("bench:latest"), e -> { });
+                        BuildResult r = builder.build(request(c, true), e -> { });
                         if (r.steps().size() != STEPS || r.steps().stream().anyMatch(BuildStep::cached)) {
                             throw new IllegalStateException("expected " + STEPS + " uncached steps, got " + r.steps());
                         }
@@ -134,7 +134,7 @@ public final class BuildBench {
                 @Override
                 public void cached() throws Exception {
                     try (BuildContext c = BuildContext.fromDirectory(ctx)) {
-                        BuildResult r = builder.build(BuildRequest.of(c).withNetworkMode("none").withTags("bench:latest"), e -> { });
+                        BuildResult r = builder.build(request(c, false), e -> { });
                         if (r.steps().size() != STEPS || !r.fullyCached()) {
                             throw new IllegalStateException("the rebuild was not fully cached: " + r.steps());
                         }
@@ -251,6 +251,11 @@ public final class BuildBench {
             List<Long> nanos = builds.stream().map(b -> b.get(step).duration().toNanos()).toList();
             System.out.printf("  %6.3f s  %s%n", median(nanos), builds.getFirst().get(step).text());
         }
+    }
+
+    /** {@code docker build --network none [--no-cache] -t bench:latest}: RUN steps without a network, as for the others. */
+    private static BuildRequest request(BuildContext c, boolean noCache) {
+        return new BuildRequest(c, null, List.of("bench:latest"), Map.of(), null, noCache, false, Map.of(), true, true, "none");
     }
 
     /** The benchmark's build context: the Dockerfile, a file and a directory of 20 small files. */
