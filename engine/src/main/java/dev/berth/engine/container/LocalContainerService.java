@@ -650,8 +650,9 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             }
             extra.add(entry);
         }
-        String hostname = c.config().hostname() == null ? c.shortId() : c.config().hostname();
-        String hosts = HostsFile.render(new HostsFile.Spec(hostname, null, first == null ? null : first.ipAddress(), extra, links));
+        String hostname = hostnameOf(c);
+        List<String> ownIps = a == null ? List.of() : a.endpoints().stream().map(Endpoint::ipAddress).toList();
+        String hosts = HostsFile.render(new HostsFile.Spec(hostname, null, ownIps, extra, links));
         String resolv;
         if (a != null) {
             resolv = networks.resolvConf(a, h.dnsSearch(), h.dnsOptions());
@@ -670,6 +671,11 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             throw new EngineException.Unavailable("cannot write the network files of container " + c.name() + " in " + d
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The container's hostname: {@code -h}, else its short id (Docker's default). */
+    private static String hostnameOf(Container c) {
+        return c.config().hostname() == null ? c.shortId() : c.config().hostname();
     }
 
     /** Tears the container's network down (after its run; the network service publishes the disconnect events). */
@@ -1106,8 +1112,9 @@ public final class LocalContainerService implements ContainerService, AutoClosea
                     endpoint == null ? null : endpoint.staticIp());
             if (c.state().running()) {
                 if (networks.attachment(id).isPresent()) {
-                    networks.connect(id, req);
+                    Endpoint joined = networks.connect(id, req);
                     refreshResolvConf(c);
+                    updateHostsFile(c, List.of(joined), List.of());
                 } else {
                     throw new EngineException.FailedPrecondition("container " + c.name()
                             + " runs without a network namespace of its own (network none): restart it to connect");
@@ -1150,8 +1157,10 @@ public final class LocalContainerService implements ContainerService, AutoClosea
                 throw new EngineException.NotFound("container " + c.id() + " is not connected to network " + n.name());
             }
             if (live) {
+                Optional<Endpoint> left = networks.attachment(id).flatMap(a -> a.endpoint(n.name()));
                 networks.disconnect(id, n.name());
                 refreshResolvConf(c);
+                updateHostsFile(c, List.of(), left.stream().toList());
             }
             List<EndpointRequest> eps = new ArrayList<>(h.networks());
             eps.remove(joined.get());
@@ -1180,6 +1189,30 @@ public final class LocalContainerService implements ContainerService, AutoClosea
                     StandardCharsets.UTF_8);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot update resolv.conf of container " + c.name() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Changes a running container's {@code hosts} in place as Docker does on connect and disconnect:
+     * a line {@code address hostname} for each joined endpoint appended, the line of each left one
+     * deleted; links, {@code --add-host} entries and edits made inside the container stay.
+     */
+    private void updateHostsFile(Container c, List<Endpoint> joined, List<Endpoint> left) {
+        Path file = c.paths().dir().resolve(HOSTS);
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        String hostname = hostnameOf(c);
+        try {
+            String before = Files.readString(file, StandardCharsets.UTF_8);
+            String after = HostsFile.remove(before, left.stream().map(e -> HostsFile.ownEntry(e.ipAddress(), hostname, null)).toList());
+            after = HostsFile.add(after, joined.stream().map(e -> HostsFile.ownEntry(e.ipAddress(), hostname, null)).toList());
+            if (!after.equals(before)) {
+                // in place: the file is bind-mounted into the container, a rename would not be seen
+                Files.writeString(file, after, StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot update /etc/hosts of container " + c.name() + ": " + e.getMessage());
         }
     }
 
