@@ -6,6 +6,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -69,5 +77,79 @@ class NetworkFollowUpsCliTest {
         String bridgeIp = net.ok("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "twice").strip();
         assertThat(net.ok("exec", "twice", "cat", "/etc/hosts"))
                 .contains(bridgeIp + "\t" + id + "\n", "10.77.72.20\t" + id + "\n");
+    }
+
+    @Test
+    void noPortForwardingChainOfANetworkOutlivesItsContainersOrTheNetwork() throws Exception {
+        net.ok("network", "create", "--subnet", "10.77.73.0/24", "ports");
+        String chain = portForwardChain(net.ok("network", "inspect", "-f", "{{.Id}}", "ports").strip());
+        int port = NetworkedEngine.freePort();
+        try {
+            // removal: the container with -p leaves first, the one without last (netavark 1.4 keeps the chain then)
+            net.ok("run", "-d", "--name", "published", "--network", "ports", "-p", "127.0.0.1:" + port + ":80", "busybox", "sleep", "300");
+            net.ok("run", "-d", "--name", "quiet", "--network", "ports", "busybox", "sleep", "300");
+            assertThat(natChains()).as("netavark's chain for the network, named as Berth computes it").contains(chain);
+            net.ok("rm", "-f", "published");
+            assertThat(natChains()).as("another container is still on the network").contains(chain);
+            net.ok("rm", "-f", "quiet");
+            assertThat(natChains()).doesNotContain(chain);
+
+            // the last container leaving by disconnect
+            net.ok("run", "-d", "--name", "published", "--network", "ports", "-p", "127.0.0.1:" + port + ":80", "busybox", "sleep", "300");
+            net.ok("run", "-d", "--name", "visitor", "busybox", "sleep", "300");
+            net.ok("network", "connect", "ports", "visitor");
+            net.ok("stop", "-t", "0", "published");
+            assertThat(natChains()).contains(chain);
+            net.ok("network", "disconnect", "ports", "visitor");
+            assertThat(natChains()).doesNotContain(chain);
+
+            // a chain left by an engine without this clean-up goes with the network
+            net.ok("rm", "-f", "published", "visitor");
+            assertThat(iptables("-t", "nat", "-N", chain)).isZero();
+            net.ok("network", "rm", "ports");
+            assertThat(natChains()).doesNotContain(chain);
+        } finally {
+            iptables("-t", "nat", "-X", chain); // only if a step above failed; fails harmlessly otherwise
+        }
+    }
+
+    /** netavark 1.4's name for a network's DNAT chain: the first 13 hex digits of the SHA-512 of the id it is given. */
+    private static String portForwardChain(String networkId) throws Exception {
+        byte[] d = MessageDigest.getInstance("SHA-512").digest(networkId.getBytes(StandardCharsets.UTF_8));
+        return "NETAVARK-DN-" + HexFormat.of().formatHex(d).substring(0, 13).toUpperCase(Locale.ROOT);
+    }
+
+    private static List<String> natChains() {
+        return run("iptables", "-w", "10", "-t", "nat", "-S").lines()
+                .filter(l -> l.startsWith("-N ")).map(l -> l.substring(3).strip()).toList();
+    }
+
+    private static int iptables(String... args) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("iptables", "-w", "10"));
+        cmd.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String run(String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor()).as(String.join(" ", cmd) + "\n" + out).isZero();
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 }
