@@ -902,15 +902,46 @@ public final class LocalContainerService implements ContainerService, AutoClosea
                 Container r = c.withName(name);
                 Json.write(c.paths().dir().resolve(CONFIG), stored(r));
                 containers.put(id, r);
+                if (networks != null) {
+                    networks.renamed(id, name);
+                }
                 out[0] = c;
                 out[1] = r;
                 return r;
             });
             old = out[0].dockerName();
             renamed = out[1];
+            relink(out[0].name(), name);
         }
         publish(renamed, "rename", Map.of("oldName", old));
         return renamed;
+    }
+
+    /**
+     * Docker keeps a link by container, not by name: after a linked container's rename, every
+     * {@code --link} to it names it by its new name (in inspect's {@code Links}, and in the
+     * {@code /etc/hosts} written at the linking container's next start). A running linking
+     * container's hosts file keeps the old name until then, as with Docker.
+     */
+    private void relink(String oldName, String newName) {
+        for (Container other : List.copyOf(containers.values())) {
+            if (other.hostConfig().links().stream().noneMatch(l -> l.substring(0, l.lastIndexOf(':')).equals(oldName))) {
+                continue;
+            }
+            locked(other.id(), () -> {
+                Container c = containers.get(other.id());
+                if (c == null) {
+                    return null; // removed meanwhile
+                }
+                List<String> links = c.hostConfig().links().stream()
+                        .map(l -> l.substring(0, l.lastIndexOf(':')).equals(oldName) ? newName + l.substring(l.lastIndexOf(':')) : l)
+                        .toList();
+                Container updated = c.withHostConfig(c.hostConfig().withLinks(links));
+                Json.write(c.paths().dir().resolve(CONFIG), stored(updated));
+                containers.put(c.id(), updated);
+                return null;
+            });
+        }
     }
 
     // ------------------------------------------------------------------ wait / remove / prune

@@ -580,6 +580,19 @@ public final class NetworkService {
         return removed;
     }
 
+    /**
+     * Records a container's new name ({@code docker rename}): network inspect and {@code --link}
+     * entries name it so from now on. The name aardvark-dns answers on user-defined networks is the
+     * one given to netavark at setup: it changes at the container's next start.
+     */
+    public synchronized void renamed(String containerId, String newName) {
+        Attachment a = attachments.get(containerId);
+        if (a != null && !a.containerName().equals(newName)) {
+            saveAttachment(new Attachment(a.containerId(), newName, a.mode(), a.netnsPath(), a.ownsNetns(), a.endpoints(),
+                    a.ports(), a.dnsServers()));
+        }
+    }
+
     public synchronized Optional<Attachment> attachment(String containerId) {
         return Optional.ofNullable(attachments.get(containerId));
     }

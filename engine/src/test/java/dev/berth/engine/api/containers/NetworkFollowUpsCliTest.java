@@ -80,6 +80,32 @@ class NetworkFollowUpsCliTest {
     }
 
     @Test
+    void aLinkFollowsTheRenameOfTheLinkedContainerNotItsOldName() {
+        net.ok("run", "-d", "--name", "db", "busybox", "sleep", "300");
+        String dbId = net.ok("inspect", "-f", "{{.Id}}", "db").strip().substring(0, 12);
+        net.ok("create", "--name", "web", "--link", "db:dbalias", "busybox", "sleep", "300");
+        net.ok("rename", "db", "database");
+        // the old name is free again and another container takes it: the link stays with the renamed one
+        net.ok("run", "-d", "--name", "db", "busybox", "sleep", "300");
+        assertThat(net.ok("inspect", "-f", "{{.HostConfig.Links}}", "web")).isEqualTo("[/database:/web/dbalias]\n");
+        assertThat(net.ok("network", "inspect", "-f", "{{range .Containers}}{{.Name}} {{end}}", "bridge"))
+                .contains("database ").doesNotContain("dbalias");
+
+        net.ok("start", "web");
+        String dbIp = net.ok("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "database").strip();
+        String impostorIp = net.ok("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "db").strip();
+        assertThat(dbIp).isNotEqualTo(impostorIp);
+        assertThat(net.ok("exec", "web", "cat", "/etc/hosts"))
+                .contains(dbIp + "\tdbalias database " + dbId + "\n")
+                .doesNotContain(impostorIp + "\t");
+        assertThat(net.ok("exec", "web", "ping", "-c1", "-W2", "dbalias")).contains(dbIp);
+
+        // renaming the linking container keeps its links, under its new name
+        net.ok("rename", "web", "site");
+        assertThat(net.ok("inspect", "-f", "{{.HostConfig.Links}}", "site")).isEqualTo("[/database:/site/dbalias]\n");
+    }
+
+    @Test
     void noPortForwardingChainOfANetworkOutlivesItsContainersOrTheNetwork() throws Exception {
         net.ok("network", "create", "--subnet", "10.77.73.0/24", "ports");
         String chain = portForwardChain(net.ok("network", "inspect", "-f", "{{.Id}}", "ports").strip());
