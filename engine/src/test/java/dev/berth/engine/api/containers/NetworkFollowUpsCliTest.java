@@ -106,6 +106,27 @@ class NetworkFollowUpsCliTest {
     }
 
     @Test
+    void anIpv6HostAddressIsRefusedClearlyAndADualStackBindingServesIpv4() {
+        NetworkedEngine.Run refused = net.docker("run", "-d", "--name", "v6", "-p", "[::1]:8080:80", "busybox", "sleep", "300");
+        assertThat(refused.exit()).isNotZero();
+        assertThat(refused.err()).contains("on the IPv6 host address ::1: Berth publishes ports on IPv4 only")
+                .contains("use an IPv4 address such as 127.0.0.1");
+        assertThat(net.docker("inspect", "v6").exit()).as("nothing created").isNotZero();
+
+        int port = NetworkedEngine.freePort();
+        // an explicit IPv6 address is refused even next to an IPv4 one: it would not be served
+        assertThat(net.docker("run", "-d", "--name", "v6", "-p", "127.0.0.1:" + port + ":80", "-p", "[::1]:" + port + ":80",
+                "busybox", "sleep", "300").err()).contains("IPv6 host address ::1");
+        // [::] next to 0.0.0.0 on the same port (how clients copy an inspected binding back) is a dual-stack
+        // publish: served on IPv4
+        net.ok("run", "-d", "--name", "dual", "-p", "0.0.0.0:" + port + ":80", "-p", "[::]:" + port + ":80",
+                "busybox", "httpd", "-f", "-p", "80", "-h", "/etc");
+        assertThat(net.ok("port", "dual")).isEqualTo("80/tcp -> 0.0.0.0:" + port + "\n");
+        assertThat(NetworkedEngine.httpGet("http://127.0.0.1:" + port + "/hostname"))
+                .isEqualTo(net.ok("inspect", "-f", "{{.Config.Hostname}}", "dual"));
+    }
+
+    @Test
     void noPortForwardingChainOfANetworkOutlivesItsContainersOrTheNetwork() throws Exception {
         net.ok("network", "create", "--subnet", "10.77.73.0/24", "ports");
         String chain = portForwardChain(net.ok("network", "inspect", "-f", "{{.Id}}", "ports").strip());
