@@ -84,12 +84,14 @@ public final class HostsFile {
     }
 
     /**
-     * The line naming one of the container's own addresses: {@code ip hostname}, or
-     * {@code ip hostname.domainname hostname} with a domain name.
+     * The line naming one of the container's own addresses, as Docker writes it: {@code ip hostname};
+     * for a qualified name (a dot in the hostname, or a domain name) the full name, then its first label:
+     * {@code ip web.example.org web}.
      */
     public static Entry ownEntry(String ip, String hostname, String domainname) {
-        return new Entry(ip, domainname == null || domainname.isEmpty()
-                ? List.of(hostname) : List.of(hostname + "." + domainname, hostname));
+        String fqdn = domainname == null || domainname.isEmpty() ? hostname : hostname + "." + domainname;
+        int dot = fqdn.indexOf('.');
+        return new Entry(ip, dot > 0 ? List.of(fqdn, fqdn.substring(0, dot)) : List.of(fqdn));
     }
 
     /** {@code content} with a line per entry appended (entries already there are not repeated). */

@@ -31,6 +31,8 @@ class HostsAndResolvConfTest {
                 "10.89.0.5\tabc123def456");
         assertThat(HostsFile.render(new HostsFile.Spec("h", "example.org", List.of("10.1.1.1"), List.of(), List.of())))
                 .endsWith("10.1.1.1\th.example.org h\n");
+        assertThat(HostsFile.render(new HostsFile.Spec("web.example.org", null, List.of("10.1.1.1"), List.of(), List.of())))
+                .endsWith("10.1.1.1\tweb.example.org web\n");
         assertThat(HostsFile.render(new HostsFile.Spec("h", null, List.of(), List.of(), List.of()))).doesNotContain("\th\n");
         assertThat(HostsFile.parseAddHost("v6:[::1]").ip()).isEqualTo("::1");
         assertThatThrownBy(() -> HostsFile.parseAddHost("nohost")).isInstanceOf(EngineException.InvalidArgument.class)
