@@ -760,11 +760,24 @@ public final class Builder {
                         w.writeDirectory(path, e.getMode(), mtime);
                     } else if (e.isSymbolicLink()) {
                         w.writeLink(path, e.getLinkName(), mtime);
-                    } else if (e.isFile() && !e.isLink()) {
+                    } else if (e.isLink()) {
+                        if (climbs(e.getLinkName())) {
+                            throw new EngineException.InvalidArgument("step " + number + ": " + file.path()
+                                    + " holds the hard link " + e.getName() + " -> " + e.getLinkName()
+                                    + ", which leads outside the archive");
+                        }
+                        try {
+                            w.writeHardLink(path, dest + "/" + RootfsWriter.normalize(e.getLinkName()), dest);
+                        } catch (EngineException.InvalidArgument bad) {
+                            throw new EngineException.InvalidArgument("step " + number + ": " + file.path() + ": "
+                                    + bad.getMessage(), bad);
+                        }
+                    } else if (e.isFile()) {
                         w.writeFile(path, probe, e.getMode(), mtime);
                     } else {
                         throw new EngineException.InvalidArgument("step " + number + ": " + file.path() + " holds "
-                                + e.getName() + ", which ADD does not extract (only files, directories and symbolic links)");
+                                + e.getName() + ", which ADD does not extract (only files, directories, symbolic and"
+                                + " hard links)");
                     }
                 }
                 return true;
@@ -904,17 +917,37 @@ public final class Builder {
             try {
                 Path root = mnt.toAbsolutePath().normalize();
                 List<SourceTree> trees = new ArrayList<>();
+                boolean wildcard = false;
+                List<String> matched = new ArrayList<>();
                 for (String n : names) {
-                    Path p = RootfsPath.resolve(root, n);
-                    BasicFileAttributes a;
-                    try {
-                        a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                    } catch (IOException e) {
-                        throw failure(ins, null, "COPY --from=" + from + ": " + n + " does not exist in " + from);
+                    List<String> paths = List.of(n);
+                    if (hasWildcard(n)) {
+                        wildcard = true;
+                        try {
+                            paths = globImage(root, n);
+                        } catch (IOException e) {
+                            throw new EngineException.Unavailable("step " + number + ": cannot read " + from + " to match "
+                                    + n + ": " + e.getMessage(), e);
+                        }
+                        if (paths.isEmpty()) {
+                            throw failure(ins, null, "COPY --from=" + from + ": no source files were specified: nothing in "
+                                    + from + " matches " + n);
+                        }
                     }
-                    trees.add(new SourceTree(n, a.isDirectory(), () -> walkImage(p)));
+                    for (String path : paths) {
+                        Path p = RootfsPath.resolve(root, path);
+                        BasicFileAttributes a;
+                        try {
+                            a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                        } catch (IOException e) {
+                            throw failure(ins, null, "COPY --from=" + from + ": " + path + " does not exist in " + from);
+                        }
+                        trees.add(new SourceTree(path, a.isDirectory(), () -> walkImage(p)));
+                        matched.add(path);
+                    }
                 }
-                return new Sources(trees, false, "from " + image.id() + " " + names, "from:" + from + " " + names, close);
+                return new Sources(trees, wildcard, "from " + image.id() + " " + names + (wildcard ? " matched " + matched : ""),
+                        "from:" + from + " " + names, close);
             } catch (RuntimeException e) {
                 close.run();
                 throw e;
@@ -976,6 +1009,78 @@ public final class Builder {
             remote = new RemoteSource();
         }
         return remote;
+    }
+
+    private static boolean hasWildcard(String path) {
+        return path.chars().anyMatch(ch -> ch == '*' || ch == '?' || ch == '[');
+    }
+
+    /**
+     * The paths in a mounted image that match {@code pattern} (Go's {@code filepath.Match} per path component:
+     * {@code *}, {@code ?}, {@code [...]}), in order; every directory is reached with links resolved inside
+     * {@code root}.
+     */
+    private static List<String> globImage(Path root, String pattern) throws IOException {
+        List<String> found = List.of("");
+        for (String part : RootfsWriter.normalize(pattern).substring(1).split("/")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            List<String> next = new ArrayList<>();
+            if (!hasWildcard(part)) {
+                for (String f : found) {
+                    next.add(f + "/" + part);
+                }
+            } else {
+                java.util.regex.Pattern re = globPart(part);
+                for (String f : found) {
+                    Path dir = RootfsPath.resolve(root, f.isEmpty() ? "/" : f);
+                    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                        continue;
+                    }
+                    try (Stream<Path> children = Files.list(dir)) {
+                        for (String name : children.map(c -> c.getFileName().toString()).sorted().toList()) {
+                            if (re.matcher(name).matches()) {
+                                next.add(f + "/" + name);
+                            }
+                        }
+                    }
+                }
+            }
+            found = next;
+        }
+        return found.stream().filter(f -> Files.exists(RootfsPath.resolve(root, f), LinkOption.NOFOLLOW_LINKS)).toList();
+    }
+
+    /** One path component of a Go glob as a regular expression. */
+    private static java.util.regex.Pattern globPart(String glob) {
+        StringBuilder re = new StringBuilder();
+        for (int i = 0; i < glob.length(); i++) {
+            char c = glob.charAt(i);
+            switch (c) {
+                case '*' -> re.append("[^/]*");
+                case '?' -> re.append("[^/]");
+                case '\\' -> {
+                    if (i + 1 < glob.length()) {
+                        re.append(java.util.regex.Pattern.quote(String.valueOf(glob.charAt(++i))));
+                    }
+                }
+                case '[' -> {
+                    int end = glob.indexOf(']', i + 2);
+                    if (end < 0) {
+                        throw new EngineException.InvalidArgument("syntax error in pattern " + glob);
+                    }
+                    String body = glob.substring(i + 1, end);
+                    if (body.startsWith("^") || body.startsWith("!")) {
+                        body = "^" + body.substring(1);
+                    }
+                    re.append('[').append(body.replace("\\", "\\\\").replace("[", "\\[")).append(']');
+                    i = end;
+                }
+                default -> re.append(java.util.regex.Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return java.util.regex.Pattern.compile(re.toString());
     }
 
     /** Files of a mounted image under {@code top}, as context entries (links never followed). */
@@ -1041,6 +1146,21 @@ public final class Builder {
             throw new EngineException.InvalidArgument("invalid tag \"" + t + "\": a build is tagged with name[:tag], not a digest");
         }
         return r.tag() == null ? r.withTag(Reference.DEFAULT_TAG) : r;
+    }
+
+    /** Whether an archive path climbs above the archive's root ({@code a/../../b}); a leading {@code /} is the root. */
+    private static boolean climbs(String archivePath) {
+        int depth = 0;
+        for (String part : archivePath.split("/")) {
+            if (part.equals("..")) {
+                if (--depth < 0) {
+                    return true;
+                }
+            } else if (!part.isEmpty() && !part.equals(".")) {
+                depth++;
+            }
+        }
+        return false;
     }
 
     private static boolean isUrl(String s) {

@@ -5,6 +5,7 @@ import dev.berth.engine.EngineConfig;
 import dev.berth.engine.api.ApiServer;
 import dev.berth.engine.build.context.BuildContext;
 import dev.berth.testkit.BusyboxImage;
+import dev.berth.testkit.LocalImages;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -103,13 +104,16 @@ public final class BuildBench {
         Thread stop = new Thread(() -> stop(engine, api), "bench-stop");
         Runtime.getRuntime().addShutdownHook(stop);
         try {
-            // one image for every builder: the test suite's busybox-static image as a docker archive (skopeo)
-            BusyboxImage image = BusyboxImage.build(work.resolve("busybox-layout"));
+            // one image for every builder: the test suite's busybox-static image, put into Berth's store and saved
+            // from there as the docker archive dockerd and podman load (no skopeo: its blob-info cache is the host's)
+            BusyboxImage busybox = BusyboxImage.build(work.resolve("busybox-layout"));
+            LocalImages.install(engine, busybox, "busybox:latest");
+            for (BusyboxImage.LayerBlob l : busybox.layers()) { // the blobs too, which save sends
+                engine.content().put("bench-" + l.digest().encoded(), busybox.blob(l.digest()), l.digest());
+            }
             Path imageTar = work.resolve("busybox.tar");
-            exec(List.of("skopeo", "--insecure-policy", "copy", "--quiet", "oci:" + image.layout() + ":"
-                    + BusyboxImage.LAYOUT_TAG, "docker-archive:" + imageTar + ":busybox:latest"), logs.resolve("skopeo.log"));
             List<String> berthCli = List.of(DOCKER, "-H", "unix://" + config.socket());
-            exec(concat(berthCli, "load", "-q", "-i", imageTar.toString()), logs.resolve("berth-load.log"));
+            exec(concat(berthCli, "save", "-o", imageTar.toString(), "busybox:latest"), logs.resolve("berth-save.log"));
 
             Map<String, Tool> tools = new LinkedHashMap<>();
             Map<String, String> notes = new LinkedHashMap<>();
