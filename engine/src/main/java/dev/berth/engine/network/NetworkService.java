@@ -392,6 +392,7 @@ public final class NetworkService {
                 NetnsFiles.remove(netns);
             }
             deleteAttachment(containerId);
+            nets.forEach(this::dropEmptyPortChain);
             throw e;
         }
         Attachment a = pending.withEndpoints(done);
