@@ -616,6 +616,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             }
             throw e;
         }
+        updateLinkingContainers(c, a);
         return new RunSpec.NetworkMode.Joined(Path.of(a.netnsPath()));
     }
 
@@ -670,6 +671,40 @@ public final class LocalContainerService implements ContainerService, AutoClosea
         } catch (IOException e) {
             throw new EngineException.Unavailable("cannot write the network files of container " + c.name() + " in " + d
                     + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * As Docker does when a linked container starts: every running container with a {@code --link}
+     * to it gets the alias's line in its {@code hosts} pointed at the new address on the default
+     * bridge (a restart may hand out another one). Written in place; a failure is logged.
+     */
+    private void updateLinkingContainers(Container started, Attachment a) {
+        Optional<Endpoint> onBridge = a.endpoint("bridge");
+        if (onBridge.isEmpty()) {
+            return;
+        }
+        for (Container other : List.copyOf(containers.values())) {
+            if (other.id().equals(started.id()) || !other.state().running()) {
+                continue;
+            }
+            Path file = other.paths().dir().resolve(HOSTS);
+            for (String l : other.hostConfig().links()) {
+                int colon = l.lastIndexOf(':');
+                if (!l.substring(0, colon).equals(started.name()) || !Files.isRegularFile(file)) {
+                    continue;
+                }
+                try {
+                    String before = Files.readString(file, StandardCharsets.UTF_8);
+                    String after = HostsFile.updateAddress(before, l.substring(colon + 1), onBridge.get().ipAddress());
+                    if (!after.equals(before)) {
+                        Files.writeString(file, after, StandardCharsets.UTF_8); // in place: bind-mounted
+                    }
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.WARNING, "cannot update the link to " + started.name() + " in /etc/hosts of "
+                            + other.name() + ": " + e.getMessage());
+                }
+            }
         }
     }
 

@@ -123,6 +123,25 @@ public final class HostsFile {
         return out.substring(0, out.length() - 1);
     }
 
+    /**
+     * {@code content} with the address of every line whose first name is {@code name} changed to
+     * {@code ip} (the rest of the line kept): how Docker points a running container's {@code --link}
+     * alias at the linked container's new address after that one restarted.
+     */
+    public static String updateAddress(String content, String name, String ip) {
+        StringBuilder out = new StringBuilder();
+        for (String l : content.split("\n", -1)) {
+            String[] fields = l.strip().split("\\s+");
+            if (fields.length >= 2 && fields[1].equals(name) && !l.strip().startsWith("#")) {
+                String rest = l.stripLeading().substring(fields[0].length());
+                out.append(ip).append(rest).append('\n');
+            } else {
+                out.append(l).append('\n');
+            }
+        }
+        return out.substring(0, out.length() - 1);
+    }
+
     private static boolean matches(String line, Entry e) {
         String[] fields = line.strip().split("\\s+");
         return fields.length == e.names().size() + 1 && fields[0].equals(e.ip())

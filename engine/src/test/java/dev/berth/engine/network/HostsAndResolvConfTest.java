@@ -67,6 +67,14 @@ class HostsAndResolvConfTest {
     }
 
     @Test
+    void aLinkAliasLineTakesTheLinkedContainersNewAddressAndNothingElseChanges() {
+        String hosts = "127.0.0.1\tlocalhost\n10.1.1.3\tdb db-name 0123456789ab\n10.1.1.9\tdbx\n10.1.1.2\th\n";
+        assertThat(HostsFile.updateAddress(hosts, "db", "10.1.1.7"))
+                .isEqualTo("127.0.0.1\tlocalhost\n10.1.1.7\tdb db-name 0123456789ab\n10.1.1.9\tdbx\n10.1.1.2\th\n");
+        assertThat(HostsFile.updateAddress(hosts, "db-name", "10.1.1.7")).as("only the first name is the alias").isEqualTo(hosts);
+    }
+
+    @Test
     void resolvConfPointsAtAardvarkOnUserNetworksAndDropsLoopbackHostServersOtherwise(@TempDir Path dir) throws Exception {
         Path hostFile = dir.resolve("resolv.conf");
         Files.writeString(hostFile, "# host\nnameserver 127.0.0.53\nnameserver 10.255.255.53\nsearch corp.example\noptions edns0\n");

@@ -106,6 +106,24 @@ class NetworkFollowUpsCliTest {
     }
 
     @Test
+    void aRunningLinkingContainerFollowsTheLinkedContainerToItsNewAddressAfterARestart() {
+        net.ok("run", "-d", "--name", "store", "busybox", "sleep", "300");
+        net.ok("run", "-d", "--name", "app", "--link", "store:cache", "busybox", "sleep", "300");
+        String first = net.ok("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "store").strip();
+        assertThat(net.ok("exec", "app", "cat", "/etc/hosts")).contains(first + "\tcache store ");
+
+        net.ok("stop", "-t", "0", "store");
+        net.ok("run", "-d", "--name", "squatter", "busybox", "sleep", "300"); // takes the freed address
+        assertThat(net.ok("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "squatter").strip()).isEqualTo(first);
+        net.ok("start", "store");
+        String second = net.ok("inspect", "-f", "{{.NetworkSettings.IPAddress}}", "store").strip();
+        assertThat(second).isNotEqualTo(first);
+
+        assertThat(net.ok("exec", "app", "cat", "/etc/hosts")).contains(second + "\tcache store ").doesNotContain(first + "\tcache");
+        assertThat(net.ok("exec", "app", "ping", "-c1", "-W2", "cache")).contains(second);
+    }
+
+    @Test
     void anIpv6HostAddressIsRefusedClearlyAndADualStackBindingServesIpv4() {
         NetworkedEngine.Run refused = net.docker("run", "-d", "--name", "v6", "-p", "[::1]:8080:80", "busybox", "sleep", "300");
         assertThat(refused.exit()).isNotZero();
