@@ -24,7 +24,9 @@
  * for its next start and a running one's at once: its {@code resolv.conf} is rewritten in place,
  * and its {@code hosts} gets a line {@code address hostname} for the joined network appended or
  * the left network's line deleted, as Docker does; other lines (links, {@code --add-host}, edits
- * made inside) stay. Its hosts file names each of its addresses, one line per network.
+ * made inside) stay. Its hosts file names each of its addresses, one line per network. When a
+ * linked container starts, running containers linking to it get their alias line pointed at its
+ * new address (Docker's parent update).
  *
  * <p>Decisions: {@code --init} is refused because no init binary is installed; no-new-privileges
  * is on unless {@code no-new-privileges:false} is asked for; an exec whose command runc cannot
