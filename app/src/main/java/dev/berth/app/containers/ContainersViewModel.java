@@ -3,7 +3,8 @@ package dev.berth.app.containers;
 import dev.berth.app.backend.Backend;
 import dev.berth.app.backend.EngineEvent;
 import dev.berth.app.backend.EventSubscription;
-import dev.berth.app.backend.ImageSummary;
+import dev.berth.app.images.ImageSummary;
+import dev.berth.app.images.ImagesClient;
 import dev.berth.app.components.EmptyState;
 import dev.berth.app.i18n.ErrorText;
 import dev.berth.app.i18n.Text;
@@ -446,7 +447,7 @@ public final class ContainersViewModel implements AutoCloseable {
         executor.runInBackground(() -> {
             Text problem = null;
             try {
-                b.normalizeReference(typed);
+                ImagesClient.normalize(typed);
             } catch (RuntimeException e) {
                 problem = Text.of("run.validation.image.invalid", e.getMessage());
             }
@@ -462,7 +463,7 @@ public final class ContainersViewModel implements AutoCloseable {
             onResult.accept(List.of());
             return;
         }
-        executor.submit(Text.of("containers.task.images"), () -> b.images().stream()
+        executor.submit(Text.of("containers.task.images"), () -> ImagesClient.of(b).list().stream()
                 .flatMap((ImageSummary i) -> i.repoTags().stream()).sorted().distinct().toList(), onResult, e -> onResult.accept(List.of()));
     }
 
