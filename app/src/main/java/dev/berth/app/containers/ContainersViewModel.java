@@ -48,6 +48,10 @@ import java.util.stream.Collectors;
  * is read once on connect; after that each container event re-reads only the container it
  * names (a {@code destroy} finds it gone and drops its row), in the order the events came,
  * never on a timer. Running containers' CPU % and memory come from their stats streams.
+ *
+ * <p>Not a {@link dev.berth.app.task.LiveList}: that reads the whole list again and replaces every
+ * row, while here a row is a long-lived object (its stats property, the selection, the details
+ * pane follow it) that one event updates in place, and re-reads must land in event order.
  */
 public final class ContainersViewModel implements AutoCloseable {
 
