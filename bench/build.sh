@@ -5,12 +5,12 @@
 #     running engine's socket (end to end);
 #   - podman build (podman with runc; private containers.conf, storage root, runroot and tmp dir here);
 #   - Docker's classic builder: DOCKER_BUILDKIT=0 docker build against a dockerd started here by hand.
-# All with --network none (dockerd runs with --bridge=none; Berth's RUN steps never have a network).
+# All with --network none for their RUN steps (dockerd runs with --bridge=none).
 # Medians side by side with the ratios Berth/podman and Berth/dockerd. Not part of ./berth test.
 #
 #   bench/build.sh [ROUNDS]      (default 5)
 #
-# Needs root (overlay mounts, namespaces, dockerd), JDK 25, runc, conmon, skopeo and the docker CLI;
+# Needs root (overlay mounts, namespaces, dockerd), JDK 25, runc, conmon and the docker CLI;
 # installs docker.io and podman with apt when they are missing and it can. Everything it starts is
 # stopped by pid; mounts under its temp directory are unmounted and the directory removed on exit.
 set -euo pipefail
@@ -22,7 +22,6 @@ bench_require_root "builds need namespaces and overlay mounts, dockerd needs roo
 bench_java
 bench_need runc runc
 bench_need conmon conmon
-bench_need skopeo skopeo
 [ -x /bin/busybox ] || die "busybox-static is missing (apt-get install busybox-static)"
 [ -x /usr/local/bin/docker ] || die "the docker CLI is missing at /usr/local/bin/docker"
 bench_workdir berth-bench-build

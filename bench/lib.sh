@@ -15,7 +15,9 @@
 #   bench_dockerd                 a dockerd started by hand as shared/MACHINE.md says (data and exec roots
 #                                 in WORK, --bridge=none, no iptables): sets DOCKER_OK, DSOCK, DOCKER_NOTE
 #   bench_podman                  podman with a private containers.conf (runc, the machine's ulimits), storage
-#                                 root, runroot and tmp dir in WORK: sets PODMAN_OK, PODMAN (argv), PODMAN_NOTE
+#                                 root, runroot and tmp dir in WORK, and its blob-info cache (which ignores
+#                                 --root) bound to WORK in a mount namespace of its own: sets PODMAN_OK,
+#                                 PODMAN (argv), PODMAN_NOTE
 #   bench_engine ROOT SOCK        a Berth engine (EngineMain) on ROOT serving SOCK: sets ENGINE_PID
 #   now_ns, median, ratio, loadavg
 #
@@ -184,6 +186,17 @@ EOF
     export TMPDIR=$WORK/podman/tmp
     PODMAN=(podman --root "$WORK/podman/root" --runroot "$WORK/podman/run" --tmpdir "$WORK/podman/libpod"
         --storage-driver overlay --cgroup-manager cgroupfs --events-backend none)
+    # whatever --root says, podman 4.3 keeps its blob-info cache in /var/lib/containers/cache: it runs in a
+    # mount namespace of its own where a directory under WORK is bound over that one
+    local hide=""
+    for d in /var/lib/containers/cache /var/lib/containers; do
+        [ -d "$d" ] && hide=$d && break
+    done
+    if [ -n "$hide" ] && command -v unshare >/dev/null; then
+        mkdir -p "$WORK/podman/host-cache"
+        PODMAN=(unshare --mount --propagation private -- sh -c 'mount --bind "$0" "$1" && shift && exec "$@"'
+            "$WORK/podman/host-cache" "$hide" "${PODMAN[@]}")
+    fi
     if "${PODMAN[@]}" info >/dev/null 2>"$WORK/podman/err"; then
         PODMAN_OK=1
         PODMAN_NOTE="podman $(podman --version | awk '{print $3}')"

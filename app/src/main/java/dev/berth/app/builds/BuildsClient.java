@@ -97,6 +97,7 @@ public final class BuildsClient {
             u.addQueryParameter("pull", "1");
         }
         u.addQueryParameter("rm", "1");
+        u.addQueryParameter("forcerm", "1"); // a failed step's container goes too: the app leaves nothing behind
         return u.build();
     }
 

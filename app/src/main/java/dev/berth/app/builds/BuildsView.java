@@ -546,8 +546,11 @@ public final class BuildsView {
         protected void updateItem(BuildStepRow step, boolean isEmpty) {
             super.updateItem(step, isEmpty);
             if (isEmpty || step == null) {
+                setId(null);
                 setGraphic(null);
                 setText(null);
+                setTooltip(null);
+                pseudoClassStateChanged(FAILING, false);
                 return;
             }
             setId("builds-step-" + step.number());

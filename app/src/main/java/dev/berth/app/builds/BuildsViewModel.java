@@ -179,7 +179,13 @@ public final class BuildsViewModel implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 return; // the build itself reports a missing or unreadable Dockerfile
             }
-            DockerfileMap map = DockerfileMap.of(text, request.dockerfile(), request.target());
+            DockerfileMap parsed;
+            try {
+                parsed = DockerfileMap.of(text, request.dockerfile(), request.target());
+            } catch (RuntimeException e) {
+                parsed = DockerfileMap.NONE; // the lines are a help; the engine still says what is wrong
+            }
+            DockerfileMap map = parsed;
             executor.runOnUi(() -> run.dockerfileRead(text, map));
         }
 

@@ -19,6 +19,7 @@ import javafx.scene.control.ListView;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TableView;
 import javafx.scene.image.WritableImage;
+import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -159,7 +160,8 @@ class BuildsPaneTest {
                         " ---> Using cache", "Successfully tagged shop/web:1.1");
         robot.clickOn("#builds-tab-steps");
         // a step opened in the timeline shows where its output begins in the log
-        robot.doubleClickOn("#builds-step-5");
+        robot.clickOn("#builds-step-5");
+        robot.type(KeyCode.ENTER);
         TabPane tabs = robot.lookup("#builds-tabs").queryAs(TabPane.class);
         assertThat(tabs.getSelectionModel().getSelectedItem().getId()).isEqualTo("builds-tab-log");
         assertThat(log.getSelectionModel().getSelectedItem().text())

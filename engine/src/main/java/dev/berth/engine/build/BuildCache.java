@@ -97,12 +97,20 @@ final class BuildCache {
         return Files.exists(results.resolve(image.encoded() + ".json"));
     }
 
-    /** Forgets that {@code image} was a build's result (it was removed). */
-    void forgetResult(Digest image) {
-        try {
-            Files.deleteIfExists(results.resolve(image.encoded() + ".json"));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot update " + results + ": " + e.getMessage(), e);
+    /** Forgets the results whose image {@code stillStored} says is gone. */
+    void forgetResultsUnless(java.util.function.Predicate<Digest> stillStored) {
+        if (!Files.isDirectory(results)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(results)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (name.endsWith(".json") && !stillStored.test(new Digest("sha256", name.substring(0, name.length() - 5)))) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // a stale result only keeps a removed image's id from being taken for a left-over: harmless
         }
     }
 

@@ -96,6 +96,8 @@ public final class Builder {
     private final Path scratch;
     private final Clock clock;
     private RemoteSource remote;
+    /** The builds under way: a prune leaves the images they made alone. */
+    private final java.util.Set<Run> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param dir the builder's directory under the state root ({@code <root>/build}): its cache index and
@@ -153,6 +155,15 @@ public final class Builder {
      * @throws InterruptedException when the thread is interrupted (a running RUN container is removed)
      */
     public BuildResult build(BuildRequest request, Consumer<BuildProgress> progress) throws InterruptedException {
+        Thread thread = Thread.currentThread();
+        try {
+            return buildHere(request, progress);
+        } finally {
+            running.removeIf(r -> r.thread == thread);
+        }
+    }
+
+    private BuildResult buildHere(BuildRequest request, Consumer<BuildProgress> progress) throws InterruptedException {
         String file = request.dockerfile() == null || request.dockerfile().isEmpty() ? "Dockerfile" : request.dockerfile();
         Dockerfile df = DockerfileParser.parse(request.context().dockerfile(request.dockerfile()), file);
         List<Reference> tags = request.tags().stream().map(Builder::tag).toList();
@@ -207,13 +218,13 @@ public final class Builder {
         Instant now = clock.instant();
         List<BuildCache.Stored> entries = cache.list();
         Map<Digest, Long> unique = new HashMap<>();
-        for (ImageService.DiskUsage.ImageUsage u : imageService.diskUsage().images()) {
+        ImageService.DiskUsage usage = imageService.diskUsage();
+        for (ImageService.DiskUsage.ImageUsage u : usage.images()) {
             unique.put(u.image().id(), u.uniqueSize());
         }
         Map<String, Boolean> leftOver = new HashMap<>();
         java.util.function.Predicate<BuildCache.Stored> isLeftOver = e -> e.image().map(id -> leftOver.computeIfAbsent(
-                id.toString(), k -> unique.containsKey(id) && images.tags(id).isEmpty() && !images.hasChildren(id)
-                        && containers.containersUsing(id) == 0 && !cache.isResult(id))).orElse(false);
+                id.toString(), k -> unique.containsKey(id) && leftOverStep(id))).orElse(false);
         java.util.function.Predicate<BuildCache.Stored> imageGone = e -> e.image().map(id -> !unique.containsKey(id))
                 .orElse(true);
         java.util.function.ToLongFunction<BuildCache.Stored> size = e -> e.bytes()
@@ -235,7 +246,7 @@ public final class Builder {
             }
             candidates = chosen;
         }
-        long layersBefore = unique.isEmpty() ? 0 : imageService.diskUsage().layersSize();
+        long layersBefore = usage.layersSize();
         List<String> deleted = new ArrayList<>();
         long reclaimed = 0;
         List<Digest> toRemove = new ArrayList<>();
@@ -248,13 +259,20 @@ public final class Builder {
                 reclaimed += e.bytes();
             }
         }
+        java.util.Set<Digest> recorded = new java.util.HashSet<>();
+        entries.forEach(e -> e.image().ifPresent(recorded::add));
         boolean removedAny = false;
         for (Digest id : toRemove.stream().distinct().toList()) {
-            try {
-                imageService.remove(id.toString(), false, false); // its untagged, childless parents go with it
-                removedAny = true;
-            } catch (EngineException.NotFound | EngineException.Conflict e) {
-                // gone meanwhile, or a container or a tag took it since the check: it stays
+            // the left-over step, then each parent the builder made that is left over once its child went
+            for (Digest at = id; at != null; ) {
+                Optional<Digest> parent = images.parent(at);
+                try {
+                    imageService.remove(at.toString(), false, true);
+                    removedAny = true;
+                } catch (EngineException.NotFound | EngineException.Conflict e) {
+                    break; // gone meanwhile, or a container or a tag took it since the check: it stays
+                }
+                at = parent.filter(p -> recorded.contains(p) && images.get(p).isPresent() && leftOverStep(p)).orElse(null);
             }
         }
         if (removedAny) {
@@ -267,7 +285,17 @@ public final class Builder {
             }
             reclaimed += Math.max(0, layersBefore - imageService.diskUsage().layersSize());
         }
+        cache.forgetResultsUnless(id -> images.get(id).isPresent());
         return new CachePruneReport(deleted, reclaimed);
+    }
+
+    /**
+     * Whether {@code id} is a step image nothing but the cache holds: untagged, without children, used by no
+     * container, not the result of a finished build and not made by a build under way.
+     */
+    private boolean leftOverStep(Digest id) {
+        return images.tags(id).isEmpty() && !images.hasChildren(id) && containers.containersUsing(id) == 0
+                && !cache.isResult(id) && running.stream().noneMatch(r -> r.madeImages.contains(id));
     }
 
     /**
@@ -355,11 +383,15 @@ public final class Builder {
         final int total;
         final Dockerfile df;
         final List<BuildStep> steps = new ArrayList<>();
+        final Thread thread = Thread.currentThread();
+        /** The images of this build's steps so far (read by a prune on another thread). */
+        final java.util.Set<Digest> madeImages = java.util.concurrent.ConcurrentHashMap.newKeySet();
         int number;
         long started;
         List<String> output = new ArrayList<>();
 
         Run(BuildRequest request, Consumer<BuildProgress> progress, int total, Dockerfile df) {
+            running.add(this); // until build() returns on this thread
             this.request = request;
             this.progress = progress;
             this.total = total;
@@ -379,6 +411,9 @@ public final class Builder {
         }
 
         private void done(String text, boolean cached, String reason, Digest image) {
+            if (image != null) {
+                madeImages.add(image);
+            }
             BuildStep s = new BuildStep(number, text, cached, reason, image, Duration.ofNanos(System.nanoTime() - started), output);
             steps.add(s);
             progress.accept(new BuildProgress.StepDone(s));
@@ -760,11 +795,24 @@ public final class Builder {
                         w.writeDirectory(path, e.getMode(), mtime);
                     } else if (e.isSymbolicLink()) {
                         w.writeLink(path, e.getLinkName(), mtime);
-                    } else if (e.isFile() && !e.isLink()) {
+                    } else if (e.isLink()) {
+                        if (climbs(e.getLinkName())) {
+                            throw new EngineException.InvalidArgument("step " + number + ": " + file.path()
+                                    + " holds the hard link " + e.getName() + " -> " + e.getLinkName()
+                                    + ", which leads outside the archive");
+                        }
+                        try {
+                            w.writeHardLink(path, dest + "/" + RootfsWriter.normalize(e.getLinkName()), dest);
+                        } catch (EngineException.InvalidArgument bad) {
+                            throw new EngineException.InvalidArgument("step " + number + ": " + file.path() + ": "
+                                    + bad.getMessage(), bad);
+                        }
+                    } else if (e.isFile()) {
                         w.writeFile(path, probe, e.getMode(), mtime);
                     } else {
                         throw new EngineException.InvalidArgument("step " + number + ": " + file.path() + " holds "
-                                + e.getName() + ", which ADD does not extract (only files, directories and symbolic links)");
+                                + e.getName() + ", which ADD does not extract (only files, directories, symbolic and"
+                                + " hard links)");
                     }
                 }
                 return true;
@@ -904,17 +952,37 @@ public final class Builder {
             try {
                 Path root = mnt.toAbsolutePath().normalize();
                 List<SourceTree> trees = new ArrayList<>();
+                boolean wildcard = false;
+                List<String> matched = new ArrayList<>();
                 for (String n : names) {
-                    Path p = RootfsPath.resolve(root, n);
-                    BasicFileAttributes a;
-                    try {
-                        a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                    } catch (IOException e) {
-                        throw failure(ins, null, "COPY --from=" + from + ": " + n + " does not exist in " + from);
+                    List<String> paths = List.of(n);
+                    if (hasWildcard(n)) {
+                        wildcard = true;
+                        try {
+                            paths = globImage(root, n);
+                        } catch (IOException e) {
+                            throw new EngineException.Unavailable("step " + number + ": cannot read " + from + " to match "
+                                    + n + ": " + e.getMessage(), e);
+                        }
+                        if (paths.isEmpty()) {
+                            throw failure(ins, null, "COPY --from=" + from + ": no source files were specified: nothing in "
+                                    + from + " matches " + n);
+                        }
                     }
-                    trees.add(new SourceTree(n, a.isDirectory(), () -> walkImage(p)));
+                    for (String path : paths) {
+                        Path p = RootfsPath.resolve(root, path);
+                        BasicFileAttributes a;
+                        try {
+                            a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                        } catch (IOException e) {
+                            throw failure(ins, null, "COPY --from=" + from + ": " + path + " does not exist in " + from);
+                        }
+                        trees.add(new SourceTree(path, a.isDirectory(), () -> walkImage(p)));
+                        matched.add(path);
+                    }
                 }
-                return new Sources(trees, false, "from " + image.id() + " " + names, "from:" + from + " " + names, close);
+                return new Sources(trees, wildcard, "from " + image.id() + " " + names + (wildcard ? " matched " + matched : ""),
+                        "from:" + from + " " + names, close);
             } catch (RuntimeException e) {
                 close.run();
                 throw e;
@@ -976,6 +1044,78 @@ public final class Builder {
             remote = new RemoteSource();
         }
         return remote;
+    }
+
+    private static boolean hasWildcard(String path) {
+        return path.chars().anyMatch(ch -> ch == '*' || ch == '?' || ch == '[');
+    }
+
+    /**
+     * The paths in a mounted image that match {@code pattern} (Go's {@code filepath.Match} per path component:
+     * {@code *}, {@code ?}, {@code [...]}), in order; every directory is reached with links resolved inside
+     * {@code root}.
+     */
+    private static List<String> globImage(Path root, String pattern) throws IOException {
+        List<String> found = List.of("");
+        for (String part : RootfsWriter.normalize(pattern).substring(1).split("/")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            List<String> next = new ArrayList<>();
+            if (!hasWildcard(part)) {
+                for (String f : found) {
+                    next.add(f + "/" + part);
+                }
+            } else {
+                java.util.regex.Pattern re = globPart(part);
+                for (String f : found) {
+                    Path dir = RootfsPath.resolve(root, f.isEmpty() ? "/" : f);
+                    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                        continue;
+                    }
+                    try (Stream<Path> children = Files.list(dir)) {
+                        for (String name : children.map(c -> c.getFileName().toString()).sorted().toList()) {
+                            if (re.matcher(name).matches()) {
+                                next.add(f + "/" + name);
+                            }
+                        }
+                    }
+                }
+            }
+            found = next;
+        }
+        return found.stream().filter(f -> Files.exists(RootfsPath.resolve(root, f), LinkOption.NOFOLLOW_LINKS)).toList();
+    }
+
+    /** One path component of a Go glob as a regular expression. */
+    private static java.util.regex.Pattern globPart(String glob) {
+        StringBuilder re = new StringBuilder();
+        for (int i = 0; i < glob.length(); i++) {
+            char c = glob.charAt(i);
+            switch (c) {
+                case '*' -> re.append("[^/]*");
+                case '?' -> re.append("[^/]");
+                case '\\' -> {
+                    if (i + 1 < glob.length()) {
+                        re.append(java.util.regex.Pattern.quote(String.valueOf(glob.charAt(++i))));
+                    }
+                }
+                case '[' -> {
+                    int end = glob.indexOf(']', i + 2);
+                    if (end < 0) {
+                        throw new EngineException.InvalidArgument("syntax error in pattern " + glob);
+                    }
+                    String body = glob.substring(i + 1, end);
+                    if (body.startsWith("^") || body.startsWith("!")) {
+                        body = "^" + body.substring(1);
+                    }
+                    re.append('[').append(body.replace("\\", "\\\\").replace("[", "\\[")).append(']');
+                    i = end;
+                }
+                default -> re.append(java.util.regex.Pattern.quote(String.valueOf(c)));
+            }
+        }
+        return java.util.regex.Pattern.compile(re.toString());
     }
 
     /** Files of a mounted image under {@code top}, as context entries (links never followed). */
@@ -1041,6 +1181,21 @@ public final class Builder {
             throw new EngineException.InvalidArgument("invalid tag \"" + t + "\": a build is tagged with name[:tag], not a digest");
         }
         return r.tag() == null ? r.withTag(Reference.DEFAULT_TAG) : r;
+    }
+
+    /** Whether an archive path climbs above the archive's root ({@code a/../../b}); a leading {@code /} is the root. */
+    private static boolean climbs(String archivePath) {
+        int depth = 0;
+        for (String part : archivePath.split("/")) {
+            if (part.equals("..")) {
+                if (--depth < 0) {
+                    return true;
+                }
+            } else if (!part.isEmpty() && !part.equals(".")) {
+                depth++;
+            }
+        }
+        return false;
     }
 
     private static boolean isUrl(String s) {

@@ -30,8 +30,9 @@ import java.util.Optional;
 /**
  * ADD's download of an {@code http(s)} source, with the classic builder's rules: the file is named after the
  * URL path's last component (else the response's {@code Content-Disposition} file name), is 0600, takes its
- * modification time from {@code Last-Modified}, and is never extracted. Its content digest is computed while the
- * bytes arrive; with {@code --checksum} a mismatch deletes the file and fails, naming both digests.
+ * modification time from {@code Last-Modified}, and is never extracted. Its content digest is computed once the
+ * file is complete; with {@code --checksum} a mismatch deletes the file and fails, naming both digests. A cancel
+ * (the thread interrupted) aborts the transfer.
  */
 final class RemoteSource {
 
@@ -59,31 +60,44 @@ final class RemoteSource {
         } catch (URISyntaxException e) {
             throw new EngineException.InvalidArgument("invalid URL " + url + ": " + e.getReason());
         }
-        HttpResponse<InputStream> response;
+        Path file = dir.resolve("content");
+        String[] errorText = {""};
+        HttpResponse.BodyHandler<Path> handler = info -> info.statusCode() >= 400
+                ? HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofString(StandardCharsets.UTF_8), text -> {
+                    errorText[0] = text.length() > 512 ? text.substring(0, 512) : text;
+                    return null;
+                })
+                : HttpResponse.BodySubscribers.ofFile(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        java.util.concurrent.CompletableFuture<HttpResponse<Path>> pending;
         try {
-            response = client.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException | IllegalArgumentException e) {
-            throw new EngineException.FailedPrecondition("failed to GET " + url + ": " + e.getMessage(), e);
+            pending = client.sendAsync(HttpRequest.newBuilder(uri).GET().build(), handler);
+        } catch (IllegalArgumentException e) {
+            throw new EngineException.InvalidArgument("invalid URL " + url + ": " + e.getMessage());
         }
-        try (InputStream body = response.body()) {
-            if (response.statusCode() >= 400) {
-                String text = new String(body.readNBytes(512), StandardCharsets.UTF_8).strip();
-                throw new EngineException.FailedPrecondition("failed to GET " + url + " with status "
-                        + response.statusCode() + (text.isEmpty() ? "" : ": " + text));
-            }
+        HttpResponse<Path> response;
+        try {
+            response = pending.get(); // a cancel (interrupt) aborts the exchange below
+        } catch (InterruptedException e) {
+            pending.cancel(true);
+            throw e;
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new EngineException.FailedPrecondition("failed to GET " + url + ": " + cause.getMessage(), cause);
+        }
+        if (response.statusCode() >= 400) {
+            String text = errorText[0].strip();
+            throw new EngineException.FailedPrecondition("failed to GET " + url + " with status " + response.statusCode()
+                    + (text.isEmpty() ? "" : ": " + text));
+        }
+        try {
             String name = fileName(uri.getRawPath(), response.headers().firstValue("Content-Disposition").orElse(null));
-            Path file = dir.resolve("content");
             String algorithm = expected == null ? "sha256" : expected.substring(0, expected.indexOf(':'));
             MessageDigest md = messageDigest(algorithm);
             MessageDigest sha256 = algorithm.equals("sha256") ? md : messageDigest("sha256");
             long size = 0;
-            try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (InputStream in = Files.newInputStream(file)) {
                 byte[] buf = new byte[64 * 1024];
-                for (int n; (n = body.read(buf)) >= 0; ) {
-                    if (Thread.interrupted()) {
-                        throw new InterruptedException("build cancelled while downloading " + url);
-                    }
-                    out.write(buf, 0, n);
+                for (int n; (n = in.read(buf)) >= 0; ) {
                     md.update(buf, 0, n);
                     if (sha256 != md) {
                         sha256.update(buf, 0, n);
@@ -104,7 +118,7 @@ final class RemoteSource {
             Files.setLastModifiedTime(file, mtime);
             return new Download(file, name, content, size, mtime, lastModified);
         } catch (IOException e) {
-            throw new EngineException.FailedPrecondition("failed to download " + url + ": " + e.getMessage(), e);
+            throw new EngineException.FailedPrecondition("failed to read the download of " + url + ": " + e.getMessage(), e);
         }
     }
 

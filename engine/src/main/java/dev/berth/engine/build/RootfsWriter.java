@@ -109,6 +109,32 @@ record RootfsWriter(Path root, long uid, long gid, Integer chmod) {
         Files.setAttribute(target, "unix:gid", (int) gid, NOFOLLOW);
     }
 
+    /**
+     * Writes a hard link at {@code dest} to the file {@code target} (ADD from an archive entry; both paths in the
+     * image). The target must be a regular file already written under {@code within} (the ADD's destination), reached
+     * with every link resolved inside the root and the last component not followed; anything else is refused.
+     */
+    void writeHardLink(String dest, String target, String within) throws IOException {
+        String t = normalize(target);
+        String w = normalize(within);
+        if (!(t.equals(w) || t.startsWith(w.equals("/") ? "/" : w + "/"))) {
+            throw new EngineException.InvalidArgument("hard link " + dest + " -> " + target + " leads outside " + w);
+        }
+        Path targetDir = RootfsPath.resolve(root, parent(t));
+        Path at = targetDir.resolve(name(t));
+        Path withinAt = RootfsPath.resolve(root, w);
+        BasicFileAttributes a = attrs(at);
+        if (a == null || !a.isRegularFile()) {
+            throw new EngineException.InvalidArgument("hard link " + dest + " -> " + target
+                    + ": the target is not a file the archive wrote before it");
+        }
+        if (!at.normalize().startsWith(withinAt) || !at.normalize().startsWith(root)) {
+            throw new EngineException.InvalidArgument("hard link " + dest + " -> " + target + " leads outside " + w);
+        }
+        Path link = place(dest);
+        Files.createLink(link, at);
+    }
+
     /** Creates a directory {@code dest} with {@code mode} (ADD from an archive entry). */
     void writeDirectory(String dest, int mode, FileTime mtime) throws IOException {
         finish(directory(dest), mode, mtime);

@@ -22,8 +22,13 @@
  * <p>RUN containers join the build's network mode ({@code --network}): the default bridge by default, as Docker's
  * classic builder, or {@code none}, {@code host}, a network's name or id.
  *
+ * <p>A local tar that ADD extracts may hold hard links whose target is a file it wrote before, inside the ADD's
+ * destination; a link that climbs out of the archive or reaches anything else is refused naming the entry.
+ * {@code COPY --from} sources may hold Go-style wildcards ({@code *}, {@code ?}, {@code [...]}) matched in the stage's
+ * or image's files.
+ *
  * <p>Not yet: ADD from a git URL (refused naming the step), {@code RUN --mount}/{@code --network}/{@code --security}
- * flags (ignored), hard links inside an ADD archive (refused with a message naming the step).
+ * flags (ignored).
  *
  * <p>Must never: follow a symbolic link of an image or of the context out of its root (every COPY/ADD
  * destination is resolved inside the image's root, every source inside the context); leave a build

@@ -5,6 +5,7 @@ import dev.berth.engine.EngineConfig;
 import dev.berth.engine.api.ApiServer;
 import dev.berth.engine.build.context.BuildContext;
 import dev.berth.testkit.BusyboxImage;
+import dev.berth.testkit.LocalImages;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,8 +32,8 @@ import java.util.regex.Pattern;
  *   <li>where given, {@code podman build} (its argv, storage in the script's temp dir);</li>
  *   <li>where given, {@code DOCKER_BUILDKIT=0 docker build} against a dockerd (Docker's classic builder).</li>
  * </ul>
- * Every builder runs the steps with {@code --network none} (Berth's RUN steps always do; dockerd runs
- * with {@code --bridge=none}). Each build is checked: all 14 steps ran, and the rebuild used the cache for
+ * Every builder runs the RUN steps with {@code --network none} (dockerd runs with {@code --bridge=none}).
+ * Each build is checked: all 14 steps ran, and the rebuild used the cache for
  * every step after FROM. Prints {@code RESULT key value} lines and a table with the ratios.
  */
 public final class BuildBench {
@@ -103,13 +104,16 @@ public final class BuildBench {
         Thread stop = new Thread(() -> stop(engine, api), "bench-stop");
         Runtime.getRuntime().addShutdownHook(stop);
         try {
-            // one image for every builder: the test suite's busybox-static image as a docker archive (skopeo)
-            BusyboxImage image = BusyboxImage.build(work.resolve("busybox-layout"));
+            // one image for every builder: the test suite's busybox-static image, put into Berth's store and saved
+            // from there as the docker archive dockerd and podman load (no skopeo: its blob-info cache is the host's)
+            BusyboxImage busybox = BusyboxImage.build(work.resolve("busybox-layout"));
+            LocalImages.install(engine, busybox, "busybox:latest");
+            for (BusyboxImage.LayerBlob l : busybox.layers()) { // the blobs too, which save sends
+                engine.content().put("bench-" + l.digest().encoded(), busybox.blob(l.digest()), l.digest());
+            }
             Path imageTar = work.resolve("busybox.tar");
-            exec(List.of("skopeo", "--insecure-policy", "copy", "--quiet", "oci:" + image.layout() + ":"
-                    + BusyboxImage.LAYOUT_TAG, "docker-archive:" + imageTar + ":busybox:latest"), logs.resolve("skopeo.log"));
             List<String> berthCli = List.of(DOCKER, "-H", "unix://" + config.socket());
-            exec(concat(berthCli, "load", "-q", "-i", imageTar.toString()), logs.resolve("berth-load.log"));
+            exec(concat(berthCli, "save", "-o", imageTar.toString(), "busybox:latest"), logs.resolve("berth-save.log"));
 
             Map<String, Tool> tools = new LinkedHashMap<>();
             Map<String, String> notes = new LinkedHashMap<>();
@@ -119,7 +123,7 @@ public final class BuildBench {
                 @Override
                 public void cold() throws Exception {
                     try (BuildContext c = BuildContext.fromDirectory(ctx)) {
-                        BuildResult r = builder.build(BuildRequest.of(c).withNoCache(true).withTags("bench:latest"), e -> { });
+                        BuildResult r = builder.build(request(c, true), e -> { });
                         if (r.steps().size() != STEPS || r.steps().stream().anyMatch(BuildStep::cached)) {
                             throw new IllegalStateException("expected " + STEPS + " uncached steps, got " + r.steps());
                         }
@@ -130,7 +134,7 @@ public final class BuildBench {
                 @Override
                 public void cached() throws Exception {
                     try (BuildContext c = BuildContext.fromDirectory(ctx)) {
-                        BuildResult r = builder.build(BuildRequest.of(c).withTags("bench:latest"), e -> { });
+                        BuildResult r = builder.build(request(c, false), e -> { });
                         if (r.steps().size() != STEPS || !r.fullyCached()) {
                             throw new IllegalStateException("the rebuild was not fully cached: " + r.steps());
                         }
@@ -247,6 +251,11 @@ public final class BuildBench {
             List<Long> nanos = builds.stream().map(b -> b.get(step).duration().toNanos()).toList();
             System.out.printf("  %6.3f s  %s%n", median(nanos), builds.getFirst().get(step).text());
         }
+    }
+
+    /** {@code docker build --network none [--no-cache] -t bench:latest}: RUN steps without a network, as for the others. */
+    private static BuildRequest request(BuildContext c, boolean noCache) {
+        return new BuildRequest(c, null, List.of("bench:latest"), Map.of(), null, noCache, false, Map.of(), true, true, "none");
     }
 
     /** The benchmark's build context: the Dockerfile, a file and a directory of 20 small files. */

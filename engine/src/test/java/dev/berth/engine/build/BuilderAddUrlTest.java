@@ -55,6 +55,10 @@ class BuilderAddUrlTest {
     /** Path → body served; a path ending in {@code .lm} is also sent with {@link #LAST_MODIFIED}. */
     static final Map<String, byte[]> served = new ConcurrentHashMap<>();
     static final AtomicInteger requests = new AtomicInteger();
+    static final java.util.concurrent.CountDownLatch slowHit = new java.util.concurrent.CountDownLatch(1);
+    static final java.util.concurrent.CountDownLatch slowRelease = new java.util.concurrent.CountDownLatch(1);
+    static final java.util.concurrent.CountDownLatch gateHit = new java.util.concurrent.CountDownLatch(1);
+    static final java.util.concurrent.CountDownLatch gateRelease = new java.util.concurrent.CountDownLatch(1);
 
     @TempDir
     Path ctx;
@@ -66,6 +70,31 @@ class BuilderAddUrlTest {
         temp = TempEngine.start();
         LocalImages.busybox(temp.engine(), work.resolve("image"), "busybox:latest");
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        server.createContext("/gate/", ex -> {
+            gateHit.countDown();
+            try {
+                gateRelease.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] body = "through the gate\n".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.createContext("/slow/", ex -> {
+            slowHit.countDown();
+            ex.sendResponseHeaders(200, 10_000_000);
+            ex.getResponseBody().write(new byte[1024]);
+            ex.getResponseBody().flush();
+            try {
+                slowRelease.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.close();
+        });
         server.createContext("/", ex -> {
             requests.incrementAndGet();
             String path = ex.getRequestURI().getPath();
@@ -92,6 +121,8 @@ class BuilderAddUrlTest {
 
     @AfterAll
     static void stop() {
+        slowRelease.countDown();
+        gateRelease.countDown();
         if (server != null) {
             server.stop(0);
         }
@@ -235,6 +266,57 @@ class BuilderAddUrlTest {
         assertThatThrownBy(() -> build("FROM busybox\nADD " + url("/missing.txt") + " /m.txt\n"))
                 .isInstanceOf(EngineException.FailedPrecondition.class)
                 .hasMessageContaining(url("/missing.txt")).hasMessageContaining("status 404");
+    }
+
+    @Test
+    void aCancelDuringADownloadEndsTheBuildAndDeletesThePartialFile() throws Exception {
+        Files.writeString(ctx.resolve("Dockerfile"), "FROM busybox\nADD " + url("/slow/big.bin") + " /big.bin\n");
+        Throwable[] outcome = new Throwable[1];
+        Thread builder = Thread.ofPlatform().start(() -> {
+            try (BuildContext c = BuildContext.fromDirectory(ctx)) {
+                temp.engine().builder().build(BuildRequest.of(c), events::add);
+            } catch (Throwable t) {
+                outcome[0] = t;
+            }
+        });
+        try {
+            assertThat(slowHit.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("the download began").isTrue();
+            builder.interrupt();
+            builder.join(60_000); // a bound on a hang, not a performance figure
+            assertThat(builder.isAlive()).as("the build ended").isFalse();
+            assertThat(outcome[0]).isInstanceOf(InterruptedException.class);
+        } finally {
+            slowRelease.countDown();
+            builder.join(60_000);
+        }
+    }
+
+    @Test
+    void aPruneWhileABuildWaitsOnADownloadLeavesTheImagesThatBuildMade() throws Exception {
+        Files.writeString(ctx.resolve("Dockerfile"), "FROM busybox\nRUN echo before > /before.txt\nADD "
+                + url("/gate/x.txt") + " /x.txt\n");
+        BuildResult[] result = new BuildResult[1];
+        Throwable[] failure = new Throwable[1];
+        Thread builder = Thread.ofPlatform().start(() -> {
+            try (BuildContext c = BuildContext.fromDirectory(ctx)) {
+                result[0] = temp.engine().builder().build(BuildRequest.of(c), events::add);
+            } catch (Throwable t) {
+                failure[0] = t;
+            }
+        });
+        try {
+            assertThat(gateHit.await(60, java.util.concurrent.TimeUnit.SECONDS)).as("the download began").isTrue();
+            // step 2's image is untagged, childless and used by no container: only the running build needs it
+            Builder.CachePruneReport report = temp.engine().builder().pruneCache(Builder.CachePruneOptions.DANGLING);
+            assertThat(report.spaceReclaimed()).isLessThan(64 * 1024);
+        } finally {
+            gateRelease.countDown();
+            builder.join(60_000);
+        }
+        assertThat(failure[0]).isNull();
+        made.add(result[0]);
+        assertThat(file(result[0].imageId(), "/before.txt").content()).isEqualTo("before\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(file(result[0].imageId(), "/x.txt").content()).isEqualTo("through the gate\n".getBytes(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -81,6 +81,32 @@ class BuilderCachePruneTest {
     }
 
     @Test
+    void aPruneTakesALeftOverChainUpToTheFirstImageSomethingElseNeeds() throws Exception {
+        String shared = "FROM busybox\nRUN dd if=/dev/urandom of=/shared bs=1024 count=256 2>/dev/null\n";
+        BuildResult kept = build(shared + "RUN echo kept > /kept.txt\n", "kept:1");
+        Digest sharedStep = kept.steps().get(1).imageId();
+        List<BuildProgress> events = new java.util.ArrayList<>();
+        Files.writeString(ctx.resolve("Dockerfile"), shared + "RUN dd if=/dev/urandom of=/a bs=1024 count=256 2>/dev/null\n"
+                + "RUN dd if=/dev/urandom of=/b bs=1024 count=256 2>/dev/null\nRUN exit 1\n");
+        try (BuildContext c = BuildContext.fromDirectory(ctx)) {
+            assertThatThrownBy(() -> temp.engine().builder().build(BuildRequest.of(c), events::add))
+                    .hasMessageContaining("non-zero code: 1");
+        }
+        List<Digest> steps = events.stream().filter(e -> e instanceof BuildProgress.StepDone)
+                .map(e -> ((BuildProgress.StepDone) e).step().imageId()).toList();
+        assertThat(steps.get(1)).as("the shared step came from the cache").isEqualTo(sharedStep);
+
+        Builder.CachePruneReport report = temp.engine().builder().pruneCache(Builder.CachePruneOptions.DANGLING);
+
+        assertThat(report.cachesDeleted()).hasSize(2);
+        assertThat(report.spaceReclaimed()).as("the /a and /b layers").isGreaterThan(2 * 256 * 1024);
+        assertThat(temp.engine().images().get(steps.get(2))).isEmpty();
+        assertThat(temp.engine().images().get(steps.get(3))).isEmpty();
+        assertThat(temp.engine().images().get(sharedStep)).as("the tagged build stands on it").isPresent();
+        assertThat(build(shared + "RUN echo kept > /kept.txt\n", "kept:1").fullyCached()).isTrue();
+    }
+
+    @Test
     void allForgetsEveryRecordButKeepsTheImagesOfTaggedBuilds() throws Exception {
         BuildResult kept = build("FROM busybox\nRUN echo tagged > /t.txt\nCMD [\"cat\", \"/t.txt\"]\n", "kept:1");
         Builder.CachePruneReport report = temp.engine().builder().pruneCache(Builder.CachePruneOptions.ALL);

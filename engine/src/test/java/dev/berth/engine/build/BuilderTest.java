@@ -416,6 +416,81 @@ class BuilderTest {
         }
     }
 
+    /** A tar in the context: {@code d/a.txt} and a hard link {@code link} to {@code linkTarget}. */
+    private Path tarWithHardLink(String name, String link, String linkTarget) throws IOException {
+        Path file = ctx.resolve(name);
+        try (var out = new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(Files.newOutputStream(file))) {
+            var dir = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("d/");
+            out.putArchiveEntry(dir);
+            out.closeArchiveEntry();
+            byte[] body = "linked content\n".getBytes(StandardCharsets.UTF_8);
+            var a = new org.apache.commons.compress.archivers.tar.TarArchiveEntry("d/a.txt");
+            a.setSize(body.length);
+            a.setMode(0640);
+            out.putArchiveEntry(a);
+            out.write(body);
+            out.closeArchiveEntry();
+            var l = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(link,
+                    org.apache.commons.compress.archivers.tar.TarConstants.LF_LINK);
+            l.setLinkName(linkTarget);
+            out.putArchiveEntry(l);
+            out.closeArchiveEntry();
+        }
+        return file;
+    }
+
+    @Test
+    void addExtractsAHardLinkWhoseTargetIsInsideTheDestination() throws Exception {
+        tarWithHardLink("links.tar", "d/b.txt", "d/a.txt");
+        BuildResult r = build("""
+                FROM busybox
+                ADD links.tar /x/
+                RUN stat -c '%i %h %a' /x/d/a.txt > /a.stat && stat -c '%i %h %a' /x/d/b.txt > /b.stat
+                """);
+        try {
+            assertThat(file(r.imageId(), "/x/d/b.txt")).contains("linked content\n");
+            String a = file(r.imageId(), "/a.stat").orElseThrow();
+            assertThat(file(r.imageId(), "/b.stat")).as("one inode, two names").contains(a);
+            assertThat(a).endsWith(" 2 640\n");
+        } finally {
+            remove(r);
+        }
+    }
+
+    @Test
+    void aHardLinkInAnAddedTarThatLeavesTheArchiveOrItsDestinationIsRefused() throws Exception {
+        tarWithHardLink("climb.tar", "d/evil", "../../etc/passwd");
+        assertThatThrownBy(() -> build("FROM busybox\nADD climb.tar /x/\n"))
+                .isInstanceOf(EngineException.InvalidArgument.class)
+                .hasMessageContaining("climb.tar").hasMessageContaining("d/evil -> ../../etc/passwd")
+                .hasMessageContaining("outside the archive");
+        tarWithHardLink("outside.tar", "d/evil", "etc/passwd");
+        assertThatThrownBy(() -> build("FROM busybox\nADD outside.tar /x/\n"))
+                .isInstanceOf(EngineException.InvalidArgument.class)
+                .hasMessageContaining("outside.tar").hasMessageContaining("not a file the archive wrote before it");
+    }
+
+    @Test
+    void copyFromAStageTakesTheFilesItsWildcardsMatch() throws Exception {
+        BuildResult r = build("""
+                FROM busybox AS builder
+                RUN mkdir -p /out/sub && echo one > /out/a.txt && echo two > /out/b.txt && echo log > /out/c.log \
+                    && echo deep > /out/sub/d.txt
+                FROM busybox
+                COPY --from=builder /out/*.txt /o?t/s[a-z]b/*.txt /got/
+                """);
+        try {
+            assertThat(file(r.imageId(), "/got/a.txt")).contains("one\n");
+            assertThat(file(r.imageId(), "/got/b.txt")).contains("two\n");
+            assertThat(file(r.imageId(), "/got/d.txt")).contains("deep\n");
+            assertThat(file(r.imageId(), "/got/c.log")).isEmpty();
+        } finally {
+            remove(r);
+        }
+        assertThatThrownBy(() -> build("FROM busybox AS b\nFROM busybox\nCOPY --from=b /nowhere/*.txt /got/\n"))
+                .hasMessageContaining("no source files were specified").hasMessageContaining("/nowhere/*.txt");
+    }
+
     @Test
     void intermediateImagesAreHiddenFromTheListAndGoWithTheFinalImage() throws Exception {
         BuildResult r = build("""

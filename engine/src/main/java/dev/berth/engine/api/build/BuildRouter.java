@@ -30,6 +30,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * is a plain error answer the CLI prints as {@code Error response from daemon: ...}; a failure after that is
  * the stream's last line, carrying a failed RUN's exit code, which the CLI exits with. A client that goes
  * away cancels the build.
+ *
+ * <p>As moby reads them: {@code rm} (absent means true) removes a RUN's container after a successful step,
+ * {@code forcerm} (which implies {@code rm}) whatever happened; {@code networkmode} ({@code default}, {@code none},
+ * {@code host} or a network) is the RUN containers' network. {@code /build/prune} answers with the cache records
+ * that went and the bytes freed ({@code all}, {@code keep-storage} or {@code reserved-space}, filter {@code until}).
  */
 public final class BuildRouter implements Router {
 

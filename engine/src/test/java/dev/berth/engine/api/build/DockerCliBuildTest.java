@@ -296,6 +296,7 @@ class DockerCliBuildTest {
     @Test
     void builderPruneListsTheRecordsItDeletedAndTheSpaceItReclaimed() throws Exception {
         made.add("prunex");
+        ok("builder", "prune", "--force"); // the records of images other tests removed
         Path ctx = context("prune", "FROM busybox:latest\nRUN echo pruned run > /p.txt && echo step ran\n");
         ok("build", "-t", "prunex", ctx.toString());
         assertThat(ok("build", "-t", "prunex", ctx.toString()).out()).contains(" ---> Using cache\n");
@@ -351,7 +352,7 @@ class DockerCliBuildTest {
             + "RUN echo \"ifaces: $(ip -o link | cut -d: -f2 | cut -d@ -f1 | tr -d ' ' | sort | tr '\\n' ' ')\" && ip -o -4 addr show\n";
 
     @Test
-    void runIsOnTheDefaultBridgeByDefaultAndHasOnlyLoopbackWithNetworkNone() throws Exception {
+    void runIsOnTheDefaultBridgeByDefaultHasOnlyLoopbackWithNoneAndSeesTheHostsAddressesWithHost() throws Exception {
         Path ctx = context("net", SHOW_NETWORK);
         Run bridged = ok("build", ctx.toString());
         assertThat(bridged.out()).contains("\nifaces: eth0 lo \n");
@@ -364,6 +365,18 @@ class DockerCliBuildTest {
         Run isolated = ok("build", "--no-cache", "--network", "none", ctx.toString());
         assertThat(isolated.out()).contains("\nifaces: lo \n").doesNotContain("eth0");
         made.add(builtId(isolated));
+
+        List<String> hostAddresses = java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces()).stream()
+                .filter(i -> !i.getName().startsWith("veth") && !i.isVirtual())
+                .flatMap(i -> i.getInterfaceAddresses().stream())
+                .map(java.net.InterfaceAddress::getAddress)
+                .filter(a -> a instanceof java.net.Inet4Address && !a.isLoopbackAddress())
+                .map(java.net.InetAddress::getHostAddress).toList();
+        org.junit.jupiter.api.Assumptions.assumeFalse(hostAddresses.isEmpty(), "the host has an IPv4 address besides loopback");
+        Run host = ok("build", "--no-cache", "--network", "host", ctx.toString());
+        assertThat(hostAddresses).as("the host's addresses seen by a RUN on the host network:%n%s", host.out())
+                .anyMatch(a -> host.out().contains(" inet " + a + "/"));
+        made.add(builtId(host));
     }
 
     @Test
