@@ -29,6 +29,8 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import static dev.berth.app.backend.ApiClient.text;
+
 /**
  * A Docker Engine API client for an engine that is already running: a Berth engine on its
  * socket, or a dockerd. OkHttp over a unix socket (through jnr-unixsocket) or TCP. The API
@@ -265,10 +267,5 @@ public final class RemoteBackend implements Backend {
             id = text(e, "id");
         }
         return new EngineEvent(time, type, action, id, attributes);
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() ? "" : v.asText();
     }
 }
