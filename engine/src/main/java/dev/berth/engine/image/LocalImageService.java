@@ -73,6 +73,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * or cancelled pull commits no layer of the image. The config and manifests are stored while the
  * layers download (a failed pull may leave them, unreferenced, for the next collection).
  *
+ * <p>A layer is skipped ("Already exists") only when its chain is unpacked <em>and</em> the content
+ * store holds the exact blob the manifest names. A chain can be unpacked without that blob: a
+ * {@code docker load} stores layers as the uncompressed tars of the archive, and a collection can
+ * take a blob whose chain another image still uses. Then the blob alone is downloaded (verified
+ * against its digest and, decompressed, against the DiffID) and not unpacked again, so a pull
+ * always leaves the store holding every blob its manifest names, which push and save rely on.
+ *
  * <p>Removing the last reference to an image deletes it and collects what no other image
  * references: content blobs (by digest) and committed snapshots (by chain ID, so a base layer
  * shared by two images stays while either is there). Blobs and chains of pulls in progress are
@@ -237,8 +244,13 @@ public final class LocalImageService implements ImageService {
         int n = layers.size();
         Unpacker.Scratch[] scratches = new Unpacker.Scratch[n];
         boolean[] existed = new boolean[n];
+        boolean[] blobOnly = new boolean[n];
         for (int i = 0; i < n; i++) {
-            existed[i] = unpacker.isCommitted(chains.get(i));
+            boolean unpacked = unpacker.isCommitted(chains.get(i));
+            // an unpacked layer whose blob the store lacks (it came from a docker load as a plain tar, or its blob was
+            // collected): the blob is fetched, not unpacked again, so push and save find every blob the manifest names
+            blobOnly[i] = unpacked && !content.exists(layers.get(i).digest());
+            existed[i] = unpacked && !blobOnly[i];
             String id = layers.get(i).digest().shortId();
             if (existed[i]) {
                 out.onProgress(new Progress(id, Phase.ALREADY_EXISTS, 0, 0, "Already exists"));
@@ -262,6 +274,10 @@ public final class LocalImageService implements ImageService {
                 futures.add(done.submit(() -> {
                     slots.acquire();
                     try {
+                        if (blobOnly[index]) {
+                            fetchBlob(registry, repo, layers.get(index), diffIds.get(index), out);
+                            return index;
+                        }
                         Unpacker.Scratch s = fetchLayer(registry, repo, layers.get(index), diffIds.get(index), out);
                         created.add(s);
                         scratches[index] = s;
@@ -290,6 +306,10 @@ public final class LocalImageService implements ImageService {
                     parent = unpacker.commit(parent, scratches[i]);
                     out.onProgress(new Progress(layers.get(i).digest().shortId(), Phase.PULL_COMPLETE, 0, 0, "Pull complete"));
                 } else {
+                    if (blobOnly[i]) {
+                        out.onProgress(new Progress(layers.get(i).digest().shortId(), Phase.PULL_COMPLETE, 0, 0,
+                                "Pull complete"));
+                    }
                     parent = chains.get(i);
                 }
             }
@@ -356,6 +376,90 @@ public final class LocalImageService implements ImageService {
                 } catch (RuntimeException e) {
                     keep = false;
                     scratch.close();
+                    throw e;
+                }
+            } finally {
+                writer.close();
+                if (!keep) {
+                    try {
+                        content.abort(writer.ref());
+                    } catch (EngineException ignored) {
+                        // committed or already discarded
+                    }
+                }
+            }
+        } catch (EngineException e) {
+            out.onProgress(new Progress(id, Phase.FAILED, 0, 0, e.getMessage()));
+            throw e;
+        }
+    }
+
+    /**
+     * Downloads the blob of a layer that is already unpacked into the content store, without unpacking
+     * it again: the compressed bytes are verified against the blob's digest (by the ingest's writer) and,
+     * decompressed, against the layer's DiffID, so the stored blob is the one the unpacked layer came from.
+     */
+    private void fetchBlob(RegistryClient registry, RegistryRepository repo, Descriptor layer, Digest diffId,
+                           ProgressListener out) throws InterruptedException {
+        Digest blob = layer.digest();
+        String id = blob.shortId();
+        try {
+            Writer writer = content.exists(blob) ? null : openIngest(blob, layer.size());
+            if (writer == null) {
+                return; // another pull committed it
+            }
+            boolean keep = true;
+            try {
+                long[] last = {-PROGRESS_STEP};
+                BlobProgress progress = (soFar, total) -> {
+                    if (soFar - last[0] >= PROGRESS_STEP || soFar == total) {
+                        last[0] = soFar;
+                        out.onProgress(new Progress(id, Phase.DOWNLOADING, soFar, total, "Downloading"));
+                    }
+                };
+                LayerDownload download = new LayerDownload(writer, registry, repo, blob, layer.size(), progress);
+                Digest actual;
+                try (download) {
+                    java.io.BufferedInputStream in = new java.io.BufferedInputStream(download, 64 * 1024);
+                    java.security.MessageDigest md = diffId.newMessageDigest();
+                    byte[] buf = new byte[64 * 1024];
+                    InputStream raw = Compression.detect(in, "layer " + blob).decompress(in);
+                    for (int n; (n = raw.read(buf)) > 0; ) {
+                        md.update(buf, 0, n);
+                    }
+                    actual = Digest.of(md);
+                } catch (IOException e) {
+                    if (download.verificationFailure() != null) {
+                        keep = false;
+                        throw download.verificationFailure().engineException();
+                    }
+                    if (e instanceof java.io.InterruptedIOException || Thread.currentThread().isInterrupted()) {
+                        throw new InterruptedException("pull cancelled");
+                    }
+                    if (download.finished()) {
+                        keep = false; // the registry's blob is whole, and it is not a valid compressed layer
+                    }
+                    throw new EngineException.Unavailable("cannot download layer blob " + blob + ": " + e.getMessage(), e);
+                } catch (EngineException e) {
+                    if (download.verificationFailure() != null) {
+                        keep = false;
+                        throw download.verificationFailure().engineException();
+                    }
+                    if (download.finished()) {
+                        keep = false; // bzip2 or xz: the registry's blob is whole, and not a layer Berth can read
+                    }
+                    throw e;
+                }
+                if (!actual.equals(diffId)) {
+                    keep = false;
+                    throw new EngineException.InvalidArgument("layer blob " + blob + " decompresses to " + actual
+                            + " but the image config says " + diffId + "; the download was discarded");
+                }
+                out.onProgress(new Progress(id, Phase.VERIFYING, layer.size(), layer.size(), "Verifying Checksum"));
+                try {
+                    writer.commit(layer.size(), blob);
+                } catch (RuntimeException e) {
+                    keep = false;
                     throw e;
                 }
             } finally {

@@ -1,0 +1,146 @@
+package dev.berth.engine.image;
+
+import dev.berth.engine.Engine;
+import dev.berth.engine.errors.EngineException;
+import dev.berth.engine.oci.Digest;
+import dev.berth.engine.snapshot.ChainIds;
+import dev.berth.testkit.BusyboxImage;
+import dev.berth.testkit.Layer;
+import dev.berth.testkit.LocalRegistry;
+import dev.berth.testkit.RootOnly;
+import dev.berth.testkit.TempEngine;
+import dev.berth.testkit.WithRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Images whose manifest names a layer blob the content store does not hold while the layer itself
+ * is unpacked: the state a pull used to leave after a {@code docker load} had brought the shared
+ * base layer back uncompressed, or that a collected blob leaves. Push and save must still work,
+ * against the real registry.
+ */
+@RootOnly
+@WithRegistry
+class MissingLayerBlobTest {
+
+    LocalRegistry registry;
+
+    @TempDir
+    Path tmp;
+
+    TempEngine t;
+    Engine engine;
+    ImageService images;
+
+    @BeforeEach
+    void start() {
+        t = TempEngine.start();
+        engine = t.engine();
+        images = engine.imageService();
+    }
+
+    @AfterEach
+    void stop() {
+        t.close();
+    }
+
+    private Reference ref(String repoAndTag) {
+        return Reference.parse(registry.reference(repoAndTag));
+    }
+
+    private ImageRecord pull(String repoAndTag) throws InterruptedException {
+        return images.pull(ref(repoAndTag), ImageService.PullOptions.defaults(), null);
+    }
+
+    /** busybox and busybox plus one layer, pushed: two images sharing their (gzip) base layer blob. */
+    private BusyboxImage[] baseAndChild(String base, String child) {
+        BusyboxImage b = BusyboxImage.builder().label("role", "base").build(tmp.resolve("base"));
+        b.pushTo(registry, base);
+        BusyboxImage c = BusyboxImage.builder().label("role", "child")
+                .layer(Layer.builder().createdBy("COPY app /app").file("/app/run.sh", "echo child\n").build())
+                .build(tmp.resolve("child"));
+        c.pushTo(registry, child);
+        assertThat(c.layers().getFirst().digest()).isEqualTo(b.layers().getFirst().digest());
+        return new BusyboxImage[] {b, c};
+    }
+
+    /** Progress of the last pull of {@link #childPulledAfterBaseWasLoadedBack}. */
+    ImageTestSupport.Recorder childPull;
+
+    /** Pull base, save it, rmi it, load it back (its layer now stored uncompressed), then pull child. */
+    private BusyboxImage[] childPulledAfterBaseWasLoadedBack() throws Exception {
+        BusyboxImage[] bc = baseAndChild("fix/base:1", "fix/child:1");
+        pull("fix/base:1");
+        ByteArrayOutputStream saved = new ByteArrayOutputStream();
+        images.save(List.of(registry.reference("fix/base:1")), saved);
+        images.remove(registry.reference("fix/base:1"), false, false);
+        assertThat(engine.content().list()).isEmpty();
+        images.load(new ByteArrayInputStream(saved.toByteArray()), null);
+        Digest baseBlob = bc[0].layers().getFirst().digest();
+        assertThat(engine.content().exists(baseBlob)).as("the archive's layer is the uncompressed tar").isFalse();
+        assertThat(engine.content().exists(bc[0].layers().getFirst().diffId())).isTrue();
+
+        childPull = new ImageTestSupport.Recorder();
+        images.pull(ref("fix/child:1"), ImageService.PullOptions.defaults(), childPull);
+        return bc;
+    }
+
+    @Test
+    void aPullLeavesEveryBlobItsManifestNamesEvenWhenTheLayerWasAlreadyUnpacked() throws Exception {
+        BusyboxImage[] bc = childPulledAfterBaseWasLoadedBack();
+        for (BusyboxImage.LayerBlob l : bc[1].layers()) {
+            assertThat(engine.content().exists(l.digest())).as("blob " + l.digest()).isTrue();
+        }
+        assertThat(ImageTestSupport.corruptBlobs(engine.content())).isEmpty();
+        // the unpacked base layer is not extracted again: only its blob is downloaded
+        assertThat(childPull.phasesOf(bc[1].layers().getFirst().digest().shortId()))
+                .contains(ImageService.Phase.DOWNLOADING, ImageService.Phase.PULL_COMPLETE)
+                .doesNotContain(ImageService.Phase.EXTRACTING, ImageService.Phase.ALREADY_EXISTS);
+        assertThat(ImageTestSupport.committed(engine.snapshots())).hasSize(2);
+    }
+
+    @Test
+    void pushOfAnImagePulledOnTopOfALoadedBaseSendsEveryLayer() throws Exception {
+        BusyboxImage[] bc = childPulledAfterBaseWasLoadedBack();
+        images.tag(registry.reference("fix/child:1"), ref("fix/copy:1"));
+
+        ImageService.PushResult pushed = images.push(ref("fix/copy:1"), Optional.empty(), null);
+        assertThat(pushed.digest()).isEqualTo(bc[1].manifest().digest());
+
+        try (TempEngine other = TempEngine.start()) {
+            ImageRecord back = other.engine().imageService().pull(ref("fix/copy:1"), ImageService.PullOptions.defaults(),
+                    null);
+            assertThat(back.id()).isEqualTo(bc[1].config().digest());
+        }
+    }
+
+    @Test
+    void saveOfAnImagePulledOnTopOfALoadedBaseWorksAfterTheLoadedBaseIsGone() throws Exception {
+        BusyboxImage[] bc = childPulledAfterBaseWasLoadedBack();
+        images.remove(bc[0].config().digest().toString(), false, false);
+        assertThat(engine.content().exists(bc[0].layers().getFirst().diffId())).as("the loaded tar is collected")
+                .isFalse();
+
+        ByteArrayOutputStream saved = new ByteArrayOutputStream();
+        images.save(List.of(registry.reference("fix/child:1")), saved);
+
+        try (TempEngine other = TempEngine.start()) {
+            List<String> lines = other.engine().imageService().load(new ByteArrayInputStream(saved.toByteArray()), null);
+            assertThat(lines).containsExactly("Loaded image: " + registry.reference("fix/child:1"));
+            ImageRecord loaded = other.engine().images().resolve(registry.reference("fix/child:1"));
+            assertThat(loaded.id()).isEqualTo(bc[1].config().digest());
+            assertThat(other.engine().unpacker().isCommitted(ChainIds.top(loaded.diffIds()))).isTrue();
+        }
+    }
+}
