@@ -10,6 +10,7 @@ import dev.berth.engine.layer.Compression;
 import dev.berth.engine.oci.Descriptor;
 import dev.berth.engine.oci.Digest;
 import dev.berth.engine.oci.ImageConfig;
+import dev.berth.engine.oci.ImageManifest;
 import dev.berth.engine.oci.Manifest;
 import dev.berth.engine.oci.MediaTypes;
 import dev.berth.engine.oci.Platform;
@@ -648,31 +649,111 @@ public final class LocalImageService implements ImageService {
         ImageRecord image = store.get(id).orElseThrow(() -> new EngineException.NotFound("No such image: " + id));
         RegistryRepository repo = RegistryRepository.of(ref.domain(), ref.path());
         out.onProgress(status("", "The push refers to repository [" + ref.name() + "]"));
-        Manifest.Image manifest = manifestFor(image, ref);
-        byte[] manifestBytes = manifest.bytes();
-        List<Descriptor> blobs = new ArrayList<>(manifest.manifest().layers());
-        for (Descriptor d : blobs) {
-            if (!content.exists(d.digest())) {
-                throw new EngineException.FailedPrecondition("layer blob " + d.digest() + " of " + ref.familiar()
-                        + " is not in the content store; pull the image again before pushing it");
+        Set<Digest> pinned = new LinkedHashSet<>();
+        try {
+            image = withEveryLayerBlob(image, ref, pinned);
+            Manifest.Image manifest = manifestFor(image, ref);
+            byte[] manifestBytes = manifest.bytes();
+            List<Descriptor> blobs = new ArrayList<>(manifest.manifest().layers());
+            for (Descriptor d : blobs) {
+                if (!content.exists(d.digest())) {
+                    throw new EngineException.FailedPrecondition("layer blob " + d.digest() + " of " + ref.familiar()
+                            + " is not in the content store; pull the image again before pushing it");
+                }
             }
-        }
-        blobs.forEach(d -> out.onProgress(new Progress(d.digest().shortId(), Phase.PREPARING, 0, d.size(), "Preparing")));
-        for (Descriptor d : blobs) {
+            blobs.forEach(d -> out.onProgress(new Progress(d.digest().shortId(), Phase.PREPARING, 0, d.size(), "Preparing")));
+            for (Descriptor d : blobs) {
+                checkInterrupted();
+                pushBlob(registry, repo, d, out, true);
+            }
+            pushBlob(registry, repo, manifest.manifest().config(), out, false);
             checkInterrupted();
-            pushBlob(registry, repo, d, out, true);
+            Digest pushed = registry.putManifest(repo, ref.tag(), manifest.mediaType(), manifestBytes);
+            List<Digest> all = new ArrayList<>(blobs.stream().map(Descriptor::digest).toList());
+            all.add(manifest.manifest().config().digest());
+            all.add(pushed);
+            sources.record(all, repo.toString());
+            store.tag(new Reference(ref.domain(), ref.path(), null, pushed), id);
+            out.onProgress(status(ref.tag(), ref.tag() + ": digest: " + pushed + " size: " + manifestBytes.length));
+            events.publish(Event.of("image", "push", ref.familiar(), Map.of("name", ref.familiarName())));
+            return new PushResult(ref, pushed, manifestBytes.length);
+        } finally {
+            unpin(pinned);
         }
-        pushBlob(registry, repo, manifest.manifest().config(), out, false);
-        checkInterrupted();
-        Digest pushed = registry.putManifest(repo, ref.tag(), manifest.mediaType(), manifestBytes);
-        List<Digest> all = new ArrayList<>(blobs.stream().map(Descriptor::digest).toList());
-        all.add(manifest.manifest().config().digest());
-        all.add(pushed);
-        sources.record(all, repo.toString());
-        store.tag(new Reference(ref.domain(), ref.path(), null, pushed), id);
-        out.onProgress(status(ref.tag(), ref.tag() + ": digest: " + pushed + " size: " + manifestBytes.length));
-        events.publish(Event.of("image", "push", ref.familiar(), Map.of("name", ref.familiarName())));
-        return new PushResult(ref, pushed, manifestBytes.length);
+    }
+
+    /**
+     * The image with a stored blob for every layer. A layer whose blob the content store lacks (the
+     * image was pulled before pulls fetched such blobs, or its blob was collected while its chain
+     * stayed) gets a new one, as Docker pushes regenerated layers: its uncompressed tar ({@link
+     * LayerTars}: stored under the DiffID, or diffed out of its snapshot and checked against the
+     * DiffID), gzip-compressed. The new blob has a new digest, so the image's manifest is rewritten
+     * to name it (same media type, config and other layers), stored, and recorded with the new layer
+     * list in one atomic write of the image record; the image id (its config) does not change. The
+     * new blobs are pinned into {@code pinned} so no collection takes them before the record names
+     * them; a crash before that write leaves them unreferenced for the next collection.
+     *
+     * @throws EngineException.FailedPrecondition naming the image and the layer when neither the blob,
+     *         the uncompressed tar nor a snapshot that reproduces the DiffID is there
+     */
+    private ImageRecord withEveryLayerBlob(ImageRecord image, Reference ref, Set<Digest> pinned)
+            throws InterruptedException {
+        gcLock.lock(); // a collection running now could take the old blob after we looked, or the new one
+        try {
+            ImageRecord current = store.get(image.id()).orElse(image);
+            List<Digest> layers = new ArrayList<>(current.layers());
+            Map<Integer, Descriptor> replaced = new HashMap<>();
+            for (int i = 0; i < layers.size() && i < current.diffIds().size(); i++) {
+                Digest blob = layers.get(i);
+                if (content.exists(blob)) {
+                    continue;
+                }
+                checkInterrupted();
+                Digest diffId = current.diffIds().get(i);
+                String missing = "layer " + diffId + " of " + ref.familiar() + " (image " + current.id().shortId()
+                        + ") has no blob " + blob + " in the content store, is not stored uncompressed";
+                Digest regenerated;
+                try {
+                    regenerated = new LayerTars(content, unpacker).compressed(current, i, missing,
+                            "pull or load the image again before pushing it");
+                } catch (IOException e) {
+                    throw new EngineException.Unavailable("cannot regenerate layer " + diffId + " of " + ref.familiar()
+                            + ": " + e.getMessage(), e);
+                }
+                pin(List.of(regenerated));
+                pinned.add(regenerated);
+                LOG.log(System.Logger.Level.INFO, "layer {0} of {1}: blob {2} is gone, pushing it regenerated as {3}",
+                        diffId, ref.familiar(), blob, regenerated);
+                layers.set(i, regenerated);
+                replaced.put(i, Descriptor.of(MediaTypes.DOCKER_MANIFEST.equals(current.manifestMediaType())
+                        ? MediaTypes.DOCKER_LAYER_GZIP : MediaTypes.OCI_LAYER_GZIP,
+                        regenerated, content.info(regenerated).size()));
+            }
+            if (replaced.isEmpty()) {
+                return current;
+            }
+            Digest manifestDigest = null;
+            String manifestType = null;
+            if (current.manifestDigest() != null && content.exists(current.manifestDigest())) {
+                Manifest.Image old = (Manifest.Image) Manifest.parse(current.manifestMediaType(),
+                        readManifest(current.manifestDigest()));
+                ImageManifest m = old.manifest();
+                List<Descriptor> descriptors = new ArrayList<>(m.layers());
+                replaced.forEach(descriptors::set);
+                byte[] bytes = Json.toBytes(new ImageManifest(m.schemaVersion(), m.mediaType(), m.artifactType(),
+                        m.config(), descriptors, m.subject(), m.annotations()));
+                manifestType = old.mediaType();
+                manifestDigest = Manifest.parse(manifestType, bytes).digest();
+                storeBlob(manifestDigest, bytes);
+            }
+            // no manifest: manifestFor makes one from the new layer list
+            ImageRecord repaired = new ImageRecord(current.id(), manifestDigest, manifestType, layers, current.diffIds(),
+                    current.size(), current.created(), current.added());
+            store.put(repaired);
+            return repaired;
+        } finally {
+            gcLock.unlock();
+        }
     }
 
     /**

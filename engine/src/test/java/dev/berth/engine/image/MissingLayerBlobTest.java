@@ -2,9 +2,18 @@ package dev.berth.engine.image;
 
 import dev.berth.engine.Engine;
 import dev.berth.engine.errors.EngineException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.engine.layer.Changeset;
+import dev.berth.engine.oci.Descriptor;
 import dev.berth.engine.oci.Digest;
+import dev.berth.engine.oci.ImageManifest;
+import dev.berth.engine.oci.MediaTypes;
+import dev.berth.engine.snapshot.Mounts;
+import dev.berth.engine.state.Json;
 import dev.berth.engine.snapshot.ChainIds;
 import dev.berth.testkit.BusyboxImage;
+import dev.berth.testkit.Http;
 import dev.berth.testkit.Layer;
 import dev.berth.testkit.LocalRegistry;
 import dev.berth.testkit.RootOnly;
@@ -17,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -141,6 +152,92 @@ class MissingLayerBlobTest {
             ImageRecord loaded = other.engine().images().resolve(registry.reference("fix/child:1"));
             assertThat(loaded.id()).isEqualTo(bc[1].config().digest());
             assertThat(other.engine().unpacker().isCommitted(ChainIds.top(loaded.diffIds()))).isTrue();
+        }
+    }
+
+    @Test
+    void pushOfAnImageWhoseLayerBlobWasCollectedNamesTheImageAndLayerWhenItsFilesDoNotGiveTheDiffIdAgain()
+            throws Exception {
+        BusyboxImage[] bc = baseAndChild("fix/base:1", "fix/child:1");
+        ImageRecord child = pull("fix/child:1");
+        BusyboxImage.LayerBlob base = bc[1].layers().getFirst();
+        engine.content().delete(base.digest()); // collected while the chain stayed
+        images.tag(registry.reference("fix/child:1"), ref("fix/copy:1"));
+
+        assertThatThrownBy(() -> images.push(ref("fix/copy:1"), Optional.empty(), null))
+                .isInstanceOf(EngineException.FailedPrecondition.class)
+                .hasMessageContaining(base.diffId().toString())
+                .hasMessageContaining(base.digest().toString())
+                .hasMessageContaining(registry.host() + "/fix/copy:1")
+                .hasMessageContaining("no longer give the same tar")
+                .hasMessageContaining("pull or load the image again");
+        assertThat(engine.images().get(child.id())).contains(child);
+        assertThat(engine.content().ingests()).isEmpty();
+        assertThat(ImageTestSupport.allSnapshots(engine.snapshots())).hasSize(2);
+    }
+
+    @Test
+    void pushRegeneratesALayerBerthWroteWhoseBlobIsGoneAndRewritesTheManifestToNameTheNewBlob() throws Exception {
+        BusyboxImage busybox = BusyboxImage.build(tmp.resolve("busybox"));
+        busybox.pushTo(registry, "fix/busybox:1");
+        ImageRecord base = pull("fix/busybox:1");
+        Digest baseDiffId = base.diffIds().getFirst();
+        // a layer made as commit and build make theirs: files in an upper dir, diffed into a tar
+        Mounts work = engine.snapshots().prepare("work", baseDiffId.toString());
+        Path upper = work.upperDir().orElseThrow();
+        Files.createDirectories(upper.resolve("srv"));
+        Files.writeString(upper.resolve("srv/made"), "made here\n");
+        ByteArrayOutputStream layerTar = new ByteArrayOutputStream();
+        Changeset.diff(work.lowerDirs(), upper, layerTar);
+        Digest diffId = Digest.sha256(layerTar.toByteArray());
+        Digest chain = ChainIds.next(baseDiffId, diffId);
+        engine.snapshots().commit(chain.toString(), "work");
+
+        ObjectNode config = (ObjectNode) Json.mapper().readTree(busybox.configBytes());
+        ((ArrayNode) config.get("rootfs").get("diff_ids")).add(diffId.toString());
+        ((ArrayNode) config.get("history")).addObject().put("created_by", "berth commit");
+        byte[] configBytes = Json.mapper().writeValueAsBytes(config);
+        Digest id = engine.content().put("test-config", configBytes, null);
+        Digest gone = Digest.sha256("a blob that was collected".getBytes(StandardCharsets.UTF_8));
+        Descriptor baseLayer = Descriptor.of(MediaTypes.OCI_LAYER_GZIP, base.layers().getFirst(),
+                engine.content().info(base.layers().getFirst()).size());
+        byte[] manifestBytes = Json.toBytes(ImageManifest.of(MediaTypes.OCI_MANIFEST,
+                Descriptor.of(MediaTypes.OCI_CONFIG, id, configBytes.length),
+                List.of(baseLayer, Descriptor.of(MediaTypes.OCI_LAYER_GZIP, gone, 1234))));
+        Digest oldManifest = engine.content().put("test-manifest", manifestBytes, null);
+        engine.images().put(new ImageRecord(id, oldManifest, MediaTypes.OCI_MANIFEST,
+                List.of(base.layers().getFirst(), gone), List.of(baseDiffId, diffId), 0, null, null));
+        images.tag(id.toString(), ref("fix/made:1"));
+
+        ImageTestSupport.Recorder progress = new ImageTestSupport.Recorder();
+        ImageService.PushResult pushed = images.push(ref("fix/made:1"), Optional.empty(), progress);
+
+        ImageRecord after = engine.images().get(id).orElseThrow();
+        Digest regenerated = after.layers().get(1);
+        assertThat(regenerated).isNotEqualTo(gone);
+        assertThat(after.layers().getFirst()).isEqualTo(base.layers().getFirst());
+        assertThat(after.diffIds()).containsExactly(baseDiffId, diffId);
+        assertThat(after.manifestDigest()).isEqualTo(pushed.digest()).isNotEqualTo(oldManifest);
+        for (Digest d : after.layers()) {
+            assertThat(engine.content().exists(d)).as("blob " + d).isTrue();
+        }
+        var answer = Http.get(registry.url() + "/v2/fix/made/manifests/1", "Accept", MediaTypes.OCI_MANIFEST);
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(Digest.sha256(answer.body())).isEqualTo(pushed.digest());
+        ImageManifest sent = Json.mapper().readValue(answer.body(), ImageManifest.class);
+        assertThat(sent.layers()).extracting(Descriptor::digest).containsExactly(base.layers().getFirst(), regenerated);
+        assertThat(sent.layers().get(1).mediaType()).isEqualTo(MediaTypes.OCI_LAYER_GZIP);
+        assertThat(progress.phasesOf(regenerated.shortId())).contains(ImageService.Phase.PUSHED);
+        assertThat(engine.content().exists(diffId)).as("the regenerated tar is not kept").isFalse();
+        assertThat(engine.content().ingests()).isEmpty();
+        assertThat(ImageTestSupport.corruptBlobs(engine.content())).isEmpty();
+
+        try (TempEngine other = TempEngine.start()) {
+            ImageRecord back = other.engine().imageService().pull(ref("fix/made:1"), ImageService.PullOptions.defaults(),
+                    null);
+            assertThat(back.id()).isEqualTo(id);
+            assertThat(ImageTestSupport.tree(other.engine().snapshots(), chain, tmp.resolve("mnt")))
+                    .containsEntry("/srv/made", "f:made here\n").containsKey("/bin/busybox");
         }
     }
 }
