@@ -240,4 +240,52 @@ class MissingLayerBlobTest {
                     .containsEntry("/srv/made", "f:made here\n").containsKey("/bin/busybox");
         }
     }
+
+    @Test
+    void loadOfAnArchiveWhoseLayersArePulledWithOtherCompressionKeepsThePulledImageAndLeavesNoExtraBlobs()
+            throws Exception {
+        BusyboxImage[] bc = baseAndChild("fix/base:1", "fix/child:1");
+        ImageRecord child = pull("fix/child:1");
+        ByteArrayOutputStream saved = new ByteArrayOutputStream();
+        images.save(List.of(registry.reference("fix/child:1")), saved);
+        var blobsBefore = engine.content().list();
+        var snapshotsBefore = ImageTestSupport.allSnapshots(engine.snapshots());
+
+        List<String> lines = images.load(new ByteArrayInputStream(saved.toByteArray()), null);
+
+        assertThat(lines).containsExactly("Loaded image: " + registry.reference("fix/child:1"));
+        assertThat(engine.images().get(child.id())).as("the pulled record, its gzip blobs and manifest").contains(child);
+        assertThat(engine.images().repoDigests(child.id())).extracting(Reference::digest)
+                .containsExactly(bc[1].manifest().digest());
+        assertThat(engine.content().list()).as("the archive's uncompressed layers are not kept unreferenced")
+                .containsExactlyInAnyOrderElementsOf(blobsBefore);
+        assertThat(ImageTestSupport.allSnapshots(engine.snapshots())).containsExactlyInAnyOrderElementsOf(snapshotsBefore);
+        images.tag(registry.reference("fix/child:1"), ref("fix/copy:1"));
+        assertThat(images.push(ref("fix/copy:1"), Optional.empty(), null).digest()).isEqualTo(bc[1].manifest().digest());
+    }
+
+    @Test
+    void loadGivesAnImageWhoseLayerBlobWasCollectedTheArchiveLayersAndItPushesAgain() throws Exception {
+        BusyboxImage[] bc = baseAndChild("fix/base:1", "fix/child:1");
+        ImageRecord child = pull("fix/child:1");
+        ByteArrayOutputStream saved = new ByteArrayOutputStream();
+        images.save(List.of(registry.reference("fix/child:1")), saved);
+        engine.content().delete(bc[1].layers().getFirst().digest()); // collected while the chain stayed
+
+        images.load(new ByteArrayInputStream(saved.toByteArray()), null);
+
+        ImageRecord after = engine.images().get(child.id()).orElseThrow();
+        assertThat(after.diffIds()).isEqualTo(child.diffIds());
+        for (Digest d : after.layers()) {
+            assertThat(engine.content().exists(d)).as("blob " + d).isTrue();
+        }
+        assertThat(engine.content().exists(after.manifestDigest())).isTrue();
+        images.tag(registry.reference("fix/child:1"), ref("fix/copy:1"));
+        ImageService.PushResult pushed = images.push(ref("fix/copy:1"), Optional.empty(), null);
+        try (TempEngine other = TempEngine.start()) {
+            ImageRecord back = other.engine().imageService().pull(ref("fix/copy").withDigest(pushed.digest()),
+                    ImageService.PullOptions.defaults(), null);
+            assertThat(back.id()).isEqualTo(child.id());
+        }
+    }
 }
