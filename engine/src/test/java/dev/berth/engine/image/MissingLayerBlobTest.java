@@ -9,6 +9,8 @@ import dev.berth.engine.oci.Descriptor;
 import dev.berth.engine.oci.Digest;
 import dev.berth.engine.oci.ImageManifest;
 import dev.berth.engine.oci.MediaTypes;
+import dev.berth.engine.registry.BlobContent;
+import dev.berth.engine.registry.RegistryRepository;
 import dev.berth.engine.snapshot.Mounts;
 import dev.berth.engine.state.Json;
 import dev.berth.engine.snapshot.ChainIds;
@@ -30,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -287,5 +290,37 @@ class MissingLayerBlobTest {
                     ImageService.PullOptions.defaults(), null);
             assertThat(back.id()).isEqualTo(child.id());
         }
+    }
+
+    @Test
+    void aBlobFetchedForAnUnpackedLayerThatDoesNotDecompressToItsDiffIdIsRefusedAndNotStored() throws Exception {
+        BusyboxImage busybox = BusyboxImage.build(tmp.resolve("busybox"));
+        busybox.pushTo(registry, "fix/busybox:1");
+        ImageRecord base = pull("fix/busybox:1");
+        BusyboxImage other = BusyboxImage.builder()
+                .layer(Layer.builder().createdBy("COPY x /x").file("/x", "not the base layer\n").build())
+                .build(tmp.resolve("other"));
+        BusyboxImage.LayerBlob foreign = other.layers().getLast();
+        // a manifest naming that blob for the unpacked base layer: its config claims the base layer's DiffID
+        RegistryRepository repo = RegistryRepository.of(registry.host(), "fix/liar");
+        engine.registry().pushBlob(repo, foreign.digest(), foreign.size(), BlobContent.of(other.blob(foreign.digest())),
+                null, null);
+        byte[] config = Json.toBytes(Map.of("architecture", "amd64", "os", "linux",
+                "rootfs", Map.of("type", "layers", "diff_ids", List.of(base.diffIds().getFirst().toString()))));
+        Digest configDigest = Digest.sha256(config);
+        engine.registry().pushBlob(repo, configDigest, config.length, BlobContent.of(config), null, null);
+        engine.registry().putManifest(repo, "1", MediaTypes.OCI_MANIFEST, Json.toBytes(ImageManifest.of(
+                MediaTypes.OCI_MANIFEST, Descriptor.of(MediaTypes.OCI_CONFIG, configDigest, config.length),
+                List.of(Descriptor.of(foreign.mediaType(), foreign.digest(), foreign.size())))));
+
+        assertThatThrownBy(() -> pull("fix/liar:1"))
+                .isInstanceOf(EngineException.InvalidArgument.class)
+                .hasMessageContaining(foreign.digest().toString())
+                .hasMessageContaining(foreign.diffId().toString())
+                .hasMessageContaining(base.diffIds().getFirst().toString());
+        assertThat(engine.content().exists(foreign.digest())).isFalse();
+        assertThat(engine.content().ingests()).isEmpty();
+        assertThat(engine.images().get(configDigest)).isEmpty();
+        assertThat(ImageTestSupport.committed(engine.snapshots())).containsExactly(base.diffIds().getFirst().toString());
     }
 }
