@@ -75,9 +75,10 @@ public final class BuildsViewModel implements AutoCloseable {
             run.fail(Text.of("builds.failed.notConnected"), "", Instant.now());
             return run;
         }
-        BuildsClient client = new BuildsClient(b.api());
         Feed feed = new Feed(run);
         TaskHandle handle = executor.submitWithProgress(Text.of("builds.task.build", run.displayName()), task -> {
+            // the API client connects on first use, and may refuse (no socket): not on the UI thread
+            BuildsClient client = new BuildsClient(b.api());
             feed.dockerfile(request);
             client.build(request, event -> {
                 if (event instanceof BuildEvent.StepStarted s && s.total() > 0) {
