@@ -100,6 +100,9 @@ public final class BuildsViewModel implements AutoCloseable {
             }
         });
         run.setCanceller(handle::cancel);
+        if (handle.cancelled()) {
+            run.cancelled(Instant.now()); // the executor is closing with the window: the build never started
+        }
         return run;
     }
 

@@ -222,6 +222,20 @@ class BuildsViewModelTest {
     }
 
     @Test
+    void aBuildStartedWhileTheWindowClosesEndsCancelledInsteadOfRunningForever() throws Exception {
+        UiExecutor closed = new UiExecutor(UI);
+        closed.close();
+        BuildsViewModel closing = new BuildsViewModel(closed);
+        Path ctx = context("closing", "FROM busybox:latest\n");
+        BuildRun run = onUi(() -> {
+            closing.connect(backend);
+            return closing.start(BuildRequest.of(ctx, "closing:1"));
+        });
+        assertThat(onUi(run::status)).isEqualTo(BuildStatus.CANCELLED);
+        assertThat(onUi(() -> closing.remove(run))).as("an ended build can be taken off the list").isTrue();
+    }
+
+    @Test
     void withoutAnEngineABuildFailsInPlainWords() throws Exception {
         BuildsViewModel offline = new BuildsViewModel(new UiExecutor(UI));
         BuildRun run = onUi(() -> offline.start(BuildRequest.of(tmp, "x:1")));
