@@ -179,6 +179,9 @@ public final class BuildsViewModel implements AutoCloseable {
         void dockerfile(BuildRequest request) {
             String text;
             try {
+                if (Files.size(request.dockerfilePath()) > BuildDialogModel.MAX_DOCKERFILE_BYTES) {
+                    return; // not a Dockerfile to show line by line; the engine says what it makes of it
+                }
                 text = Files.readString(request.dockerfilePath(), StandardCharsets.UTF_8);
             } catch (IOException | RuntimeException e) {
                 return; // the build itself reports a missing or unreadable Dockerfile
