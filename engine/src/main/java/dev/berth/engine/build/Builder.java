@@ -387,6 +387,8 @@ public final class Builder {
         /** The images of this build's steps so far (read by a prune on another thread). */
         final java.util.Set<Digest> madeImages = java.util.concurrent.ConcurrentHashMap.newKeySet();
         int number;
+        /** Whether the stage being built has set CMD: a later ENTRYPOINT then keeps it (Docker's rule). */
+        boolean cmdSetInStage;
         long started;
         List<String> output = new ArrayList<>();
 
@@ -426,6 +428,7 @@ public final class Builder {
 
         State from(BuildScope scope, Stage stage, Map<Integer, State> built) throws InterruptedException {
             Instruction.From from = scope.from(stage);
+            cmdSetInStage = false;
             start(stage.from().text());
             State state;
             Optional<Stage> earlier = df.earlierStage(stage, from.image());
@@ -523,6 +526,12 @@ public final class Builder {
                     yield withSources(src, () -> cachedOrMake(state, shown, key, src.cacheKey(),
                             () -> copyStep(state, a.text(), src, a.destination(), a.chown(), a.chmod(), true)));
                 }
+                case Instruction.Workdir w -> cachedOrMake(state, shown, key, "", () -> workdirStep(state, w));
+                case Instruction.Cmd c -> {
+                    State made = cachedOrMake(state, shown, key, "", () -> configStep(state, x));
+                    cmdSetInStage = true;
+                    yield made;
+                }
                 default -> cachedOrMake(state, shown, key, "", () -> configStep(state, x));
             };
         }
@@ -563,9 +572,60 @@ public final class Builder {
             ImageConfig.Config base = state.config().config();
             ConfigChanges.Editor editor = new ConfigChanges.Editor(base);
             editor.apply(x);
+            ImageConfig.Config config = editor.config();
+            if (x instanceof Instruction.Entrypoint && cmdSetInStage && base != null) {
+                // ENTRYPOINT clears the inherited CMD, never one this stage set (observed against dockerd 20.10)
+                config = withCmd(config, base.cmd());
+            }
             String author = x instanceof Instruction.Maintainer m ? m.name() : state.config().author();
-            String createdBy = String.join(" ", state.shell()) + " #(nop)  " + x.text();
-            return commitImage(state, editor.config(), author, createdBy, null);
+            // the SHELL step is recorded under the new shell already, as dockerd 20.10 does
+            List<String> shown = x instanceof Instruction.Shell sh ? sh.shell() : state.shell();
+            String createdBy = String.join(" ", shown) + " #(nop)  " + HistoryText.of(x, state.shell());
+            return commitImage(state, config, author, createdBy, null);
+        }
+
+        /**
+         * WORKDIR as Docker's classic builder does it (observed against dockerd 20.10): the config's working
+         * directory, and the directory itself made in the image (root-owned, 0755) as a layer when it is missing;
+         * the history reads {@code #(nop) WORKDIR /the/absolute/path}.
+         */
+        private State workdirStep(State state, Instruction.Workdir w) {
+            ConfigChanges.Editor editor = new ConfigChanges.Editor(state.config().config());
+            editor.apply(w);
+            ImageConfig.Config config = editor.config();
+            String dir = config.workingDir();
+            String createdBy = String.join(" ", state.shell()) + " #(nop) WORKDIR " + dir;
+            String key = "build-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+            Path mnt = scratch.resolve(key);
+            Digest parentChain = state.chain();
+            Mounts m = snapshots.prepare(key, parentChain == null ? null : parentChain.toString(),
+                    Map.of(Snapshotter.TRANSIENT_LABEL, "build"));
+            try {
+                Files.createDirectories(mnt);
+                Mounter.mount(m, mnt);
+                try {
+                    new RootfsWriter(mnt.toAbsolutePath().normalize(), 0, 0, null).directory(dir);
+                } finally {
+                    Mounter.unmount(mnt);
+                }
+                ImageCommitter.LayerBlob layer = committer.writeLayer(m.lowerDirs(), m.upperDir().orElseThrow(), java.util.Set.of());
+                return commitLayer(state, config, layer, createdBy);
+            } catch (IOException e) {
+                throw new EngineException.Unavailable("step " + number + ": cannot make the directory of " + w.text() + ": "
+                        + e.getMessage(), e);
+            } finally {
+                try {
+                    Files.deleteIfExists(mnt);
+                } catch (IOException ignored) {
+                    // an empty directory under <root>/build/mnt; the next build reuses the parent
+                }
+                snapshots.remove(key);
+            }
+        }
+
+        private static ImageConfig.Config withCmd(ImageConfig.Config c, List<String> cmd) {
+            return new ImageConfig.Config(c.user(), c.exposedPorts(), c.env(), c.entrypoint(), cmd, c.volumes(),
+                    c.workingDir(), c.labels(), c.stopSignal(), c.argsEscaped(), c.healthcheck(), c.onBuild(), c.shell());
         }
 
         private State runStep(State state, Instruction.Run r, Map<String, String> args, List<String> env)
@@ -765,6 +825,7 @@ public final class Builder {
                     w.write(e, target);
                 }
             }
+            w.restoreDirectoryTimes();
         }
 
         /** ADD's local archive: a tar (plain, gzip, zstd) is unpacked into {@code dest}; false when the file is no tar. */
@@ -791,7 +852,11 @@ public final class Builder {
                 for (TarArchiveEntry e = first; e != null; e = probe.getNextEntry()) {
                     String path = dest + "/" + RootfsWriter.normalize(e.getName());
                     FileTime mtime = FileTime.from(e.getModTime().toInstant());
-                    if (e.isDirectory()) {
+                    if (e.isDirectory() && RootfsWriter.normalize(e.getName()).equals("/")) {
+                        // the archive's root ("./"): the destination exists and keeps its own mode and time, as with
+                        // Docker's untar (observed against dockerd 20.10)
+                        continue;
+                    } else if (e.isDirectory()) {
                         w.writeDirectory(path, e.getMode(), mtime);
                     } else if (e.isSymbolicLink()) {
                         w.writeLink(path, e.getLinkName(), mtime);
@@ -915,8 +980,10 @@ public final class Builder {
                     }
                 }
                 String sum = ctx.checksum(all).toString();
-                return new Sources(trees, wildcard, "context " + sum, (all.size() == 1 && !all.getFirst().directory()
-                        ? "file:" : "dir:") + sum.substring("sha256:".length()), () -> { });
+                // Docker's words (observed against dockerd 20.10): file: for one file, dir: for one directory,
+                // multi: for several sources (a list or a wildcard matching more than one)
+                String kind = all.size() > 1 ? "multi:" : all.size() == 1 && !all.getFirst().directory() ? "file:" : "dir:";
+                return new Sources(trees, wildcard, "context " + sum, kind + sum.substring("sha256:".length()), () -> { });
             }
             State image = df.earlierStage(stage, from).map(s -> built.get(s.index()))
                     .orElse(null);
@@ -1228,8 +1295,23 @@ public final class Builder {
         return new State(r.id(), config, layers, r.size());
     }
 
-    /** A step that adds a layer: its blob is unpacked on the parent's snapshot, then stored as an image. */
+    /** The diff ID of a layer that changes nothing: an empty tar (two zero blocks). */
+    static final Digest EMPTY_LAYER = Digest.sha256(new byte[1024]);
+
+    /**
+     * A step that adds a layer: its blob is unpacked on the parent's snapshot, then stored as an image. A layer
+     * that changes nothing is left out, its history entry marked {@code empty_layer}, as Docker does (a RUN that
+     * writes no file adds no layer; observed against dockerd 20.10).
+     */
     private State commitLayer(State parent, ImageCommitter.LayerBlob layer, String createdBy) {
+        return commitLayer(parent, parent.config().config(), layer, createdBy);
+    }
+
+    /** {@link #commitLayer(State, ImageCommitter.LayerBlob, String)} with the image's config set to {@code runConfig}. */
+    private State commitLayer(State parent, ImageConfig.Config runConfig, ImageCommitter.LayerBlob layer, String createdBy) {
+        if (layer.diffId().equals(EMPTY_LAYER)) {
+            return commitImage(parent, runConfig, parent.config().author(), createdBy, null);
+        }
         Digest parentChain = parent.chain();
         unpacker.unpack(parentChain, new Unpacker.Layer(layer.diffId(), layer.digest().toString(),
                 () -> content.open(layer.digest())));
@@ -1238,7 +1320,7 @@ public final class Builder {
         List<Digest> diffIds = new ArrayList<>(parent.diffIds());
         diffIds.add(layer.diffId());
         State withLayer = new State(parent.id(), parent.config(), layers, parent.size() + layer.size());
-        return commitImage(withLayer, parent.config().config(), parent.config().author(), createdBy, diffIds);
+        return commitImage(withLayer, runConfig, parent.config().author(), createdBy, diffIds);
     }
 
     /**
