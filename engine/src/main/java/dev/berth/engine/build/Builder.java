@@ -170,7 +170,8 @@ public final class Builder {
         Stage target = df.target(request.target());
         BuildScope scope = new BuildScope(df, request.buildArgs());
         List<Stage> stages = df.stages().subList(0, target.index() + 1);
-        int total = df.globalArgs().size() + stages.stream().mapToInt(s -> 1 + s.instructions().size()).sum();
+        int total = df.globalArgs().size() + stages.stream().mapToInt(s -> 1 + s.instructions().size()).sum()
+                + request.labels().size(); // a step per --label
         Run run = new Run(request, progress, total, df);
         for (Instruction.Arg a : df.globalArgs()) {
             run.globalArg(a);
@@ -463,14 +464,23 @@ public final class Builder {
             });
         }
 
+        /**
+         * The build's {@code --label}s, after the target stage's last instruction: one {@code LABEL key=value} step
+         * per label, sorted by key, each counted in the steps' total, as Docker's classic builder adds them
+         * (observed against dockerd 20.10).
+         */
         State labels(State state) throws InterruptedException {
-            String text = "LABEL " + new TreeMap<>(request.labels()).entrySet().stream()
-                    .map(e -> quote(e.getKey()) + "=" + quote(e.getValue())).collect(Collectors.joining(" "));
-            Instruction.Label label = new Instruction.Label(new Position("--label", 0, 0), text, new TreeMap<>(request.labels())
-                    .entrySet().stream().map(e -> new KeyValue(e.getKey(), e.getValue())).toList());
-            start(text);
-            return cachedOrMake(state, text, label.toString().replace(label.position().toString(), ""), "",
-                    () -> configStep(state, label));
+            State out = state;
+            for (Map.Entry<String, String> e : new TreeMap<>(request.labels()).entrySet()) {
+                String text = "LABEL " + e.getKey() + "=" + e.getValue();
+                Instruction.Label label = new Instruction.Label(new Position("--label", 0, 0), text,
+                        List.of(new KeyValue(e.getKey(), e.getValue())));
+                start(text);
+                State parent = out;
+                out = cachedOrMake(parent, text, label.toString().replace(label.position().toString(), ""), "",
+                        () -> configStep(parent, label));
+            }
+            return out;
         }
 
         /**
@@ -605,6 +615,9 @@ public final class Builder {
                 Mounter.mount(m, mnt);
                 try {
                     new RootfsWriter(mnt.toAbsolutePath().normalize(), 0, 0, null).directory(dir);
+                } catch (EngineException.InvalidArgument notADirectory) {
+                    throw failure(w, null, "cannot make the working directory " + dir + ": it or a parent of it is a file"
+                            + " in the image, not a directory");
                 } finally {
                     Mounter.unmount(mnt);
                 }
@@ -968,7 +981,13 @@ public final class Builder {
                 List<ContextSource> all = new ArrayList<>();
                 boolean wildcard = false;
                 for (String n : names) {
-                    List<ContextSource> found = ctx.sources(n);
+                    List<ContextSource> found;
+                    try {
+                        found = ctx.sources(n);
+                    } catch (EngineException.NotFound e) {
+                        // Docker's words (observed against dockerd 20.10): "COPY failed: file not found in build context..."
+                        throw new EngineException.NotFound(ins.keyword() + " failed: " + e.getMessage());
+                    }
                     wildcard |= n.chars().anyMatch(ch -> ch == '*' || ch == '?' || ch == '[');
                     all.addAll(found);
                     for (ContextSource s : found) {
@@ -1267,10 +1286,6 @@ public final class Builder {
 
     private static boolean isUrl(String s) {
         return s.startsWith("http://") || s.startsWith("https://") || s.startsWith("git@");
-    }
-
-    private static String quote(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     /** The state of a stored image: its config, layer descriptors and size. */

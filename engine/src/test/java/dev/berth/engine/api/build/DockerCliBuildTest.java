@@ -282,6 +282,30 @@ class DockerCliBuildTest {
         assertThat(ok("run", "--rm", "obchildx", "sh", "-c", "echo $OB; cat /trigger.txt").out()).isEqualTo("yes\ntrigger ran\n");
     }
 
+    /**
+     * Observed against dockerd 20.10: each {@code --label} is a step of its own ({@code LABEL key=value}, sorted by
+     * key) counted in the total; a missing COPY source fails with {@code COPY failed: file not found in build
+     * context...}; a WORKDIR onto a file fails.
+     */
+    @Test
+    void buildLabelsAreStepsOfTheirOwnAndCopyAndWorkdirFailuresSayWhat() throws Exception {
+        made.add("labelx");
+        Path ctx = context("label", "FROM busybox:latest\nRUN true\n");
+        Run r = ok("build", "--label", "org.b=2", "--label", "a=1", "-t", "labelx", ctx.toString());
+        assertThat(r.out()).contains("Step 1/4 : FROM busybox:latest\n").contains("Step 3/4 : LABEL a=1\n")
+                .contains("Step 4/4 : LABEL org.b=2\n");
+        assertThat(ok("image", "inspect", "--format", "{{json .Config.Labels}}", "labelx").out())
+                .isEqualTo("{\"a\":\"1\",\"org.b\":\"2\"}\n");
+
+        Run missing = docker("build", context("missing", "FROM busybox:latest\nCOPY nothere.txt /x\n").toString());
+        assertThat(missing.exit()).as(missing.all()).isEqualTo(1);
+        assertThat(missing.err()).contains("COPY failed: file not found in build context or excluded by .dockerignore: nothere.txt");
+
+        Run onFile = docker("build", context("wdfile", "FROM busybox:latest\nWORKDIR /bin/busybox/sub\n").toString());
+        assertThat(onFile.exit()).as(onFile.all()).isEqualTo(1);
+        assertThat(onFile.err()).contains("cannot make the working directory /bin/busybox/sub");
+    }
+
     static final Pattern RUNNING_IN = Pattern.compile("(?m)^ ---> Running in ([0-9a-f]{12})$");
 
     /** The containers {@code docker ps -a} lists, as {@code <short id> <state>} lines. */
