@@ -457,9 +457,23 @@ public final class Builder {
             Reference ref = Reference.parse(name);
             ImageService.PullOptions options = new ImageService.PullOptions(
                     Optional.ofNullable(platform).map(Platform::parse), Optional.empty());
+            // "<tag>: Pulling from <repo>" is shown once the pull goes on past it: a registry that cannot be reached
+            // or has no such image leaves only the error, as with Docker (observed against dockerd 20.10)
+            String[] held = {null};
+            boolean[] going = {false};
             return imageService.pull(ref, options, p -> {
                 if (p.phase() == ImageService.Phase.STATUS || p.phase() == ImageService.Phase.PULL_COMPLETE) {
-                    print((p.id() == null || p.id().isEmpty() ? "" : p.id() + ": ") + (p.message() == null ? p.phase() : p.message()), false);
+                    String line = (p.id() == null || p.id().isEmpty() ? "" : p.id() + ": ") + (p.message() == null ? p.phase() : p.message());
+                    if (!going[0] && held[0] == null && line.contains("Pulling from ")) {
+                        held[0] = line;
+                        return;
+                    }
+                    if (held[0] != null) {
+                        print(held[0], false);
+                        held[0] = null;
+                    }
+                    going[0] = true;
+                    print(line, false);
                 }
             });
         }
@@ -1011,7 +1025,12 @@ public final class Builder {
                     throw failure(ins, null, "COPY --from=" + from + " names stage " + from
                             + ", which is not before this one");
                 }
-                image = load(baseImage(from, null));
+                try {
+                    image = load(baseImage(from, null));
+                } catch (EngineException e) {
+                    // Docker's words (observed against dockerd 20.10): "invalid from flag value <name>: <why>"
+                    throw failure(ins, null, "invalid from flag value " + from + ": " + e.getMessage());
+                }
             }
             String key = "from-view-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
             Path mnt = scratch.resolve(key);

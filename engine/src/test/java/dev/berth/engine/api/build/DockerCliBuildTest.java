@@ -306,6 +306,23 @@ class DockerCliBuildTest {
         assertThat(onFile.err()).contains("cannot make the working directory /bin/busybox/sub");
     }
 
+    /**
+     * Observed against dockerd 20.10: {@code COPY --from} naming an image that cannot be pulled fails with
+     * {@code invalid from flag value <name>: <why>}, and no {@code Pulling from} line is left before the error.
+     */
+    @Test
+    void aCopyFromAnImageThatCannotBePulledSaysInvalidFromFlagValue() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort(); // nothing listens there once closed
+        }
+        String image = "127.0.0.1:" + closed + "/nosuch/image:1";
+        Run r = docker("build", context("badfrom", "FROM busybox:latest\nCOPY --from=" + image + " /x /x\n").toString());
+        assertThat(r.exit()).as(r.all()).isEqualTo(1);
+        assertThat(r.err()).contains("invalid from flag value " + image + ": ");
+        assertThat(r.out()).contains("Step 2/2 : COPY --from=" + image + " /x /x\n").doesNotContain("Pulling from");
+    }
+
     static final Pattern RUNNING_IN = Pattern.compile("(?m)^ ---> Running in ([0-9a-f]{12})$");
 
     /** The containers {@code docker ps -a} lists, as {@code <short id> <state>} lines. */
