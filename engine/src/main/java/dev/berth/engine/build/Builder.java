@@ -443,7 +443,28 @@ public final class Builder {
                 state = load(baseImage(from.image(), from.platform()));
             }
             done(stage.from().text(), false, BuildStep.BASE_IMAGE, state.id());
-            return state;
+            return withDefaultPath(state);
+        }
+
+        /**
+         * A stage whose base sets no PATH (scratch, for one) gets Docker's default in its config, which the images
+         * of its steps keep, as dockerd 20.10 does when a stage begins (observed: {@code FROM scratch}, {@code COPY},
+         * {@code CMD} gives an image whose Env is that PATH).
+         */
+        private static State withDefaultPath(State state) {
+            ImageConfig p = state.config();
+            ImageConfig.Config c = p.config();
+            if (c != null && c.env() != null && c.env().stream().anyMatch(e -> e.startsWith("PATH="))) {
+                return state;
+            }
+            List<String> env = new ArrayList<>(c == null || c.env() == null ? List.of() : c.env());
+            env.add(DEFAULT_PATH);
+            ImageConfig.Config withPath = c == null
+                    ? new ImageConfig.Config(null, null, List.copyOf(env), null, null, null, null, null, null, null, null, null, null)
+                    : new ImageConfig.Config(c.user(), c.exposedPorts(), List.copyOf(env), c.entrypoint(), c.cmd(), c.volumes(),
+                            c.workingDir(), c.labels(), c.stopSignal(), c.argsEscaped(), c.healthcheck(), c.onBuild(), c.shell());
+            return new State(state.id(), new ImageConfig(p.created(), p.author(), p.architecture(), p.os(), p.osVersion(),
+                    p.osFeatures(), p.variant(), withPath, p.rootfs(), p.history()), state.layers(), state.size());
         }
 
         private ImageRecord baseImage(String name, String platform) throws InterruptedException {
@@ -1328,6 +1349,9 @@ public final class Builder {
         }
         return new State(r.id(), config, layers, r.size());
     }
+
+    /** The PATH Docker gives a stage whose base sets none. */
+    static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     /** The diff ID of a layer that changes nothing: an empty tar (two zero blocks). */
     static final Digest EMPTY_LAYER = Digest.sha256(new byte[1024]);

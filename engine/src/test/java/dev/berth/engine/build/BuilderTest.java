@@ -625,6 +625,8 @@ class BuilderTest {
             assertThat(c.rootfs().diffIds()).hasSize(1);
             assertThat(c.history()).extracting(ImageConfig.History::isEmptyLayer).containsExactly(false, true);
             assertThat(c.config().entrypoint()).containsExactly("/payload");
+            // a stage whose base sets no PATH gets Docker's default (observed against dockerd 20.10)
+            assertThat(c.config().env()).containsExactly("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
             assertThat(file(r.imageId(), "/payload")).contains("static\n");
             assertThat(file(r.imageId(), "/bin/busybox")).isEmpty();
         } finally {

@@ -108,6 +108,10 @@ final class ClassicOutput {
         if (step.imageId() != null) {
             pendingId = BuildMessage.stream(" ---> " + step.imageId().shortId() + "\n");
             pendingStep = step.number();
+        } else if (BuildStep.BASE_IMAGE.equals(step.reason())) {
+            // FROM scratch: Docker prints the arrow with no id (observed against dockerd 20.10)
+            pendingId = BuildMessage.stream(" ---> \n");
+            pendingStep = step.number();
         }
         return out;
     }

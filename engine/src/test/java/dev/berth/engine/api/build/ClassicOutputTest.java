@@ -89,6 +89,17 @@ class ClassicOutputTest {
                 """);
     }
 
+    /** Observed against dockerd 20.10: {@code FROM scratch} is followed by an arrow with no id. */
+    @Test
+    void fromScratchShowsAnArrowWithNoId() {
+        ClassicOutput out = new ClassicOutput(false);
+        out.translate(new BuildProgress.StepStarted(1, 2, "FROM scratch"));
+        assertThat(out.translate(new BuildProgress.StepDone(new BuildStep(1, "FROM scratch", false, BuildStep.BASE_IMAGE, null,
+                Duration.ZERO, List.of())))).isEmpty();
+        assertThat(out.translate(new BuildProgress.StepStarted(2, 2, "COPY f /f")))
+                .containsExactly(BuildMessage.stream(" ---> \n"), BuildMessage.stream("Step 2/2 : COPY f /f\n"));
+    }
+
     @Test
     void theLastStepsIdGoesOutBeforeTheSuccessLines() {
         ClassicOutput out = new ClassicOutput(false);
