@@ -300,6 +300,18 @@ public final class ApiClient implements AutoCloseable {
         void close();
     }
 
+    /**
+     * An {@code X-Registry-Auth} value: base64url of the JSON auth config, as the docker CLI sends it
+     * with a pull or push. Never logged.
+     */
+    public static String registryAuthHeader(String username, String password, String server) {
+        com.fasterxml.jackson.databind.node.ObjectNode n = JSON.createObjectNode();
+        n.put("username", username);
+        n.put("password", password);
+        n.put("serveraddress", server);
+        return java.util.Base64.getUrlEncoder().encodeToString(n.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** A field's text, or "" when absent or null. */
     public static String text(JsonNode node, String field) {
         JsonNode v = node == null ? null : node.get(field);

@@ -1,19 +1,17 @@
 package dev.berth.app.backend;
 
-import com.fasterxml.jackson.databind.JsonNode;
-
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * An engine as the app sees it. Calls block (view models run them on background threads)
- * and throw {@code EngineException} subclasses with plain messages. Long operations (pull, push,
- * save, load) stop with {@link InterruptedException} when their thread is interrupted: that is
- * how a Cancel button cancels.
+ * An engine as the app sees it: how to reach it, its facts and events, and the registry logins
+ * and settings that live with the app or the engine's files rather than behind the API. Calls
+ * block (view models run them on background threads) and throw {@code EngineException}
+ * subclasses with plain messages.
  *
- * <p>Containers, networks, volumes and builds are reached through {@link #api()}: the Docker
+ * <p>Images, containers, networks, volumes and builds are reached through {@link #api()}: the Docker
  * Engine API, which the embedded engine also serves on its socket, so there is one client for
  * both kinds of backend. Each pane has its own small client on top of it.
  */
@@ -47,54 +45,6 @@ public interface Backend extends AutoCloseable {
      */
     EventSubscription events(Instant since, Consumer<EngineEvent> onEvent, Consumer<Throwable> onEnd);
 
-    // ---- images ------------------------------------------------------------------------------
-
-    /**
-     * Checks an image reference the way the engine does and returns its full form
-     * ({@code busybox} is {@code docker.io/library/busybox:latest}).
-     *
-     * @throws dev.berth.engine.errors.EngineException.InvalidArgument naming what is wrong
-     */
-    String normalizeReference(String reference);
-
-    /** {@code docker images}: every tagged and dangling image (not build intermediates). */
-    List<ImageSummary> images();
-
-    /**
-     * {@code docker pull}: pulls {@code reference} for {@code platform} ({@code os/arch[/variant]},
-     * null or blank for the host's), reporting each step to {@code progress} on this thread.
-     *
-     * @return the pulled image's id
-     */
-    String pullImage(String reference, String platform, Consumer<ImageProgress> progress) throws InterruptedException;
-
-    /** {@code docker push}: pushes the image tagged {@code reference}; returns the manifest digest pushed. */
-    String pushImage(String reference, Consumer<ImageProgress> progress) throws InterruptedException;
-
-    /** {@code docker tag}: points {@code target} at the image named {@code source} (a reference or id). */
-    void tagImage(String source, String target);
-
-    /** {@code docker rmi [--force]}: untags or deletes the named image. */
-    List<RemovedImage> removeImage(String name, boolean force);
-
-    /** {@code docker image inspect}: Docker's JSON for the image. */
-    JsonNode inspectImage(String name);
-
-    /**
-     * {@code docker history}, newest first, with the layer each step added and how many other
-     * images share it.
-     */
-    List<ImageLayer> imageHistory(String name);
-
-    /** {@code docker save -o file}: writes the named images to {@code file} (replaced only when complete). */
-    void saveImages(List<String> names, Path file) throws InterruptedException;
-
-    /** {@code docker load -i file}: returns the loaded references (or ids for untagged images). */
-    List<String> loadImages(Path file, Consumer<ImageProgress> progress) throws InterruptedException;
-
-    /** {@code docker image prune [-a]}. */
-    PruneResult pruneImages(boolean all);
-
     // ---- registries ----------------------------------------------------------------------------
 
     /**
@@ -107,6 +57,14 @@ public interface Backend extends AutoCloseable {
 
     /** {@code docker logout}; true when there was a login to forget. */
     boolean logout(String registry);
+
+    /**
+     * The {@code X-Registry-Auth} value to send with a pull from or push to {@code registry}
+     * ({@code host[:port]}, or {@code docker.io}): the login of this session, when the app keeps it
+     * itself (a client of another engine, as the docker CLI does). Empty when there is none, or when
+     * the engine keeps its own logins (the embedded engine stores them at {@link #login}).
+     */
+    Optional<String> registryAuth(String registry);
 
     /** Mirrors and insecure registries as the engine has them now. */
     RegistrySettings registrySettings();

@@ -1,9 +1,5 @@
 package dev.berth.app.backend;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.engine.Engine;
 import dev.berth.engine.EngineConfig;
 import dev.berth.engine.api.ApiServer;
@@ -12,24 +8,13 @@ import dev.berth.engine.errors.EngineException;
 import dev.berth.engine.events.Event;
 import dev.berth.engine.events.EventBus;
 import dev.berth.engine.image.ImageService;
-import dev.berth.engine.image.Reference;
-import dev.berth.engine.oci.ImageConfig;
-import dev.berth.engine.oci.Platform;
 import dev.berth.engine.registry.Credentials;
 import dev.berth.engine.runtime.HostTools;
 import dev.berth.engine.system.SystemInfo;
 import dev.berth.engine.system.VersionInfo;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -166,150 +151,10 @@ public final class EmbeddedBackend implements Backend {
         return new EngineEvent(e.time(), e.type(), e.action(), e.actorId(), e.attributes());
     }
 
-    // ---- images ------------------------------------------------------------------------------
-
-    private static final ObjectMapper JSON = new ObjectMapper();
+    // ---- registries ----------------------------------------------------------------------------
 
     private ImageService imageService() {
         return engine.imageService();
-    }
-
-    @Override
-    public String normalizeReference(String reference) {
-        return Reference.parse(reference == null ? "" : reference.strip()).toString();
-    }
-
-    @Override
-    public List<ImageSummary> images() {
-        return imageService().list(false, Map.of()).stream().map(EmbeddedBackend::summary).toList();
-    }
-
-    private static ImageSummary summary(ImageService.ImageSummary s) {
-        return new ImageSummary(s.image().id().toString(), s.tags().stream().map(Reference::familiar).toList(),
-                s.digests().stream().map(Reference::familiar).toList(), s.image().created(), s.image().size(),
-                s.containers());
-    }
-
-    @Override
-    public String pullImage(String reference, String platform, java.util.function.Consumer<ImageProgress> progress)
-            throws InterruptedException {
-        Reference ref = Reference.parse(reference.strip());
-        Optional<Platform> p = platform == null || platform.isBlank() ? Optional.empty() : Optional.of(Platform.parse(platform.strip()));
-        return imageService().pull(ref, new ImageService.PullOptions(p, Optional.empty()), listener(progress)).id().toString();
-    }
-
-    @Override
-    public String pushImage(String reference, java.util.function.Consumer<ImageProgress> progress) throws InterruptedException {
-        return imageService().push(Reference.parse(reference.strip()), Optional.empty(), listener(progress)).digest().toString();
-    }
-
-    private static ImageService.ProgressListener listener(java.util.function.Consumer<ImageProgress> progress) {
-        return p -> progress.accept(new ImageProgress(p.id(), ImageProgress.Phase.valueOf(p.phase().name()),
-                p.current(), p.total(), p.message()));
-    }
-
-    @Override
-    public void tagImage(String source, String target) {
-        imageService().tag(source, Reference.parse(target.strip()));
-    }
-
-    @Override
-    public List<RemovedImage> removeImage(String name, boolean force) {
-        return imageService().remove(name, force, false).stream()
-                .map(r -> new RemovedImage(r.untagged(), r.deleted())).toList();
-    }
-
-    @Override
-    public JsonNode inspectImage(String name) {
-        ImageService.ImageDetails d = imageService().inspect(name);
-        ImageConfig c = d.config();
-        ObjectNode n = JSON.createObjectNode();
-        n.put("Id", d.image().id().toString());
-        ArrayNode tags = n.putArray("RepoTags");
-        d.tags().forEach(t -> tags.add(t.familiar()));
-        ArrayNode digests = n.putArray("RepoDigests");
-        d.digests().forEach(t -> digests.add(t.familiar()));
-        n.put("Created", d.image().created() == null ? "" : d.image().created().toString());
-        if (c != null) {
-            n.put("Author", c.author() == null ? "" : c.author());
-            n.set("Config", c.config() == null ? JSON.nullNode() : JSON.valueToTree(c.config()));
-            n.put("Architecture", c.architecture());
-            if (c.variant() != null) {
-                n.put("Variant", c.variant());
-            }
-            n.put("Os", c.os());
-        }
-        n.put("Size", d.image().size());
-        ObjectNode rootfs = n.putObject("RootFS");
-        rootfs.put("Type", "layers");
-        ArrayNode layers = rootfs.putArray("Layers");
-        d.image().diffIds().forEach(l -> layers.add(l.toString()));
-        if (d.image().manifestDigest() != null) {
-            ObjectNode desc = n.putObject("Descriptor");
-            desc.put("mediaType", d.image().manifestMediaType());
-            desc.put("digest", d.image().manifestDigest().toString());
-        }
-        ObjectNode meta = n.putObject("Metadata");
-        meta.put("LastTagTime", d.image().added().toString());
-        return n;
-    }
-
-    @Override
-    public List<ImageLayer> imageHistory(String name) {
-        ImageService service = imageService();
-        ImageService.ImageDetails d = service.inspect(name);
-        List<ImageService.HistoryEntry> entries = service.history(name);
-        List<ImageConfig.History> configHistory = d.config() == null || d.config().history() == null
-                ? List.of() : d.config().history();
-        // the config's history is oldest first and marks the steps without a layer
-        List<LayerSharing.Step> steps = new ArrayList<>();
-        for (int i = 0; i < entries.size(); i++) {
-            ImageService.HistoryEntry e = entries.get(i);
-            int fromOldest = entries.size() - 1 - i;
-            Boolean empty = configHistory.size() == entries.size() ? configHistory.get(fromOldest).isEmptyLayer() : null;
-            steps.add(new LayerSharing.Step(e.id(), e.created(), e.createdBy(), e.size(), e.comment(), e.tags(), empty));
-        }
-        List<String> mine = d.image().diffIds().stream().map(Object::toString).toList();
-        List<List<String>> others = service.list(true, Map.of()).stream()
-                .filter(s -> !s.image().id().equals(d.image().id()))
-                .map(s -> s.image().diffIds().stream().map(Object::toString).toList())
-                .toList();
-        return LayerSharing.attach(steps, mine, others);
-    }
-
-    @Override
-    public void saveImages(List<String> names, Path file) throws InterruptedException {
-        Path partial = file.resolveSibling(file.getFileName() + ".partial");
-        try {
-            try (OutputStream out = Files.newOutputStream(partial)) {
-                imageService().save(names, out);
-            }
-            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new EngineException.Unavailable("cannot write " + file + ": " + e.getMessage(), e);
-        } finally {
-            try {
-                Files.deleteIfExists(partial);
-            } catch (IOException ignored) {
-                // best effort: the partial file is named as such
-            }
-        }
-    }
-
-    @Override
-    public List<String> loadImages(Path file, java.util.function.Consumer<ImageProgress> progress) throws InterruptedException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return imageService().load(in, listener(progress));
-        } catch (IOException e) {
-            throw new EngineException.NotFound("cannot read " + file + ": " + e.getMessage());
-        }
-    }
-
-    @Override
-    public PruneResult pruneImages(boolean all) {
-        ImageService.PruneReport r = imageService().prune(all, Map.of());
-        return new PruneResult(r.removed().stream().map(x -> new RemovedImage(x.untagged(), x.deleted())).toList(),
-                r.spaceReclaimed());
     }
 
     @Override
@@ -320,6 +165,12 @@ public final class EmbeddedBackend implements Backend {
     @Override
     public boolean logout(String registry) {
         return imageService().logout(registry.strip());
+    }
+
+    /** None: the engine stored the login and answers the registry's challenges itself. */
+    @Override
+    public Optional<String> registryAuth(String registry) {
+        return Optional.empty();
     }
 
     /** The engine's {@code config.json}: read by the engine when it starts. */

@@ -16,14 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.engine.image.Reference;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import static dev.berth.app.backend.ApiClient.text;
 
 /**
  * A Docker Engine API client for an engine that is already running: a Berth engine on its
@@ -147,163 +142,7 @@ public final class RemoteBackend implements Backend {
         api.close();
     }
 
-    // ---- images ------------------------------------------------------------------------------
-
-    @Override
-    public String normalizeReference(String reference) {
-        return Reference.parse(reference == null ? "" : reference.strip()).toString();
-    }
-
-    @Override
-    public List<ImageSummary> images() {
-        List<ImageSummary> out = new ArrayList<>();
-        for (JsonNode i : api.get("images/json")) {
-            out.add(parseImageSummary(i));
-        }
-        return out;
-    }
-
-    static ImageSummary parseImageSummary(JsonNode i) {
-        long created = i.path("Created").asLong();
-        return new ImageSummary(text(i, "Id"), strings(i.path("RepoTags")), strings(i.path("RepoDigests")),
-                created > 0 ? Instant.ofEpochSecond(created) : null, i.path("Size").asLong(),
-                i.has("Containers") ? i.path("Containers").asInt() : -1);
-    }
-
-    @Override
-    public String pullImage(String reference, String platform, Consumer<ImageProgress> progress) throws InterruptedException {
-        Reference ref = Reference.parse(reference.strip());
-        HttpUrl.Builder url = api.url("images/create").addQueryParameter("fromImage", ref.name());
-        if (ref.digest() != null) {
-            url.addQueryParameter("tag", ref.digest().toString());
-        } else {
-            url.addQueryParameter("tag", ref.tag());
-        }
-        if (platform != null && !platform.isBlank()) {
-            url.addQueryParameter("platform", platform.strip());
-        }
-        Request.Builder rb = new Request.Builder().url(url.build()).post(RequestBody.create(new byte[0]));
-        auth(ref.domain()).ifPresent(h -> rb.header("X-Registry-Auth", h));
-        streamProgress(rb.build(), "/images/create", progress);
-        return text(api.get("images/" + ref.familiar() + "/json"), "Id");
-    }
-
-    @Override
-    public String pushImage(String reference, Consumer<ImageProgress> progress) throws InterruptedException {
-        Reference ref = Reference.parse(reference.strip());
-        HttpUrl.Builder url = api.url("images/" + ref.familiarName() + "/push");
-        if (ref.tag() != null) {
-            url.addQueryParameter("tag", ref.tag());
-        }
-        Request.Builder rb = new Request.Builder().url(url.build()).post(RequestBody.create(new byte[0]));
-        // dockerd requires the header even for anonymous pushes
-        rb.header("X-Registry-Auth", auth(ref.domain()).orElse(authHeader("", "", ref.domain())));
-        String[] digest = {""};
-        streamProgress(rb.build(), "/push", p -> {
-            Matcher m = Pattern.compile("digest: (sha256:[0-9a-f]{64})").matcher(p.message());
-            if (m.find()) {
-                digest[0] = m.group(1);
-            }
-            progress.accept(p);
-        });
-        return digest[0];
-    }
-
-    @Override
-    public void tagImage(String source, String target) {
-        Reference t = Reference.parse(target.strip());
-        HttpUrl.Builder url = api.url("images/" + source + "/tag").addQueryParameter("repo", t.familiarName());
-        if (t.tag() != null) {
-            url.addQueryParameter("tag", t.tag());
-        }
-        api.send(new Request.Builder().url(url.build()).post(RequestBody.create(new byte[0])).build(), "/tag");
-    }
-
-    @Override
-    public List<RemovedImage> removeImage(String name, boolean force) {
-        HttpUrl url = api.url("images/" + name).addQueryParameter("force", Boolean.toString(force)).build();
-        JsonNode r = api.send(new Request.Builder().url(url).delete().build(), "DELETE /images");
-        List<RemovedImage> out = new ArrayList<>();
-        r.forEach(n -> out.add(new RemovedImage(text(n, "Untagged"), text(n, "Deleted"))));
-        return out;
-    }
-
-    @Override
-    public JsonNode inspectImage(String name) {
-        return api.get("images/" + name + "/json");
-    }
-
-    @Override
-    public List<ImageLayer> imageHistory(String name) {
-        JsonNode inspect = inspectImage(name);
-        String id = text(inspect, "Id");
-        List<LayerSharing.Step> steps = new ArrayList<>();
-        for (JsonNode h : api.get("images/" + name + "/history")) {
-            long created = h.path("Created").asLong();
-            steps.add(new LayerSharing.Step(text(h, "Id"), created > 0 ? Instant.ofEpochSecond(created) : null,
-                    text(h, "CreatedBy"), h.path("Size").asLong(), text(h, "Comment"), strings(h.path("Tags")), null));
-        }
-        List<List<String>> others = new ArrayList<>();
-        for (ImageSummary s : images()) {
-            if (!s.id().equals(id)) {
-                others.add(strings(inspectImage(s.id()).path("RootFS").path("Layers")));
-            }
-        }
-        return LayerSharing.attach(steps, strings(inspect.path("RootFS").path("Layers")), others);
-    }
-
-    @Override
-    public void saveImages(List<String> names, Path file) throws InterruptedException {
-        HttpUrl.Builder url = api.url("images/get");
-        names.forEach(n -> url.addQueryParameter("names", n));
-        Path partial = file.resolveSibling(file.getFileName() + ".partial");
-        try {
-            api.stream(new Request.Builder().url(url.build()).get().build(), "/images/get", r -> {
-                try (InputStream in = r.body().byteStream(); OutputStream out = Files.newOutputStream(partial)) {
-                    in.transferTo(out);
-                }
-                Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            });
-        } finally {
-            try {
-                Files.deleteIfExists(partial);
-            } catch (IOException ignored) {
-                // best effort: the partial file is named as such
-            }
-        }
-    }
-
-    @Override
-    public List<String> loadImages(Path file, Consumer<ImageProgress> progress) throws InterruptedException {
-        if (!Files.isRegularFile(file)) {
-            throw new EngineException.NotFound("no such file: " + file);
-        }
-        RequestBody body = RequestBody.create(file.toFile(), MediaType.get("application/x-tar"));
-        Request request = new Request.Builder().url(api.url("images/load").addQueryParameter("quiet", "0").build()).post(body).build();
-        List<String> loaded = new ArrayList<>();
-        streamProgress(request, "/images/load", p -> {
-            String m = p.message();
-            for (String prefix : List.of("Loaded image: ", "Loaded image ID: ")) {
-                if (m.startsWith(prefix)) {
-                    loaded.add(m.substring(prefix.length()).strip());
-                }
-            }
-            progress.accept(p);
-        });
-        return loaded;
-    }
-
-    @Override
-    public PruneResult pruneImages(boolean all) {
-        HttpUrl.Builder url = api.url("images/prune");
-        if (all) {
-            url.addQueryParameter("filters", "{\"dangling\":[\"false\"]}");
-        }
-        JsonNode r = api.send(new Request.Builder().url(url.build()).post(RequestBody.create(new byte[0])).build(), "/images/prune");
-        List<RemovedImage> removed = new ArrayList<>();
-        r.path("ImagesDeleted").forEach(n -> removed.add(new RemovedImage(text(n, "Untagged"), text(n, "Deleted"))));
-        return new PruneResult(removed, r.path("SpaceReclaimed").asLong());
-    }
+    // ---- registries ----------------------------------------------------------------------------
 
     @Override
     public void login(String registry, String username, String password) {
@@ -327,18 +166,10 @@ public final class RemoteBackend implements Backend {
                 ? Reference.DOCKER_HUB : r;
     }
 
-    private Optional<String> auth(String domain) {
-        String[] login = logins.get(key(domain));
-        return login == null ? Optional.empty() : Optional.of(authHeader(login[0], login[1], domain));
-    }
-
-    /** X-Registry-Auth: base64url of the JSON auth config, as the docker CLI sends it. */
-    static String authHeader(String username, String password, String server) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("username", username);
-        n.put("password", password);
-        n.put("serveraddress", server);
-        return Base64.getUrlEncoder().encodeToString(n.toString().getBytes(StandardCharsets.UTF_8));
+    @Override
+    public Optional<String> registryAuth(String registry) {
+        String[] login = logins.get(key(registry));
+        return login == null ? Optional.empty() : Optional.of(ApiClient.registryAuthHeader(login[0], login[1], registry));
     }
 
     @Override
@@ -360,65 +191,6 @@ public final class RemoteBackend implements Backend {
     public RegistrySettings saveRegistrySettings(List<String> mirrors, List<String> insecureRegistries) {
         throw new EngineException.FailedPrecondition("the engine at " + api.host()
                 + " keeps its registry settings in its own configuration; change them there and restart it");
-    }
-
-    /**
-     * Runs a request whose answer is Docker's JSON progress stream, one message a line, passing
-     * each on; an {@code error} line fails the call with the engine's message, classified.
-     */
-    private void streamProgress(Request request, String what, Consumer<ImageProgress> progress) throws InterruptedException {
-        api.streamJsonLines(request, what, n -> {
-            if (n.hasNonNull("error") || n.hasNonNull("errorDetail")) {
-                String message = n.hasNonNull("error") ? n.get("error").asText() : text(n.get("errorDetail"), "message");
-                throw streamError(message);
-            }
-            progress.accept(parseProgress(n));
-        });
-    }
-
-    /** Classifies a progress stream's error line the way the API would have with a status code. */
-    static EngineException streamError(String message) {
-        String m = message.toLowerCase(java.util.Locale.ROOT);
-        if (m.contains("not found") || m.contains("manifest unknown") || m.contains("does not exist")) {
-            return new EngineException.NotFound(message);
-        }
-        if (m.contains("unauthorized") || m.contains("authentication required") || m.contains("denied")
-                || m.contains("no basic auth credentials")) {
-            return new EngineException.Unauthorized(message);
-        }
-        if (m.contains("digest") && (m.contains("mismatch") || m.contains("verif"))) {
-            return new EngineException.FailedPrecondition(message);
-        }
-        return new EngineException.Unavailable(message);
-    }
-
-    static ImageProgress parseProgress(JsonNode n) {
-        String status = text(n, "status");
-        JsonNode detail = n.path("progressDetail");
-        long current = detail.path("current").asLong();
-        long total = detail.path("total").asLong();
-        String id = text(n, "id");
-        ImageProgress.Phase phase = switch (status) {
-            case "Pulling fs layer", "Waiting" -> ImageProgress.Phase.WAITING;
-            case "Downloading" -> ImageProgress.Phase.DOWNLOADING;
-            case "Verifying Checksum", "Download complete" -> ImageProgress.Phase.VERIFYING;
-            case "Extracting" -> ImageProgress.Phase.EXTRACTING;
-            case "Pull complete" -> ImageProgress.Phase.PULL_COMPLETE;
-            case "Already exists", "Layer already exists" -> ImageProgress.Phase.ALREADY_EXISTS;
-            case "Preparing" -> ImageProgress.Phase.PREPARING;
-            case "Pushing" -> ImageProgress.Phase.PUSHING;
-            case "Pushed" -> ImageProgress.Phase.PUSHED;
-            case "Loading layer" -> ImageProgress.Phase.LOADING;
-            default -> status.startsWith("Mounted from") ? ImageProgress.Phase.MOUNTED : ImageProgress.Phase.STATUS;
-        };
-        // a line about the whole image ("Pulling from library/busybox", "Digest: ...") has the tag as id
-        if (phase == ImageProgress.Phase.STATUS) {
-            id = "";
-        }
-        if (status.isEmpty() && n.hasNonNull("stream")) {
-            status = n.get("stream").asText().strip();
-        }
-        return new ImageProgress(id, phase, current, total, status);
     }
 
     private static List<String> strings(JsonNode array) {
@@ -495,10 +267,5 @@ public final class RemoteBackend implements Backend {
             id = text(e, "id");
         }
         return new EngineEvent(time, type, action, id, attributes);
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() ? "" : v.asText();
     }
 }

@@ -2,13 +2,18 @@ package dev.berth.app.components;
 
 import dev.berth.app.i18n.Localization;
 import javafx.scene.control.Button;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import org.kordamp.ikonli.Ikon;
 import org.kordamp.ikonli.javafx.FontIcon;
 
 import java.util.function.Consumer;
 
-/** The buttons of a pane's header and toolbar: a label from the bundle, an icon, an id for tests. */
+/**
+ * The buttons of a pane's header and toolbar, and the items of its rows' context menus: a label
+ * from the bundle, an icon, an id for tests.
+ */
 public final class PaneButtons {
 
     private PaneButtons() {}
@@ -32,5 +37,20 @@ public final class PaneButtons {
                 action.accept(selected);
             }
         });
+    }
+
+    /** A context-menu item that passes {@code row}'s item to {@code action} (nothing on an empty row). */
+    public static <T> MenuItem menuItem(Localization i18n, String key, String id, Ikon icon, TableRow<T> row,
+                                        Consumer<T> action) {
+        MenuItem item = new MenuItem();
+        item.setId(id);
+        item.textProperty().bind(i18n.text(key));
+        item.setGraphic(new FontIcon(icon));
+        item.setOnAction(e -> {
+            if (row.getItem() != null) {
+                action.accept(row.getItem());
+            }
+        });
+        return item;
     }
 }

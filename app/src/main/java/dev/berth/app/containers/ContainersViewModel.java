@@ -3,7 +3,8 @@ package dev.berth.app.containers;
 import dev.berth.app.backend.Backend;
 import dev.berth.app.backend.EngineEvent;
 import dev.berth.app.backend.EventSubscription;
-import dev.berth.app.backend.ImageSummary;
+import dev.berth.app.images.ImageSummary;
+import dev.berth.app.images.ImagesClient;
 import dev.berth.app.components.EmptyState;
 import dev.berth.app.i18n.ErrorText;
 import dev.berth.app.i18n.Text;
@@ -47,6 +48,10 @@ import java.util.stream.Collectors;
  * is read once on connect; after that each container event re-reads only the container it
  * names (a {@code destroy} finds it gone and drops its row), in the order the events came,
  * never on a timer. Running containers' CPU % and memory come from their stats streams.
+ *
+ * <p>Not a {@link dev.berth.app.task.LiveList}: that reads the whole list again and replaces every
+ * row, while here a row is a long-lived object (its stats property, the selection, the details
+ * pane follow it) that one event updates in place, and re-reads must land in event order.
  */
 public final class ContainersViewModel implements AutoCloseable {
 
@@ -446,7 +451,7 @@ public final class ContainersViewModel implements AutoCloseable {
         executor.runInBackground(() -> {
             Text problem = null;
             try {
-                b.normalizeReference(typed);
+                ImagesClient.normalize(typed);
             } catch (RuntimeException e) {
                 problem = Text.of("run.validation.image.invalid", e.getMessage());
             }
@@ -462,7 +467,7 @@ public final class ContainersViewModel implements AutoCloseable {
             onResult.accept(List.of());
             return;
         }
-        executor.submit(Text.of("containers.task.images"), () -> b.images().stream()
+        executor.submit(Text.of("containers.task.images"), () -> ImagesClient.of(b).list().stream()
                 .flatMap((ImageSummary i) -> i.repoTags().stream()).sorted().distinct().toList(), onResult, e -> onResult.accept(List.of()));
     }
 

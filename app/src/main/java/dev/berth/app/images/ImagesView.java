@@ -1,15 +1,16 @@
 package dev.berth.app.images;
 
+import dev.berth.app.components.Columns;
 import dev.berth.app.components.EmptyStateView;
 import dev.berth.app.components.PaneButtons;
 import dev.berth.app.components.PaneHeader;
+import dev.berth.app.components.StatusLine;
+import dev.berth.app.components.TableRows;
 import dev.berth.app.i18n.Localization;
 import dev.berth.app.images.ImagesViewModel.Row;
 import dev.berth.app.settings.RegistriesViewModel;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
-import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
 import javafx.scene.Parent;
@@ -18,14 +19,11 @@ import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.SeparatorMenuItem;
-import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleButton;
-import javafx.scene.control.Tooltip;
-import javafx.scene.input.KeyCode;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
@@ -45,13 +43,8 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignT;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignU;
 
 import java.io.File;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
-import java.util.Comparator;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * The Images pane: Pull, Load and Prune in the header; a toolbar (filter, dangling switch and
@@ -60,7 +53,6 @@ import java.util.function.Function;
  */
 public final class ImagesView {
 
-    private static final DateTimeFormatter EXACT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private final VBox root;
     private final ImagesViewModel vm;
@@ -95,11 +87,14 @@ public final class ImagesView {
         table = new TableView<>(viewModel.visibleRows());
         table.setId("images-table");
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.getColumns().add(textColumn("images.column.repository", 300, false, Row::repository, "images-col-repository"));
-        table.getColumns().add(textColumn("images.column.tag", 140, false, Row::tag, "images-col-tag"));
-        table.getColumns().add(textColumn("images.column.id", 140, true, Row::shortId, "images-col-id"));
-        table.getColumns().add(createdColumn());
-        table.getColumns().add(sizeColumn());
+        TableColumn<Row, String> id = Columns.text(i18n, "images.column.id", "images-col-id", 140, Row::shortId);
+        id.getStyleClass().add("mono");
+        table.getColumns().addAll(List.of(
+                Columns.text(i18n, "images.column.repository", "images-col-repository", 300, Row::repository),
+                Columns.text(i18n, "images.column.tag", "images-col-tag", 140, Row::tag),
+                id,
+                Columns.created(i18n, "images.column.created", "images-col-created", 150, Row::created),
+                Columns.size(i18n, "images.column.size", "images-col-size", 110, Row::size)));
         viewModel.visibleRows().comparatorProperty().bind(Bindings.createObjectBinding(
                 () -> table.getComparator() == null ? ImagesViewModel.NEWEST_FIRST : table.getComparator(),
                 table.comparatorProperty()));
@@ -161,37 +156,12 @@ public final class ImagesView {
         }
         toolbar.getStyleClass().add("toolbar");
 
-        Label status = new Label();
-        status.setId("images-status");
-        status.setWrapText(true);
-        status.textProperty().bind(i18n.text(viewModel.statusProperty()));
-        status.visibleProperty().bind(viewModel.statusProperty().isNotNull());
-        status.managedProperty().bind(status.visibleProperty());
-        viewModel.statusIsErrorProperty().addListener((obs, was, now) -> {
-            status.getStyleClass().removeAll("status-line-error", "status-line");
-            status.getStyleClass().add(now ? "status-line-error" : "status-line");
-        });
-        status.getStyleClass().add("status-line");
+        Label status = StatusLine.create(i18n, "images-status", viewModel.statusProperty(), viewModel.statusIsErrorProperty());
         HBox footer = new HBox(status, new Region(), count);
         HBox.setHgrow(footer.getChildren().get(1), Priority.ALWAYS);
         footer.setAlignment(Pos.CENTER_LEFT);
 
-        table.setRowFactory(t -> {
-            TableRow<Row> row = new TableRow<>();
-            row.contextMenuProperty().bind(Bindings.when(row.emptyProperty()).then((ContextMenu) null).otherwise(contextMenu(row)));
-            row.setOnMouseClicked(e -> {
-                if (e.getClickCount() == 2 && !row.isEmpty()) {
-                    openInspect(row.getItem());
-                }
-            });
-            return row;
-        });
-        table.setOnKeyPressed(e -> {
-            Row r = table.getSelectionModel().getSelectedItem();
-            if (e.getCode() == KeyCode.DELETE && r != null) {
-                confirmRemove(r);
-            }
-        });
+        TableRows.actions(table, this::contextMenu, this::openInspect, this::confirmRemove);
 
         // a selection asked for from elsewhere (a finished build): as soon as the image's row is listed
         // (a turn later: the filter may have to be cleared, which must not happen inside the list's own change)
@@ -260,68 +230,7 @@ public final class ImagesView {
     }
 
     private MenuItem menuItem(String key, String id, Ikon icon, TableRow<Row> row, Consumer<Row> action) {
-        MenuItem item = new MenuItem();
-        item.setId(id);
-        item.textProperty().bind(i18n.text(key));
-        item.setGraphic(new FontIcon(icon));
-        item.setOnAction(e -> {
-            if (row.getItem() != null) {
-                action.accept(row.getItem());
-            }
-        });
-        return item;
-    }
-
-    private TableColumn<Row, String> textColumn(String key, double width, boolean mono, Function<Row, String> value, String id) {
-        TableColumn<Row, String> c = new TableColumn<>();
-        c.setId(id);
-        c.textProperty().bind(i18n.text(key));
-        c.setPrefWidth(width);
-        c.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
-        if (mono) {
-            c.getStyleClass().add("mono");
-        }
-        return c;
-    }
-
-    private TableColumn<Row, Instant> createdColumn() {
-        TableColumn<Row, Instant> c = new TableColumn<>();
-        c.setId("images-col-created");
-        c.textProperty().bind(i18n.text("images.column.created"));
-        c.setPrefWidth(150);
-        c.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(cell.getValue().created()));
-        c.setComparator(Comparator.nullsFirst(Comparator.naturalOrder()));
-        c.setCellFactory(col -> new TableCell<>() {
-            @Override
-            protected void updateItem(Instant item, boolean empty) {
-                super.updateItem(item, empty);
-                if (empty) {
-                    setText(null);
-                    setTooltip(null);
-                    return;
-                }
-                setText(i18n.get(Formats.ago(item, Instant.now())));
-                setTooltip(item == null ? null : new Tooltip(EXACT.format(item.atZone(ZoneId.systemDefault()))));
-            }
-        });
-        return c;
-    }
-
-    private TableColumn<Row, Long> sizeColumn() {
-        TableColumn<Row, Long> c = new TableColumn<>();
-        c.setId("images-col-size");
-        c.textProperty().bind(i18n.text("images.column.size"));
-        c.setPrefWidth(110);
-        c.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(cell.getValue().size()));
-        c.setCellFactory(col -> new TableCell<>() {
-            @Override
-            protected void updateItem(Long item, boolean empty) {
-                super.updateItem(item, empty);
-                setText(empty || item == null ? null : Formats.size(item));
-            }
-        });
-        c.getStyleClass().add("numeric");
-        return c;
+        return PaneButtons.menuItem(i18n, key, id, icon, row, action);
     }
 
     // ---- actions ----------------------------------------------------------------------------------

@@ -2,16 +2,10 @@ package dev.berth.app.images;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.app.backend.Backend;
-import dev.berth.app.backend.EngineEvent;
-import dev.berth.app.backend.EventSubscription;
-import dev.berth.app.backend.ImageLayer;
-import dev.berth.app.backend.ImageProgress;
-import dev.berth.app.backend.ImageSummary;
-import dev.berth.app.backend.PruneResult;
-import dev.berth.app.backend.RemovedImage;
 import dev.berth.app.components.EmptyState;
 import dev.berth.app.i18n.ErrorText;
 import dev.berth.app.i18n.Text;
+import dev.berth.app.task.LiveList;
 import dev.berth.app.task.UiExecutor;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
@@ -36,14 +30,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
  * The Images pane's state: one row per tag (a dangling image is one {@code <none>} row), a
  * filter, a "show dangling" switch, and the commands of the toolbar and context menu. The list
  * is read again when the engine publishes an image event (pull, tag, untag, delete, load,
- * import), never on a timer. Every backend call runs on the executor's background threads.
+ * import), never on a timer ({@link LiveList}). Every engine call runs on the executor's
+ * background threads, through {@link ImagesClient}.
  */
 public final class ImagesViewModel implements AutoCloseable {
 
@@ -84,23 +78,25 @@ public final class ImagesViewModel implements AutoCloseable {
 
     private final UiExecutor executor;
     private final EmptyState emptyState = EmptyState.forPane("images");
-    private final ObservableList<Row> rows = FXCollections.observableArrayList();
-    private final FilteredList<Row> filtered = new FilteredList<>(rows);
-    private final SortedList<Row> sorted = new SortedList<>(filtered, NEWEST_FIRST);
+    private final LiveList<Row, ImagesClient> list;
+    private final ObservableList<Row> rows;
+    private final FilteredList<Row> filtered;
+    private final SortedList<Row> sorted;
     private final StringProperty filter = new SimpleStringProperty(this, "filter", "");
     private final BooleanProperty showDangling = new SimpleBooleanProperty(this, "showDangling", false);
-    private final ReadOnlyObjectWrapper<Backend> backend = new ReadOnlyObjectWrapper<>(this, "backend");
     private final ReadOnlyObjectWrapper<Text> status = new ReadOnlyObjectWrapper<>(this, "status");
     private final ReadOnlyBooleanWrapper statusIsError = new ReadOnlyBooleanWrapper(this, "statusIsError");
-    private final ReadOnlyBooleanWrapper loaded = new ReadOnlyBooleanWrapper(this, "loaded");
     private final BooleanBinding empty;
     private final ObjectBinding<Text> summary;
-    private final AtomicBoolean refreshQueued = new AtomicBoolean();
     private final ReadOnlyObjectWrapper<String> pendingSelection = new ReadOnlyObjectWrapper<>(this, "pendingSelection");
-    private volatile EventSubscription subscription;
 
     public ImagesViewModel(UiExecutor executor) {
         this.executor = executor;
+        list = new LiveList<>(executor, Text.of("task.listImages"), ImagesClient::of, c -> rowsOf(c.list()),
+                e -> "image".equals(e.type()) && REFRESH_ACTIONS.contains(e.action()), this::fail);
+        rows = list.rows();
+        filtered = new FilteredList<>(rows);
+        sorted = new SortedList<>(filtered, NEWEST_FIRST);
         filter.addListener((obs, old, now) -> updatePredicate());
         showDangling.addListener((obs, old, now) -> updatePredicate());
         updatePredicate();
@@ -122,32 +118,25 @@ public final class ImagesViewModel implements AutoCloseable {
 
     /** Starts showing {@code b}'s images and following its image events. */
     public void connect(Backend b) {
-        close();
-        backend.set(b);
-        subscription = b.events(Instant.now(), this::onEvent, failure -> { });
-        refresh();
+        list.connect(b);
     }
 
-    private void onEvent(EngineEvent e) {
-        if ("image".equals(e.type()) && REFRESH_ACTIONS.contains(e.action()) && refreshQueued.compareAndSet(false, true)) {
-            executor.runOnUi(() -> {
-                refreshQueued.set(false);
-                refresh();
-            });
-        }
+    private ImagesClient client() {
+        return list.client();
     }
 
     /** Reads the list again in the background. */
     public void refresh() {
-        Backend b = backend.get();
-        if (b == null) {
-            return;
-        }
-        executor.submit(Text.of("task.listImages"), b::images, this::show, this::fail);
+        list.refresh();
     }
 
-    /** Replaces the rows with {@code images}, one row per tag. */
+    /** Replaces the rows with {@code images}, as a read of the list does. */
     void show(List<ImageSummary> images) {
+        list.show(rowsOf(images));
+    }
+
+    /** One row per tag, a dangling image one {@code <none>} row; newest first. */
+    static List<Row> rowsOf(List<ImageSummary> images) {
         List<Row> next = new ArrayList<>();
         for (ImageSummary image : images) {
             if (image.dangling()) {
@@ -160,8 +149,7 @@ public final class ImagesViewModel implements AutoCloseable {
             }
         }
         next.sort(NEWEST_FIRST);
-        rows.setAll(next);
-        loaded.set(true);
+        return next;
     }
 
     /**
@@ -228,16 +216,15 @@ public final class ImagesViewModel implements AutoCloseable {
      * {@code onResult} gets null when it is one, else why not.
      */
     public void validateReference(String text, Consumer<Text> onResult) {
-        Backend b = backend.get();
         String typed = text == null ? "" : text.strip();
-        if (typed.isEmpty() || b == null) {
+        if (typed.isEmpty() || list.backendProperty().get() == null) {
             onResult.accept(Text.of("pull.validation.empty"));
             return;
         }
         executor.runInBackground(() -> {
             Text problem = null;
             try {
-                b.normalizeReference(typed);
+                ImagesClient.normalize(typed);
             } catch (RuntimeException e) {
                 problem = Text.of("pull.validation.invalid", e.getMessage());
             }
@@ -248,10 +235,9 @@ public final class ImagesViewModel implements AutoCloseable {
 
     /** {@code docker tag}: names {@code row}'s image also {@code target}. */
     public void tag(Row row, String target, Runnable onDone) {
-        Backend b = backend.get();
         executor.submit(Text.of("task.tagImage", target), () -> {
-            b.tagImage(row.image().id(), target);
-            return b.normalizeReference(target);
+            client().tag(row.image().id(), target);
+            return ImagesClient.normalize(target);
         }, full -> {
             report(Text.of("images.tagged", row.reference(), target), false);
             refresh();
@@ -261,8 +247,7 @@ public final class ImagesViewModel implements AutoCloseable {
 
     /** {@code docker rmi}: untags {@code row}'s tag, or deletes the image when it is its last (or forced). */
     public void remove(Row row, boolean force) {
-        Backend b = backend.get();
-        executor.submit(Text.of("task.removeImage", row.reference()), () -> b.removeImage(row.reference(), force), removed -> {
+        executor.submit(Text.of("task.removeImage", row.reference()), () -> client().remove(row.reference(), force), removed -> {
             long deleted = removed.stream().filter((RemovedImage r) -> !r.deleted().isEmpty()).count();
             report(deleted > 0 ? Text.of("images.removed", row.reference(), deleted) : Text.of("images.untagged", row.reference()), false);
             refresh();
@@ -271,10 +256,9 @@ public final class ImagesViewModel implements AutoCloseable {
 
     /** {@code docker push}, with progress in the status bar. */
     public void push(Row row) {
-        Backend b = backend.get();
         executor.submitWithProgress(Text.of("task.pushImage", row.reference()), handle -> {
             PullProgressModel progress = new PullProgressModel();
-            return b.pushImage(row.reference(), p -> {
+            return client().push(row.reference(), p -> {
                 progress.accept(p);
                 handle.progress(progress.overall());
             });
@@ -282,29 +266,25 @@ public final class ImagesViewModel implements AutoCloseable {
     }
 
     public void inspect(Row row, Consumer<JsonNode> onResult) {
-        Backend b = backend.get();
-        executor.submit(Text.of("task.inspectImage", row.reference()), () -> b.inspectImage(row.image().id()), onResult, this::fail);
+        executor.submit(Text.of("task.inspectImage", row.reference()), () -> client().inspect(row.image().id()), onResult, this::fail);
     }
 
     public void history(Row row, Consumer<List<ImageLayer>> onResult) {
-        Backend b = backend.get();
-        executor.submit(Text.of("task.imageHistory", row.reference()), () -> b.imageHistory(row.image().id()), onResult, this::fail);
+        executor.submit(Text.of("task.imageHistory", row.reference()), () -> client().history(row.image().id()), onResult, this::fail);
     }
 
     /** {@code docker save -o file}, of {@code row} by its tag (so the archive keeps the tag). */
     public void save(Row row, Path file) {
-        Backend b = backend.get();
         executor.submit(Text.of("task.saveImage", row.reference()), () -> {
-            b.saveImages(List.of(row.reference()), file);
+            client().save(List.of(row.reference()), file);
             return file;
         }, f -> report(Text.of("images.saved", row.reference(), f.toString()), false), this::fail);
     }
 
     /** {@code docker load -i file}. */
     public void load(Path file) {
-        Backend b = backend.get();
         executor.submitWithProgress(Text.of("task.loadImages", file.getFileName().toString()),
-                handle -> b.loadImages(file, (ImageProgress p) -> { }), loadedNames -> {
+                handle -> client().load(file, (ImageProgress p) -> { }), loadedNames -> {
                     report(Text.of("images.loaded", loadedNames.size(), String.join(", ", loadedNames)), false);
                     refresh();
                 }, this::fail);
@@ -312,8 +292,7 @@ public final class ImagesViewModel implements AutoCloseable {
 
     /** {@code docker image prune [-a]}; {@code onDone} gets what was removed. */
     public void prune(boolean all, Consumer<PruneResult> onDone) {
-        Backend b = backend.get();
-        executor.submit(Text.of("task.pruneImages"), () -> b.pruneImages(all), result -> {
+        executor.submit(Text.of("task.pruneImages"), () -> client().prune(all), result -> {
             report(Text.of("images.pruned", result.deletedCount(), Formats.size(result.spaceReclaimed())), false);
             refresh();
             onDone.accept(result);
@@ -356,11 +335,11 @@ public final class ImagesViewModel implements AutoCloseable {
 
     /** Whether the list has been read at least once. */
     public ReadOnlyBooleanProperty loadedProperty() {
-        return loaded.getReadOnlyProperty();
+        return list.loadedProperty();
     }
 
     public ReadOnlyObjectProperty<Backend> backendProperty() {
-        return backend.getReadOnlyProperty();
+        return list.backendProperty();
     }
 
     /** The outcome of the last command, in words; null before the first. */
@@ -383,10 +362,6 @@ public final class ImagesViewModel implements AutoCloseable {
 
     @Override
     public void close() {
-        EventSubscription s = subscription;
-        subscription = null;
-        if (s != null) {
-            s.close();
-        }
+        list.close();
     }
 }

@@ -1,6 +1,5 @@
 package dev.berth.app.images;
 
-import dev.berth.app.backend.ImageLayer;
 import dev.berth.app.components.Dialogs;
 import dev.berth.app.i18n.Localization;
 import dev.berth.app.images.ImagesViewModel.Row;

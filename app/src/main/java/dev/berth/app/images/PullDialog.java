@@ -221,7 +221,7 @@ public final class PullDialog {
             phase.setText(i18n.get(PullViewModel.phaseKey(item.phase())));
             bar.setProgress(item.fraction());
             bar.getStyleClass().removeAll("layer-done", "layer-failed");
-            if (item.phase() == dev.berth.app.backend.ImageProgress.Phase.FAILED) {
+            if (item.phase() == ImageProgress.Phase.FAILED) {
                 bar.getStyleClass().add("layer-failed");
             } else if (item.phase().finished()) {
                 bar.getStyleClass().add("layer-done");

@@ -1,7 +1,7 @@
 package dev.berth.app.images;
 
-import dev.berth.app.backend.ImageProgress;
-import dev.berth.app.backend.ImageProgress.Phase;
+import dev.berth.app.images.ImageProgress.Phase;
+
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,7 +1,6 @@
 package dev.berth.app.images;
 
 import dev.berth.app.backend.Backend;
-import dev.berth.app.backend.ImageProgress;
 import dev.berth.app.i18n.ErrorText;
 import dev.berth.app.i18n.Text;
 import dev.berth.app.task.TaskHandle;
@@ -24,9 +23,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The Pull dialog's state: the reference (checked by the backend with the engine's own rules as
- * it is typed), the platform, one progress row per layer plus an overall fraction, Cancel, and
- * the outcome in words. A refusal for want of credentials sets {@link #authRequiredProperty()}
+ * The Pull dialog's state: the reference (checked with the engine's own rules as it is typed),
+ * the platform, one progress row per layer plus an overall fraction, Cancel, and the outcome in
+ * words. The pull goes through {@link ImagesClient}, its progress read from the API's stream. A refusal for want of credentials sets {@link #authRequiredProperty()}
  * so the dialog can offer to log in.
  */
 public final class PullViewModel {
@@ -61,7 +60,7 @@ public final class PullViewModel {
         validate("");
     }
 
-    /** Asks the backend whether {@code text} is a reference; the answer applies only if the text has not changed since. */
+    /** Checks whether {@code text} is a reference, in the background; the answer applies only if the text has not changed since. */
     private void validate(String text) {
         String typed = text == null ? "" : text.strip();
         if (typed.isEmpty()) {
@@ -73,7 +72,7 @@ public final class PullViewModel {
             Text problem;
             String full;
             try {
-                full = backend.normalizeReference(typed);
+                full = ImagesClient.normalize(typed);
                 problem = null;
             } catch (RuntimeException e) {
                 full = "";
@@ -105,7 +104,7 @@ public final class PullViewModel {
         state.set(State.PULLING);
         message.set(Text.of("pull.pulling", ref));
         PullProgressModel model = progress;
-        running = executor.submitWithProgress(Text.of("task.pullImage", ref), handle -> backend.pullImage(ref, plat, p -> {
+        running = executor.submitWithProgress(Text.of("task.pullImage", ref), handle -> ImagesClient.of(backend).pull(ref, plat, p -> {
             model.accept(p);
             handle.progress(model.overall());
             scheduleUpdate(model);

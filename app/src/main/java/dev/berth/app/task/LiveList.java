@@ -91,10 +91,13 @@ public final class LiveList<T, C> implements AutoCloseable {
         if (backend.get() == null) {
             return;
         }
-        executor.submit(readTask, () -> read.apply(client()), now -> {
-            rows.setAll(now);
-            loaded.set(true);
-        }, onFailure);
+        executor.submit(readTask, () -> read.apply(client()), this::show, onFailure);
+    }
+
+    /** Replaces the rows with {@code now}, as a read does (on the JavaFX thread). */
+    public void show(List<T> now) {
+        rows.setAll(now);
+        loaded.set(true);
     }
 
     /** The rows as last read. */

@@ -1,46 +1,38 @@
 package dev.berth.app.volumes;
 
+import dev.berth.app.components.Columns;
 import dev.berth.app.components.Dialogs;
 import dev.berth.app.components.PaneButtons;
 import dev.berth.app.components.EmptyStateView;
 import dev.berth.app.components.PaneHeader;
+import dev.berth.app.components.StatusLine;
+import dev.berth.app.components.TableRows;
 import dev.berth.app.components.TableSelection;
 import dev.berth.app.i18n.Localization;
-import dev.berth.app.images.Formats;
 import dev.berth.app.images.InspectDialog;
 import dev.berth.app.volumes.VolumesClient.Volume;
-import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
-import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.geometry.Pos;
 import javafx.scene.Parent;
 import javafx.scene.control.Button;
 import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
-import javafx.scene.control.MenuItem;
-import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
-import javafx.scene.input.KeyCode;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import org.kordamp.ikonli.Ikon;
-import org.kordamp.ikonli.javafx.FontIcon;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignB;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignC;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignD;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignF;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignP;
 
-import java.time.Instant;
-import java.util.Comparator;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * The Volumes pane: Create and Prune in the header; a virtualized table of volumes (name,
@@ -71,38 +63,16 @@ public final class VolumesView {
         table = new TableView<>(viewModel.rows());
         table.setId("volumes-table");
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
-        table.getColumns().add(column("volumes.column.name", 220, Volume::name, "volumes-col-name"));
-        table.getColumns().add(column("volumes.column.driver", 110,
-                v -> v.tmpfs() ? v.driver() + " (tmpfs)" : v.driver(), "volumes-col-driver"));
-        table.getColumns().add(column("volumes.column.mountpoint", 330, Volume::mountpoint, "volumes-col-mountpoint"));
-        TableColumn<Volume, Long> size = new TableColumn<>();
-        size.setId("volumes-col-size");
-        size.textProperty().bind(i18n.text("volumes.column.size"));
-        size.setPrefWidth(100);
-        size.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().size()));
-        size.setCellFactory(col -> new TableCell<>() {
-            @Override
-            protected void updateItem(Long item, boolean empty) {
-                super.updateItem(item, empty);
-                setText(empty || item == null || item < 0 ? null : Formats.size(item));
-            }
-        });
-        table.getColumns().add(size);
-        TableColumn<Volume, Volume> usedBy = new TableColumn<>();
-        usedBy.setId("volumes-col-usedby");
-        usedBy.textProperty().bind(i18n.text("volumes.column.usedBy"));
-        usedBy.setPrefWidth(180);
+        table.getColumns().add(Columns.text(i18n, "volumes.column.name", "volumes-col-name", 220, Volume::name));
+        table.getColumns().add(Columns.text(i18n, "volumes.column.driver", "volumes-col-driver", 110,
+                v -> v.tmpfs() ? v.driver() + " (tmpfs)" : v.driver()));
+        table.getColumns().add(Columns.text(i18n, "volumes.column.mountpoint", "volumes-col-mountpoint", 330, Volume::mountpoint));
+        table.getColumns().add(Columns.size(i18n, "volumes.column.size", "volumes-col-size", 100, Volume::size));
+        TableColumn<Volume, Volume> usedBy = Columns.shown(i18n, "volumes.column.usedBy", "volumes-col-usedby", 180,
+                v -> v, v -> i18n.get(usedByText(v)));
         usedBy.setSortable(false);
-        usedBy.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue()));
-        usedBy.setCellFactory(col -> new TableCell<>() {
-            @Override
-            protected void updateItem(Volume item, boolean empty) {
-                super.updateItem(item, empty);
-                setText(empty || item == null ? null : i18n.get(usedByText(item)));
-            }
-        });
         table.getColumns().add(usedBy);
-        table.getColumns().add(createdColumn());
+        table.getColumns().add(Columns.created(i18n, "volumes.column.created", "volumes-col-created", 130, Volume::created));
         Label placeholder = new Label();
         placeholder.textProperty().bind(i18n.text("volumes.placeholder"));
         table.setPlaceholder(placeholder);
@@ -127,34 +97,9 @@ public final class VolumesView {
         toolbar.setAlignment(Pos.CENTER_LEFT);
         toolbar.getStyleClass().add("toolbar");
 
-        table.setRowFactory(t -> {
-            TableRow<Volume> row = new TableRow<>();
-            row.contextMenuProperty().bind(Bindings.when(row.emptyProperty()).then((ContextMenu) null).otherwise(contextMenu(row)));
-            row.setOnMouseClicked(e -> {
-                if (e.getClickCount() == 2 && !row.isEmpty()) {
-                    openBrowser(row.getItem());
-                }
-            });
-            return row;
-        });
-        table.setOnKeyPressed(e -> {
-            Volume v = table.getSelectionModel().getSelectedItem();
-            if (e.getCode() == KeyCode.DELETE && v != null) {
-                confirmRemove(v);
-            }
-        });
+        TableRows.actions(table, this::contextMenu, this::openBrowser, this::confirmRemove);
 
-        Label status = new Label();
-        status.setId("volumes-status");
-        status.setWrapText(true);
-        status.textProperty().bind(i18n.text(viewModel.statusProperty()));
-        status.visibleProperty().bind(viewModel.statusProperty().isNotNull());
-        status.managedProperty().bind(status.visibleProperty());
-        status.getStyleClass().add("status-line");
-        viewModel.statusIsErrorProperty().addListener((obs, was, now) -> {
-            status.getStyleClass().removeAll("status-line-error", "status-line");
-            status.getStyleClass().add(now ? "status-line-error" : "status-line");
-        });
+        Label status = StatusLine.create(i18n, "volumes-status", viewModel.statusProperty(), viewModel.statusIsErrorProperty());
 
         var emptyView = new EmptyStateView(i18n, MaterialDesignD.DATABASE_OUTLINE, viewModel.emptyState(), "volumes").root();
         VBox.setVgrow(table, Priority.ALWAYS);
@@ -184,22 +129,12 @@ public final class VolumesView {
 
     private ContextMenu contextMenu(TableRow<Volume> row) {
         return new ContextMenu(
-                menuItem("volumes.action.browse", "volumes-menu-browse", MaterialDesignF.FOLDER_SEARCH_OUTLINE, row, this::openBrowser),
-                menuItem("volumes.action.inspect", "volumes-menu-inspect", MaterialDesignC.CODE_BRACES, row, this::openInspect),
-                menuItem("volumes.action.remove", "volumes-menu-remove", MaterialDesignD.DELETE_OUTLINE, row, this::confirmRemove));
-    }
-
-    private MenuItem menuItem(String key, String id, Ikon icon, TableRow<Volume> row, Consumer<Volume> action) {
-        MenuItem item = new MenuItem();
-        item.setId(id);
-        item.textProperty().bind(i18n.text(key));
-        item.setGraphic(new FontIcon(icon));
-        item.setOnAction(e -> {
-            if (row.getItem() != null) {
-                action.accept(row.getItem());
-            }
-        });
-        return item;
+                PaneButtons.menuItem(i18n, "volumes.action.browse", "volumes-menu-browse", MaterialDesignF.FOLDER_SEARCH_OUTLINE,
+                        row, this::openBrowser),
+                PaneButtons.menuItem(i18n, "volumes.action.inspect", "volumes-menu-inspect", MaterialDesignC.CODE_BRACES,
+                        row, this::openInspect),
+                PaneButtons.menuItem(i18n, "volumes.action.remove", "volumes-menu-remove", MaterialDesignD.DELETE_OUTLINE,
+                        row, this::confirmRemove));
     }
 
     private void openCreate() {
@@ -234,35 +169,10 @@ public final class VolumesView {
                 .show(all -> vm.prune(all, r -> { }));
     }
 
-    private TableColumn<Volume, String> column(String key, double width, Function<Volume, String> value, String id) {
-        TableColumn<Volume, String> c = new TableColumn<>();
-        c.setId(id);
-        c.textProperty().bind(i18n.text(key));
-        c.setPrefWidth(width);
-        c.setCellValueFactory(cell -> new ReadOnlyStringWrapper(value.apply(cell.getValue())));
-        return c;
-    }
-
-    private TableColumn<Volume, Instant> createdColumn() {
-        TableColumn<Volume, Instant> c = new TableColumn<>();
-        c.setId("volumes-col-created");
-        c.textProperty().bind(i18n.text("volumes.column.created"));
-        c.setPrefWidth(130);
-        c.setCellValueFactory(cell -> new ReadOnlyObjectWrapper<>(cell.getValue().created()));
-        c.setComparator(Comparator.nullsFirst(Comparator.naturalOrder()));
-        c.setCellFactory(col -> new TableCell<>() {
-            @Override
-            protected void updateItem(Instant item, boolean empty) {
-                super.updateItem(item, empty);
-                setText(empty ? null : i18n.get(Formats.ago(item, Instant.now())));
-            }
-        });
-        return c;
-    }
-
     public Parent root() {
         return root;
     }
+
     private Button headerButton(String key, String id, Ikon icon, Runnable action) {
         return PaneButtons.button(i18n, key, id, icon, action);
     }
@@ -270,5 +180,4 @@ public final class VolumesView {
     private Button toolButton(String key, String id, Ikon icon, Consumer<Volume> action) {
         return PaneButtons.forSelected(i18n, key, id, icon, table, action);
     }
-
 }

@@ -1,5 +1,7 @@
 package dev.berth.app.backend;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.app.images.ImagesClient;
 import dev.berth.engine.EngineConfig;
 import dev.berth.engine.errors.EngineException;
 import dev.berth.testkit.BusyboxImage;
@@ -10,11 +12,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.Base64;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Logins through the Docker API client: /auth checks them, X-Registry-Auth carries them on a pull. */
+/** Logins through the Docker API client: /auth checks them, the session keeps them, X-Registry-Auth carries them on a pull. */
 @WithRegistry(basicAuth = true)
 class RemoteBackendLoginTest {
 
@@ -30,14 +33,22 @@ class RemoteBackendLoginTest {
         Path socket = tmp.resolve("berth.sock");
         try (EmbeddedBackend server = EmbeddedBackend.start(new EngineConfig(tmp.resolve("root"), socket), true);
              RemoteBackend client = RemoteBackend.connect(new DockerHost.Unix(socket))) {
-            assertThatThrownBy(() -> client.pullImage(ref, null, p -> { })).isInstanceOf(EngineException.Unauthorized.class);
+            ImagesClient images = ImagesClient.of(client);
+            assertThat(client.registryAuth(registry.host())).isEmpty();
+            assertThatThrownBy(() -> images.pull(ref, null, p -> { })).isInstanceOf(EngineException.Unauthorized.class);
             assertThatThrownBy(() -> client.login(registry.host(), RegistryExtension.USERNAME, "wrong"))
                     .isInstanceOf(EngineException.Unauthorized.class);
             client.login(registry.host(), RegistryExtension.USERNAME, RegistryExtension.PASSWORD);
-            String id = client.pullImage(ref, null, p -> { });
-            assertThat(server.images()).anyMatch(s -> s.id().equals(id));
+            // the login of this session travels with the pull, as the docker CLI sends it
+            String header = client.registryAuth(registry.host()).orElseThrow();
+            JsonNode auth = ApiClient.JSON.readTree(Base64.getUrlDecoder().decode(header));
+            assertThat(auth.path("username").asText()).isEqualTo(RegistryExtension.USERNAME);
+            assertThat(auth.path("serveraddress").asText()).isEqualTo(registry.host());
+            String id = images.pull(ref, null, p -> { });
+            assertThat(server.engine().imageService().inspect(ref).image().id().toString()).isEqualTo(id);
             assertThat(client.logout(registry.host())).isTrue();
             assertThat(client.logout(registry.host())).isFalse();
+            assertThat(client.registryAuth(registry.host())).isEmpty();
         }
     }
 }

@@ -57,6 +57,15 @@ class RemoteBackendTest {
     }
 
     @Test
+    void registrySettingsAreReadOnlyForAnEngineTheAppIsAClientOf() {
+        try (RemoteBackend client = RemoteBackend.connect(new DockerHost.Unix(socket))) {
+            assertThat(client.registrySettings().editable()).isFalse();
+            assertThatThrownBy(() -> client.saveRegistrySettings(java.util.List.of(), java.util.List.of()))
+                    .isInstanceOf(EngineException.FailedPrecondition.class);
+        }
+    }
+
+    @Test
     void eventsStreamLiveFromTheEnginesBus() throws Exception {
         try (RemoteBackend client = RemoteBackend.connect(new DockerHost.Unix(socket))) {
             LinkedBlockingQueue<EngineEvent> got = new LinkedBlockingQueue<>();

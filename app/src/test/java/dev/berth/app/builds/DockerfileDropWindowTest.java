@@ -5,7 +5,8 @@ import com.sun.javafx.tk.TKClipboard;
 import com.sun.javafx.tk.TKDropTargetListener;
 import com.sun.javafx.tk.Toolkit;
 import dev.berth.app.backend.EmbeddedBackend;
-import dev.berth.app.backend.ImageLayer;
+import dev.berth.app.images.ImageLayer;
+import dev.berth.app.images.ImagesClient;
 import dev.berth.app.i18n.Language;
 import dev.berth.app.images.ImagesViewModel;
 import dev.berth.app.settings.Settings;
@@ -176,7 +177,7 @@ class DockerfileDropWindowTest {
         String imageId = run.imageId();
         assertThat(imageId).startsWith("sha256:");
         // the build arg reached the engine: the RUN step's history names it, as Docker's does
-        List<ImageLayer> history = backend.imageHistory(imageId);
+        List<ImageLayer> history = ImagesClient.of(backend).history(imageId);
         assertThat(history).anyMatch(l -> l.createdBy().contains("GREETING=hi"));
 
         // the Builds page shows the run with its own actions: no notice there; elsewhere it offers the image,

@@ -43,7 +43,7 @@ class ImagesPaneTest {
         store.save(new Settings(Language.ENGLISH, Theme.LIGHT));
         shell = new AppShell(store);
         shell.show(stage, () -> backend = EmbeddedBackend.start(
-                new EngineConfig(tmp.resolve("root"), tmp.resolve("berth.sock")), false));
+                new EngineConfig(tmp.resolve("root"), tmp.resolve("b.sock")), true));
     }
 
     @AfterEach

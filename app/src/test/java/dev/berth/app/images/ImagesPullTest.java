@@ -2,8 +2,6 @@ package dev.berth.app.images;
 
 import dev.berth.app.Bundles;
 import dev.berth.app.backend.EmbeddedBackend;
-import dev.berth.app.backend.ImageLayer;
-import dev.berth.app.backend.ImageProgress;
 import dev.berth.app.i18n.Language;
 import dev.berth.app.settings.Settings;
 import dev.berth.app.settings.SettingsStore;

@@ -1,6 +1,5 @@
 package dev.berth.app.images;
 
-import dev.berth.app.backend.ImageSummary;
 import dev.berth.app.task.UiExecutor;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;

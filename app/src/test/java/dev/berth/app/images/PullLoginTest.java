@@ -47,7 +47,7 @@ class PullLoginTest {
         SettingsStore store = new SettingsStore(tmp.resolve("config/berth/settings.json"));
         store.save(new Settings(Language.ENGLISH, Theme.LIGHT));
         shell = new AppShell(store);
-        shell.show(stage, () -> EmbeddedBackend.start(new EngineConfig(tmp.resolve("root"), tmp.resolve("berth.sock")), false));
+        shell.show(stage, () -> EmbeddedBackend.start(new EngineConfig(tmp.resolve("root"), tmp.resolve("b.sock")), true));
     }
 
     @AfterEach

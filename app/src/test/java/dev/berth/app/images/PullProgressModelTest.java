@@ -1,7 +1,6 @@
 package dev.berth.app.images;
 
-import dev.berth.app.backend.ImageProgress;
-import dev.berth.app.backend.ImageProgress.Phase;
+import dev.berth.app.images.ImageProgress.Phase;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

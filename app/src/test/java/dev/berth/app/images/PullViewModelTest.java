@@ -1,7 +1,6 @@
 package dev.berth.app.images;
 
 import dev.berth.app.backend.EmbeddedBackend;
-import dev.berth.app.backend.ImageProgress;
 import dev.berth.app.task.UiExecutor;
 import dev.berth.engine.EngineConfig;
 import dev.berth.testkit.BusyboxImage;
@@ -41,7 +40,7 @@ class PullViewModelTest {
     @BeforeEach
     void start() {
         executor = new UiExecutor(uiThread);
-        backend = EmbeddedBackend.start(new EngineConfig(tmp.resolve("root"), tmp.resolve("berth.sock")), false);
+        backend = EmbeddedBackend.start(new EngineConfig(tmp.resolve("root"), tmp.resolve("b.sock")), true);
     }
 
     @AfterEach
@@ -91,7 +90,7 @@ class PullViewModelTest {
         waitFor(() -> vm.stateProperty().get() != PullViewModel.State.PULLING);
         assertThat(onUi(() -> vm.stateProperty().get())).isEqualTo(PullViewModel.State.CANCELLED);
         assertThat(onUi(() -> vm.messageProperty().get().key())).isEqualTo("pull.cancelled");
-        assertThat(backend.images()).isEmpty();
+        assertThat(ImagesClient.of(backend).list()).isEmpty();
         // the status bar's task is gone once the pull stopped
         waitFor(() -> executor.runningTasks().isEmpty());
 
@@ -104,7 +103,7 @@ class PullViewModelTest {
         assertThat(onUi(() -> vm.stateProperty().get())).isEqualTo(PullViewModel.State.DONE);
         assertThat(onUi(() -> vm.overallProperty().get())).isEqualTo(1.0);
         assertThat(onUi(() -> vm.layers().stream().allMatch(l -> l.phase().finished()))).isTrue();
-        assertThat(backend.images()).singleElement().satisfies(s -> assertThat(s.id()).isEqualTo(vm.pulledId()));
+        assertThat(ImagesClient.of(backend).list()).singleElement().satisfies(s -> assertThat(s.id()).isEqualTo(vm.pulledId()));
     }
 
     @Test

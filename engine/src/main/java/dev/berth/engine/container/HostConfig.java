@@ -22,7 +22,8 @@ import java.util.Map;
  * @param dnsSearch       {@code --dns-search}
  * @param dnsOptions      {@code --dns-option}
  * @param extraHosts      {@code --add-host name:ip}
- * @param links           {@code --link container:alias}, the container by id
+ * @param links           {@code --link} as {@code name:alias}: the linked container's current name (kept
+ *                        current when it is renamed, as Docker keeps links by container) and the alias
  * @param binds           {@code -v} as given (Docker's {@code HostConfig.Binds}, shown by inspect)
  * @param volumesFrom     {@code --volumes-from} as given
  * @param mounts          every mount the container gets, resolved at create: anonymous volumes are
@@ -60,6 +61,13 @@ public record HostConfig(boolean autoRemove, RestartPolicy restartPolicy, boolea
     /** Whether the container joins bridge networks through the network service. */
     public boolean bridged() {
         return !networkMode.equals("host") && !networkMode.equals("none") && !networkMode.startsWith("container:");
+    }
+
+    /** The same configuration with other {@code --link} entries (after a linked container's rename). */
+    public HostConfig withLinks(List<String> l) {
+        return new HostConfig(autoRemove, restartPolicy, readOnlyRootfs, privileged, capAdd, capDrop, securityOpt, ulimits,
+                tmpfs, resources, networkMode, networks, portBindings, publishAllPorts, dns, dnsSearch, dnsOptions, extraHosts,
+                l, binds, volumesFrom, mounts);
     }
 
     /** The same configuration with other bridge networks (after connect or disconnect). */

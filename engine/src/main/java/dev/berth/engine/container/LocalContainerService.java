@@ -616,6 +616,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             }
             throw e;
         }
+        updateLinkingContainers(c, a);
         return new RunSpec.NetworkMode.Joined(Path.of(a.netnsPath()));
     }
 
@@ -650,8 +651,9 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             }
             extra.add(entry);
         }
-        String hostname = c.config().hostname() == null ? c.shortId() : c.config().hostname();
-        String hosts = HostsFile.render(new HostsFile.Spec(hostname, null, first == null ? null : first.ipAddress(), extra, links));
+        String hostname = hostnameOf(c);
+        List<String> ownIps = a == null ? List.of() : a.endpoints().stream().map(Endpoint::ipAddress).toList();
+        String hosts = HostsFile.render(new HostsFile.Spec(hostname, null, ownIps, extra, links));
         String resolv;
         if (a != null) {
             resolv = networks.resolvConf(a, h.dnsSearch(), h.dnsOptions());
@@ -670,6 +672,45 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             throw new EngineException.Unavailable("cannot write the network files of container " + c.name() + " in " + d
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * As Docker does when a linked container starts: every running container with a {@code --link}
+     * to it gets the alias's line in its {@code hosts} pointed at the new address on the default
+     * bridge (a restart may hand out another one). Written in place; a failure is logged.
+     */
+    private void updateLinkingContainers(Container started, Attachment a) {
+        Optional<Endpoint> onBridge = a.endpoint("bridge");
+        if (onBridge.isEmpty()) {
+            return;
+        }
+        for (Container other : List.copyOf(containers.values())) {
+            if (other.id().equals(started.id()) || !other.state().running()) {
+                continue;
+            }
+            Path file = other.paths().dir().resolve(HOSTS);
+            for (String l : other.hostConfig().links()) {
+                int colon = l.lastIndexOf(':');
+                if (!l.substring(0, colon).equals(started.name()) || !Files.isRegularFile(file)) {
+                    continue;
+                }
+                try {
+                    String before = Files.readString(file, StandardCharsets.UTF_8);
+                    String after = HostsFile.updateAddress(before, l.substring(colon + 1), onBridge.get().ipAddress());
+                    if (!after.equals(before)) {
+                        Files.writeString(file, after, StandardCharsets.UTF_8); // in place: bind-mounted
+                    }
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.WARNING, "cannot update the link to " + started.name() + " in /etc/hosts of "
+                            + other.name() + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** The container's hostname: {@code -h}, else its short id (Docker's default). */
+    private static String hostnameOf(Container c) {
+        return c.config().hostname() == null ? c.shortId() : c.config().hostname();
     }
 
     /** Tears the container's network down (after its run; the network service publishes the disconnect events). */
@@ -896,15 +937,46 @@ public final class LocalContainerService implements ContainerService, AutoClosea
                 Container r = c.withName(name);
                 Json.write(c.paths().dir().resolve(CONFIG), stored(r));
                 containers.put(id, r);
+                if (networks != null) {
+                    networks.renamed(id, name);
+                }
                 out[0] = c;
                 out[1] = r;
                 return r;
             });
             old = out[0].dockerName();
             renamed = out[1];
+            relink(out[0].name(), name);
         }
         publish(renamed, "rename", Map.of("oldName", old));
         return renamed;
+    }
+
+    /**
+     * Docker keeps a link by container, not by name: after a linked container's rename, every
+     * {@code --link} to it names it by its new name (in inspect's {@code Links}, and in the
+     * {@code /etc/hosts} written at the linking container's next start). A running linking
+     * container's hosts file keeps the old name until then, as with Docker.
+     */
+    private void relink(String oldName, String newName) {
+        for (Container other : List.copyOf(containers.values())) {
+            if (other.hostConfig().links().stream().noneMatch(l -> l.substring(0, l.lastIndexOf(':')).equals(oldName))) {
+                continue;
+            }
+            locked(other.id(), () -> {
+                Container c = containers.get(other.id());
+                if (c == null) {
+                    return null; // removed meanwhile
+                }
+                List<String> links = c.hostConfig().links().stream()
+                        .map(l -> l.substring(0, l.lastIndexOf(':')).equals(oldName) ? newName + l.substring(l.lastIndexOf(':')) : l)
+                        .toList();
+                Container updated = c.withHostConfig(c.hostConfig().withLinks(links));
+                Json.write(c.paths().dir().resolve(CONFIG), stored(updated));
+                containers.put(c.id(), updated);
+                return null;
+            });
+        }
     }
 
     // ------------------------------------------------------------------ wait / remove / prune
@@ -1106,8 +1178,9 @@ public final class LocalContainerService implements ContainerService, AutoClosea
                     endpoint == null ? null : endpoint.staticIp());
             if (c.state().running()) {
                 if (networks.attachment(id).isPresent()) {
-                    networks.connect(id, req);
+                    Endpoint joined = networks.connect(id, req);
                     refreshResolvConf(c);
+                    updateHostsFile(c, List.of(joined), List.of());
                 } else {
                     throw new EngineException.FailedPrecondition("container " + c.name()
                             + " runs without a network namespace of its own (network none): restart it to connect");
@@ -1150,8 +1223,10 @@ public final class LocalContainerService implements ContainerService, AutoClosea
                 throw new EngineException.NotFound("container " + c.id() + " is not connected to network " + n.name());
             }
             if (live) {
+                Optional<Endpoint> left = networks.attachment(id).flatMap(a -> a.endpoint(n.name()));
                 networks.disconnect(id, n.name());
                 refreshResolvConf(c);
+                updateHostsFile(c, List.of(), left.stream().toList());
             }
             List<EndpointRequest> eps = new ArrayList<>(h.networks());
             eps.remove(joined.get());
@@ -1180,6 +1255,30 @@ public final class LocalContainerService implements ContainerService, AutoClosea
                     StandardCharsets.UTF_8);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot update resolv.conf of container " + c.name() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Changes a running container's {@code hosts} in place as Docker does on connect and disconnect:
+     * a line {@code address hostname} for each joined endpoint appended, the line of each left one
+     * deleted; links, {@code --add-host} entries and edits made inside the container stay.
+     */
+    private void updateHostsFile(Container c, List<Endpoint> joined, List<Endpoint> left) {
+        Path file = c.paths().dir().resolve(HOSTS);
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        String hostname = hostnameOf(c);
+        try {
+            String before = Files.readString(file, StandardCharsets.UTF_8);
+            String after = HostsFile.remove(before, left.stream().map(e -> HostsFile.ownEntry(e.ipAddress(), hostname, null)).toList());
+            after = HostsFile.add(after, joined.stream().map(e -> HostsFile.ownEntry(e.ipAddress(), hostname, null)).toList());
+            if (!after.equals(before)) {
+                // in place: the file is bind-mounted into the container, a rename would not be seen
+                Files.writeString(file, after, StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot update /etc/hosts of container " + c.name() + ": " + e.getMessage());
         }
     }
 

@@ -8,7 +8,9 @@
  * <p>Networks and volumes: the container service decides what a container joins and mounts and
  * hands the work to {@code network} (netavark) and {@code volume}. At create: the network mode
  * ({@code default} and none given mean {@code bridge}; {@code host}, {@code none},
- * {@code container:<id>} or a user network, which must exist), links resolved by name, and every
+ * {@code container:<id>} or a user network, which must exist), links resolved to the linked
+ * container (kept by its current name: a rename of it rewrites the links to it, as Docker keeps
+ * links by container), and every
  * mount resolved ({@code -v}, {@code --mount}, {@code --volumes-from}, the image's
  * {@code VOLUME}s as anonymous volumes); volumes are created and acquired then, so a volume is
  * "in use" from create to remove, as in Docker. At start: the first-use copy of the image's
@@ -19,7 +21,12 @@
  * are released and, with {@code rm -v} or {@code --rm}, its anonymous volumes removed. After an
  * engine restart {@code recover()} reconciles: running containers keep their network, the rest
  * is torn down. {@code docker network connect|disconnect} change a stopped container's networks
- * for its next start and a running one's at once (its {@code resolv.conf} is rewritten in place).
+ * for its next start and a running one's at once: its {@code resolv.conf} is rewritten in place,
+ * and its {@code hosts} gets a line {@code address hostname} for the joined network appended or
+ * the left network's line deleted, as Docker does; other lines (links, {@code --add-host}, edits
+ * made inside) stay. Its hosts file names each of its addresses, one line per network. When a
+ * linked container starts, running containers linking to it get their alias line pointed at its
+ * new address (Docker's parent update).
  *
  * <p>Decisions: {@code --init} is refused because no init binary is installed; no-new-privileges
  * is on unless {@code no-new-privileges:false} is asked for; an exec whose command runc cannot

@@ -10,6 +10,7 @@ import dev.berth.engine.layer.Compression;
 import dev.berth.engine.oci.Descriptor;
 import dev.berth.engine.oci.Digest;
 import dev.berth.engine.oci.ImageConfig;
+import dev.berth.engine.oci.ImageManifest;
 import dev.berth.engine.oci.Manifest;
 import dev.berth.engine.oci.MediaTypes;
 import dev.berth.engine.oci.Platform;
@@ -72,6 +73,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * config; the scratch snapshots are stacked in chain order once every layer is through, so a failed
  * or cancelled pull commits no layer of the image. The config and manifests are stored while the
  * layers download (a failed pull may leave them, unreferenced, for the next collection).
+ *
+ * <p>A layer is skipped ("Already exists") only when its chain is unpacked <em>and</em> the content
+ * store holds the exact blob the manifest names. A chain can be unpacked without that blob: a
+ * {@code docker load} stores layers as the uncompressed tars of the archive, and a collection can
+ * take a blob whose chain another image still uses. Then the blob alone is downloaded (verified
+ * against its digest and, decompressed, against the DiffID) and not unpacked again, so a pull
+ * always leaves the store holding every blob its manifest names, which push and save rely on.
  *
  * <p>Removing the last reference to an image deletes it and collects what no other image
  * references: content blobs (by digest) and committed snapshots (by chain ID, so a base layer
@@ -237,8 +245,13 @@ public final class LocalImageService implements ImageService {
         int n = layers.size();
         Unpacker.Scratch[] scratches = new Unpacker.Scratch[n];
         boolean[] existed = new boolean[n];
+        boolean[] blobOnly = new boolean[n];
         for (int i = 0; i < n; i++) {
-            existed[i] = unpacker.isCommitted(chains.get(i));
+            boolean unpacked = unpacker.isCommitted(chains.get(i));
+            // an unpacked layer whose blob the store lacks (it came from a docker load as a plain tar, or its blob was
+            // collected): the blob is fetched, not unpacked again, so push and save find every blob the manifest names
+            blobOnly[i] = unpacked && !content.exists(layers.get(i).digest());
+            existed[i] = unpacked && !blobOnly[i];
             String id = layers.get(i).digest().shortId();
             if (existed[i]) {
                 out.onProgress(new Progress(id, Phase.ALREADY_EXISTS, 0, 0, "Already exists"));
@@ -262,6 +275,10 @@ public final class LocalImageService implements ImageService {
                 futures.add(done.submit(() -> {
                     slots.acquire();
                     try {
+                        if (blobOnly[index]) {
+                            fetchBlob(registry, repo, layers.get(index), diffIds.get(index), out);
+                            return index;
+                        }
                         Unpacker.Scratch s = fetchLayer(registry, repo, layers.get(index), diffIds.get(index), out);
                         created.add(s);
                         scratches[index] = s;
@@ -290,6 +307,10 @@ public final class LocalImageService implements ImageService {
                     parent = unpacker.commit(parent, scratches[i]);
                     out.onProgress(new Progress(layers.get(i).digest().shortId(), Phase.PULL_COMPLETE, 0, 0, "Pull complete"));
                 } else {
+                    if (blobOnly[i]) {
+                        out.onProgress(new Progress(layers.get(i).digest().shortId(), Phase.PULL_COMPLETE, 0, 0,
+                                "Pull complete"));
+                    }
                     parent = chains.get(i);
                 }
             }
@@ -356,6 +377,90 @@ public final class LocalImageService implements ImageService {
                 } catch (RuntimeException e) {
                     keep = false;
                     scratch.close();
+                    throw e;
+                }
+            } finally {
+                writer.close();
+                if (!keep) {
+                    try {
+                        content.abort(writer.ref());
+                    } catch (EngineException ignored) {
+                        // committed or already discarded
+                    }
+                }
+            }
+        } catch (EngineException e) {
+            out.onProgress(new Progress(id, Phase.FAILED, 0, 0, e.getMessage()));
+            throw e;
+        }
+    }
+
+    /**
+     * Downloads the blob of a layer that is already unpacked into the content store, without unpacking
+     * it again: the compressed bytes are verified against the blob's digest (by the ingest's writer) and,
+     * decompressed, against the layer's DiffID, so the stored blob is the one the unpacked layer came from.
+     */
+    private void fetchBlob(RegistryClient registry, RegistryRepository repo, Descriptor layer, Digest diffId,
+                           ProgressListener out) throws InterruptedException {
+        Digest blob = layer.digest();
+        String id = blob.shortId();
+        try {
+            Writer writer = content.exists(blob) ? null : openIngest(blob, layer.size());
+            if (writer == null) {
+                return; // another pull committed it
+            }
+            boolean keep = true;
+            try {
+                long[] last = {-PROGRESS_STEP};
+                BlobProgress progress = (soFar, total) -> {
+                    if (soFar - last[0] >= PROGRESS_STEP || soFar == total) {
+                        last[0] = soFar;
+                        out.onProgress(new Progress(id, Phase.DOWNLOADING, soFar, total, "Downloading"));
+                    }
+                };
+                LayerDownload download = new LayerDownload(writer, registry, repo, blob, layer.size(), progress);
+                Digest actual;
+                try (download) {
+                    java.io.BufferedInputStream in = new java.io.BufferedInputStream(download, 64 * 1024);
+                    java.security.MessageDigest md = diffId.newMessageDigest();
+                    byte[] buf = new byte[64 * 1024];
+                    InputStream raw = Compression.detect(in, "layer " + blob).decompress(in);
+                    for (int n; (n = raw.read(buf)) > 0; ) {
+                        md.update(buf, 0, n);
+                    }
+                    actual = Digest.of(md);
+                } catch (IOException e) {
+                    if (download.verificationFailure() != null) {
+                        keep = false;
+                        throw download.verificationFailure().engineException();
+                    }
+                    if (e instanceof java.io.InterruptedIOException || Thread.currentThread().isInterrupted()) {
+                        throw new InterruptedException("pull cancelled");
+                    }
+                    if (download.finished()) {
+                        keep = false; // the registry's blob is whole, and it is not a valid compressed layer
+                    }
+                    throw new EngineException.Unavailable("cannot download layer blob " + blob + ": " + e.getMessage(), e);
+                } catch (EngineException e) {
+                    if (download.verificationFailure() != null) {
+                        keep = false;
+                        throw download.verificationFailure().engineException();
+                    }
+                    if (download.finished()) {
+                        keep = false; // bzip2 or xz: the registry's blob is whole, and not a layer Berth can read
+                    }
+                    throw e;
+                }
+                if (!actual.equals(diffId)) {
+                    keep = false;
+                    throw new EngineException.InvalidArgument("layer blob " + blob + " decompresses to " + actual
+                            + " but the image config says " + diffId + "; the download was discarded");
+                }
+                out.onProgress(new Progress(id, Phase.VERIFYING, layer.size(), layer.size(), "Verifying Checksum"));
+                try {
+                    writer.commit(layer.size(), blob);
+                } catch (RuntimeException e) {
+                    keep = false;
                     throw e;
                 }
             } finally {
@@ -544,31 +649,111 @@ public final class LocalImageService implements ImageService {
         ImageRecord image = store.get(id).orElseThrow(() -> new EngineException.NotFound("No such image: " + id));
         RegistryRepository repo = RegistryRepository.of(ref.domain(), ref.path());
         out.onProgress(status("", "The push refers to repository [" + ref.name() + "]"));
-        Manifest.Image manifest = manifestFor(image, ref);
-        byte[] manifestBytes = manifest.bytes();
-        List<Descriptor> blobs = new ArrayList<>(manifest.manifest().layers());
-        for (Descriptor d : blobs) {
-            if (!content.exists(d.digest())) {
-                throw new EngineException.FailedPrecondition("layer blob " + d.digest() + " of " + ref.familiar()
-                        + " is not in the content store; pull the image again before pushing it");
+        Set<Digest> pinned = new LinkedHashSet<>();
+        try {
+            image = withEveryLayerBlob(image, ref, pinned);
+            Manifest.Image manifest = manifestFor(image, ref);
+            byte[] manifestBytes = manifest.bytes();
+            List<Descriptor> blobs = new ArrayList<>(manifest.manifest().layers());
+            for (Descriptor d : blobs) {
+                if (!content.exists(d.digest())) {
+                    throw new EngineException.FailedPrecondition("layer blob " + d.digest() + " of " + ref.familiar()
+                            + " is not in the content store; pull the image again before pushing it");
+                }
             }
-        }
-        blobs.forEach(d -> out.onProgress(new Progress(d.digest().shortId(), Phase.PREPARING, 0, d.size(), "Preparing")));
-        for (Descriptor d : blobs) {
+            blobs.forEach(d -> out.onProgress(new Progress(d.digest().shortId(), Phase.PREPARING, 0, d.size(), "Preparing")));
+            for (Descriptor d : blobs) {
+                checkInterrupted();
+                pushBlob(registry, repo, d, out, true);
+            }
+            pushBlob(registry, repo, manifest.manifest().config(), out, false);
             checkInterrupted();
-            pushBlob(registry, repo, d, out, true);
+            Digest pushed = registry.putManifest(repo, ref.tag(), manifest.mediaType(), manifestBytes);
+            List<Digest> all = new ArrayList<>(blobs.stream().map(Descriptor::digest).toList());
+            all.add(manifest.manifest().config().digest());
+            all.add(pushed);
+            sources.record(all, repo.toString());
+            store.tag(new Reference(ref.domain(), ref.path(), null, pushed), id);
+            out.onProgress(status(ref.tag(), ref.tag() + ": digest: " + pushed + " size: " + manifestBytes.length));
+            events.publish(Event.of("image", "push", ref.familiar(), Map.of("name", ref.familiarName())));
+            return new PushResult(ref, pushed, manifestBytes.length);
+        } finally {
+            unpin(pinned);
         }
-        pushBlob(registry, repo, manifest.manifest().config(), out, false);
-        checkInterrupted();
-        Digest pushed = registry.putManifest(repo, ref.tag(), manifest.mediaType(), manifestBytes);
-        List<Digest> all = new ArrayList<>(blobs.stream().map(Descriptor::digest).toList());
-        all.add(manifest.manifest().config().digest());
-        all.add(pushed);
-        sources.record(all, repo.toString());
-        store.tag(new Reference(ref.domain(), ref.path(), null, pushed), id);
-        out.onProgress(status(ref.tag(), ref.tag() + ": digest: " + pushed + " size: " + manifestBytes.length));
-        events.publish(Event.of("image", "push", ref.familiar(), Map.of("name", ref.familiarName())));
-        return new PushResult(ref, pushed, manifestBytes.length);
+    }
+
+    /**
+     * The image with a stored blob for every layer. A layer whose blob the content store lacks (the
+     * image was pulled before pulls fetched such blobs, or its blob was collected while its chain
+     * stayed) gets a new one, as Docker pushes regenerated layers: its uncompressed tar ({@link
+     * LayerTars}: stored under the DiffID, or diffed out of its snapshot and checked against the
+     * DiffID), gzip-compressed. The new blob has a new digest, so the image's manifest is rewritten
+     * to name it (same media type, config and other layers), stored, and recorded with the new layer
+     * list in one atomic write of the image record; the image id (its config) does not change. The
+     * new blobs are pinned into {@code pinned} so no collection takes them before the record names
+     * them; a crash before that write leaves them unreferenced for the next collection.
+     *
+     * @throws EngineException.FailedPrecondition naming the image and the layer when neither the blob,
+     *         the uncompressed tar nor a snapshot that reproduces the DiffID is there
+     */
+    private ImageRecord withEveryLayerBlob(ImageRecord image, Reference ref, Set<Digest> pinned)
+            throws InterruptedException {
+        gcLock.lock(); // a collection running now could take the old blob after we looked, or the new one
+        try {
+            ImageRecord current = store.get(image.id()).orElse(image);
+            List<Digest> layers = new ArrayList<>(current.layers());
+            Map<Integer, Descriptor> replaced = new HashMap<>();
+            for (int i = 0; i < layers.size() && i < current.diffIds().size(); i++) {
+                Digest blob = layers.get(i);
+                if (content.exists(blob)) {
+                    continue;
+                }
+                checkInterrupted();
+                Digest diffId = current.diffIds().get(i);
+                String missing = "layer " + diffId + " of " + ref.familiar() + " (image " + current.id().shortId()
+                        + ") has no blob " + blob + " in the content store, is not stored uncompressed";
+                Digest regenerated;
+                try {
+                    regenerated = new LayerTars(content, unpacker).compressed(current, i, missing,
+                            "pull or load the image again before pushing it");
+                } catch (IOException e) {
+                    throw new EngineException.Unavailable("cannot regenerate layer " + diffId + " of " + ref.familiar()
+                            + ": " + e.getMessage(), e);
+                }
+                pin(List.of(regenerated));
+                pinned.add(regenerated);
+                LOG.log(System.Logger.Level.INFO, "layer {0} of {1}: blob {2} is gone, pushing it regenerated as {3}",
+                        diffId, ref.familiar(), blob, regenerated);
+                layers.set(i, regenerated);
+                replaced.put(i, Descriptor.of(MediaTypes.DOCKER_MANIFEST.equals(current.manifestMediaType())
+                        ? MediaTypes.DOCKER_LAYER_GZIP : MediaTypes.OCI_LAYER_GZIP,
+                        regenerated, content.info(regenerated).size()));
+            }
+            if (replaced.isEmpty()) {
+                return current;
+            }
+            Digest manifestDigest = null;
+            String manifestType = null;
+            if (current.manifestDigest() != null && content.exists(current.manifestDigest())) {
+                Manifest.Image old = (Manifest.Image) Manifest.parse(current.manifestMediaType(),
+                        readManifest(current.manifestDigest()));
+                ImageManifest m = old.manifest();
+                List<Descriptor> descriptors = new ArrayList<>(m.layers());
+                replaced.forEach(descriptors::set);
+                byte[] bytes = Json.toBytes(new ImageManifest(m.schemaVersion(), m.mediaType(), m.artifactType(),
+                        m.config(), descriptors, m.subject(), m.annotations()));
+                manifestType = old.mediaType();
+                manifestDigest = Manifest.parse(manifestType, bytes).digest();
+                storeBlob(manifestDigest, bytes);
+            }
+            // no manifest: manifestFor makes one from the new layer list
+            ImageRecord repaired = new ImageRecord(current.id(), manifestDigest, manifestType, layers, current.diffIds(),
+                    current.size(), current.created(), current.added());
+            store.put(repaired);
+            return repaired;
+        } finally {
+            gcLock.unlock();
+        }
     }
 
     /**

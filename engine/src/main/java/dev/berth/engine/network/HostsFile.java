@@ -6,7 +6,12 @@ import java.util.List;
 /**
  * The content of a container's {@code /etc/hosts}, laid out as Docker writes it: the
  * localhost lines, then {@code --add-host} entries, then {@code --link} entries (default
- * bridge), then the container's own address with its hostname.
+ * bridge), then one line per network the container is on: that address with its hostname.
+ *
+ * <p>{@code docker network connect} and {@code disconnect} of a running container change the file
+ * in place as Docker does ({@link #add}, {@link #remove}): the new address's line is appended,
+ * the left network's line is deleted, every other line (links, {@code --add-host}, edits made
+ * inside the container) stays.
  */
 public final class HostsFile {
 
@@ -22,12 +27,14 @@ public final class HostsFile {
      *
      * @param hostname the container's hostname (default: the short id)
      * @param domainname optional domain name (adds {@code hostname.domainname})
-     * @param ownIp the container's primary address, or null when it has none ({@code none}, {@code host})
+     * @param ownIps the container's addresses, one per network in the order joined; empty when it has
+     *               none ({@code none}, {@code host})
      * @param extraHosts {@code --add-host} entries in order
      * @param links {@code --link} entries: the linked container's address and its names (alias, name, short id)
      */
-    public record Spec(String hostname, String domainname, String ownIp, List<Entry> extraHosts, List<Entry> links) {
+    public record Spec(String hostname, String domainname, List<String> ownIps, List<Entry> extraHosts, List<Entry> links) {
         public Spec {
+            ownIps = ownIps == null ? List.of() : List.copyOf(ownIps);
             extraHosts = extraHosts == null ? List.of() : List.copyOf(extraHosts);
             links = links == null ? List.of() : List.copyOf(links);
         }
@@ -63,17 +70,85 @@ public final class HostsFile {
         lines.add("ff02::1\tip6-allnodes");
         lines.add("ff02::2\tip6-allrouters");
         for (Entry e : spec.extraHosts()) {
-            lines.add(e.ip() + "\t" + String.join(" ", e.names()));
+            lines.add(line(e));
         }
         for (Entry e : spec.links()) {
-            lines.add(e.ip() + "\t" + String.join(" ", e.names()));
+            lines.add(line(e));
         }
-        if (spec.ownIp() != null && spec.hostname() != null) {
-            String names = spec.domainname() == null || spec.domainname().isEmpty()
-                    ? spec.hostname()
-                    : spec.hostname() + "." + spec.domainname() + " " + spec.hostname();
-            lines.add(spec.ownIp() + "\t" + names);
+        if (spec.hostname() != null) {
+            for (String ip : spec.ownIps()) {
+                lines.add(line(ownEntry(ip, spec.hostname(), spec.domainname())));
+            }
         }
         return String.join("\n", lines) + "\n";
+    }
+
+    /**
+     * The line naming one of the container's own addresses, as Docker writes it: {@code ip hostname};
+     * for a qualified name (a dot in the hostname, or a domain name) the full name, then its first label:
+     * {@code ip web.example.org web}.
+     */
+    public static Entry ownEntry(String ip, String hostname, String domainname) {
+        String fqdn = domainname == null || domainname.isEmpty() ? hostname : hostname + "." + domainname;
+        int dot = fqdn.indexOf('.');
+        return new Entry(ip, dot > 0 ? List.of(fqdn, fqdn.substring(0, dot)) : List.of(fqdn));
+    }
+
+    /** {@code content} with a line per entry appended (entries already there are not repeated). */
+    public static String add(String content, List<Entry> entries) {
+        StringBuilder out = new StringBuilder(content);
+        if (!out.isEmpty() && out.charAt(out.length() - 1) != '\n') {
+            out.append('\n');
+        }
+        for (Entry e : entries) {
+            if (content.lines().noneMatch(l -> matches(l, e))) {
+                out.append(line(e)).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * {@code content} without the lines that are exactly one of {@code entries} (same address, same
+     * names in the same order; spacing may differ); every other line is kept as it was.
+     */
+    public static String remove(String content, List<Entry> entries) {
+        StringBuilder out = new StringBuilder();
+        for (String l : content.split("\n", -1)) {
+            if (entries.stream().noneMatch(e -> matches(l, e))) {
+                out.append(l).append('\n');
+            }
+        }
+        // split keeps a trailing empty piece for a final newline: do not add a second one
+        return out.substring(0, out.length() - 1);
+    }
+
+    /**
+     * {@code content} with the address of every line whose first name is {@code name} changed to
+     * {@code ip} (the rest of the line kept): how Docker points a running container's {@code --link}
+     * alias at the linked container's new address after that one restarted.
+     */
+    public static String updateAddress(String content, String name, String ip) {
+        StringBuilder out = new StringBuilder();
+        for (String l : content.split("\n", -1)) {
+            String[] fields = l.strip().split("\\s+");
+            if (fields.length >= 2 && fields[1].equals(name) && !l.strip().startsWith("#")) {
+                String rest = l.stripLeading().substring(fields[0].length());
+                out.append(ip).append(rest).append('\n');
+            } else {
+                out.append(l).append('\n');
+            }
+        }
+        return out.substring(0, out.length() - 1);
+    }
+
+    private static boolean matches(String line, Entry e) {
+        String[] fields = line.strip().split("\\s+");
+        return fields.length == e.names().size() + 1 && fields[0].equals(e.ip())
+                && List.of(fields).subList(1, fields.length).equals(e.names());
+    }
+
+    private static String line(Entry e) {
+        return e.ip() + "\t" + String.join(" ", e.names());
     }
 }

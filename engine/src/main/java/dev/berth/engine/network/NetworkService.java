@@ -42,9 +42,11 @@ import java.util.stream.Stream;
  * <p>Published ports go with a container's first network only (one netavark call with the
  * ports, further networks in calls of their own), so connect and disconnect of other networks
  * never touch them. Known netavark 1.4 behaviour: it keeps its base chains
- * ({@code NETAVARK_FORWARD}, {@code NETAVARK-HOSTPORT-*}) after the last teardown, and it can
- * leave a network's port-forwarding chain ({@code NETAVARK-DN-...}) empty, without rules, when
- * the last container to leave had no published ports; neither holds a rule.
+ * ({@code NETAVARK_FORWARD}, {@code NETAVARK-HOSTPORT-*}) after the last teardown (shared by
+ * every netavark user on the host, so they stay); and it leaves a network's port-forwarding chain
+ * ({@code NETAVARK-DN-...}) behind, empty, when the last container to leave had no published
+ * ports: that one is this engine's own, and goes when the last container leaves the network or the
+ * network is removed ({@link PortForwardChains}).
  */
 public final class NetworkService {
 
@@ -390,6 +392,7 @@ public final class NetworkService {
                 NetnsFiles.remove(netns);
             }
             deleteAttachment(containerId);
+            nets.forEach(this::dropEmptyPortChain);
             throw e;
         }
         Attachment a = pending.withEndpoints(done);
@@ -461,6 +464,7 @@ public final class NetworkService {
         eps.remove(ep);
         saveAttachment(new Attachment(a.containerId(), a.containerName(), a.mode(), a.netnsPath(), a.ownsNetns(),
                 eps, primary ? List.of() : a.ports(), a.dnsServers()));
+        dropEmptyPortChain(n);
         publish("disconnect", n, Map.of("container", containerId));
     }
 
@@ -532,6 +536,9 @@ public final class NetworkService {
         }
         deleteAttachment(containerId);
         for (Endpoint ep : a.endpoints()) {
+            Optional.ofNullable(networks.get(ep.networkId())).ifPresent(this::dropEmptyPortChain);
+        }
+        for (Endpoint ep : a.endpoints()) {
             Optional.ofNullable(networks.get(ep.networkId())).ifPresent(n -> publish("disconnect", n, Map.of("container", containerId)));
         }
         return true;
@@ -572,6 +579,19 @@ public final class NetworkService {
             throw new UncheckedIOException(e);
         }
         return removed;
+    }
+
+    /**
+     * Records a container's new name ({@code docker rename}): network inspect and {@code --link}
+     * entries name it so from now on. The name aardvark-dns answers on user-defined networks is the
+     * one given to netavark at setup: it changes at the container's next start.
+     */
+    public synchronized void renamed(String containerId, String newName) {
+        Attachment a = attachments.get(containerId);
+        if (a != null && !a.containerName().equals(newName)) {
+            saveAttachment(new Attachment(a.containerId(), newName, a.mode(), a.netnsPath(), a.ownsNetns(), a.endpoints(),
+                    a.ports(), a.dnsServers()));
+        }
     }
 
     public synchronized Optional<Attachment> attachment(String containerId) {
@@ -993,7 +1013,18 @@ public final class NetworkService {
         networks.put(rec.id(), rec);
     }
 
+    /**
+     * Once no container is on {@code n}: deletes the port-forwarding chain netavark 1.4 can leave
+     * behind, empty ({@link PortForwardChains}). Only this network's chain, only if it holds no rule.
+     */
+    private void dropEmptyPortChain(NetworkRecord n) {
+        if (n.bridgeDriver() && containersOn(n).isEmpty()) {
+            PortForwardChains.removeIfEmpty(netavarkName(n));
+        }
+    }
+
     private void delete(NetworkRecord n) {
+        dropEmptyPortChain(n); // one left by an engine that did not clean up yet
         try {
             Files.deleteIfExists(config.stateDir().resolve(n.id() + ".json"));
             Files.deleteIfExists(ipamDir.resolve(n.id() + ".json"));

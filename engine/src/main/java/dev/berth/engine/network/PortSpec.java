@@ -52,7 +52,7 @@ public record PortSpec(String hostIp, int hostStart, int hostEnd, int containerS
                 ip = head.substring(0, colon);
                 host = head.substring(colon + 1);
                 if (ip.startsWith("[") || ip.contains(":")) {
-                    throw new EngineException.InvalidArgument("Invalid ip address: " + ip + " (IPv6 host addresses are not supported)");
+                    throw ipv6HostAddress(spec, ip.startsWith("[") && ip.endsWith("]") ? ip.substring(1, ip.length() - 1) : ip);
                 }
                 if (!ip.isEmpty() && !Ipv4Subnet.isAddress(ip)) {
                     throw new EngineException.InvalidArgument("Invalid ip address: " + ip);
@@ -70,6 +70,21 @@ public record PortSpec(String hostIp, int hostStart, int hostEnd, int containerS
             throw new EngineException.InvalidArgument("Invalid ranges specified for container and host Ports: " + container);
         }
         return new PortSpec(ip.equals("0.0.0.0") ? "" : ip, h[0], h[1], c[0], c[1], proto);
+    }
+
+    /**
+     * The error for a port published on an IPv6 host address. Containers get IPv4 addresses only,
+     * and netavark forwards a host port with kernel NAT, which cannot send what arrives on an IPv6
+     * address (least of all {@code ::1}: the kernel has no IPv6 {@code route_localnet}) to an IPv4
+     * container; netavark itself would skip such a mapping without a word. So it is refused.
+     *
+     * @param spec the binding as given, for the message
+     * @param ip the IPv6 address, without brackets
+     */
+    public static EngineException.InvalidArgument ipv6HostAddress(String spec, String ip) {
+        return new EngineException.InvalidArgument("cannot publish " + spec + " on the IPv6 host address " + ip
+                + ": Berth publishes ports on IPv4 only (containers have IPv4 addresses); use an IPv4 address such as "
+                + ("::1".equals(ip) ? "127.0.0.1" : "0.0.0.0") + " instead");
     }
 
     /** Parses every {@code -p} value in order. */

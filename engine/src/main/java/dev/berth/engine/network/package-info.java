@@ -8,7 +8,10 @@
  * {@code /etc/resolv.conf} content.
  *
  * <p>It must never write firewall rules or links by hand (netavark owns them, and its
- * teardown removes them), never touch a namespace or address it did not allocate, and never
+ * teardown removes them) with one exception: the empty port-forwarding chain netavark 1.4 leaves
+ * behind for a network of this engine, deleted once nobody is on that network
+ * ({@code PortForwardChains}); never another's chain, never one holding a rule. It must never
+ * touch a namespace or address it did not allocate, and never
  * depend on the container service's types: callers hand in plain ids, names, namespace
  * paths, endpoint requests and port mappings.
  */

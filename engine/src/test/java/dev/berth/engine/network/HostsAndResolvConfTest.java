@@ -15,7 +15,7 @@ class HostsAndResolvConfTest {
 
     @Test
     void hostsFileHasLocalhostExtraHostsLinksAndTheContainersOwnName() {
-        String hosts = HostsFile.render(new HostsFile.Spec("abc123def456", null, "10.89.0.5",
+        String hosts = HostsFile.render(new HostsFile.Spec("abc123def456", null, List.of("10.89.0.5"),
                 List.of(HostsFile.parseAddHost("db:10.0.0.9"), HostsFile.parseAddHost("cache=10.0.0.10")),
                 List.of(new HostsFile.Entry("10.88.0.3", List.of("web", "web-1", "0123456789ab")))));
         assertThat(hosts.lines().toList()).containsExactly(
@@ -29,13 +29,49 @@ class HostsAndResolvConfTest {
                 "10.0.0.10\tcache",
                 "10.88.0.3\tweb web-1 0123456789ab",
                 "10.89.0.5\tabc123def456");
-        assertThat(HostsFile.render(new HostsFile.Spec("h", "example.org", "10.1.1.1", List.of(), List.of())))
+        assertThat(HostsFile.render(new HostsFile.Spec("h", "example.org", List.of("10.1.1.1"), List.of(), List.of())))
                 .endsWith("10.1.1.1\th.example.org h\n");
-        assertThat(HostsFile.render(new HostsFile.Spec("h", null, null, List.of(), List.of()))).doesNotContain("\th\n");
+        assertThat(HostsFile.render(new HostsFile.Spec("web.example.org", null, List.of("10.1.1.1"), List.of(), List.of())))
+                .endsWith("10.1.1.1\tweb.example.org web\n");
+        assertThat(HostsFile.render(new HostsFile.Spec("h", null, List.of(), List.of(), List.of()))).doesNotContain("\th\n");
         assertThat(HostsFile.parseAddHost("v6:[::1]").ip()).isEqualTo("::1");
         assertThatThrownBy(() -> HostsFile.parseAddHost("nohost")).isInstanceOf(EngineException.InvalidArgument.class)
                 .hasMessageContaining("bad format for add-host");
         assertThatThrownBy(() -> HostsFile.parseAddHost("a:not-an-ip")).hasMessageContaining("invalid IP address in add-host");
+    }
+
+    @Test
+    void aContainerOnTwoNetworksHasOneHostnameLinePerAddress() {
+        assertThat(HostsFile.render(new HostsFile.Spec("h", null, List.of("10.1.1.2", "10.2.2.2"), List.of(), List.of())))
+                .endsWith("10.1.1.2\th\n10.2.2.2\th\n");
+    }
+
+    @Test
+    void connectAppendsTheNewAddressAndDisconnectDeletesOnlyThatLine() {
+        String start = HostsFile.render(new HostsFile.Spec("h", null, List.of("10.1.1.2"), List.of(HostsFile.parseAddHost("x:10.9.9.9")),
+                List.of(new HostsFile.Entry("10.1.1.3", List.of("db", "0123456789ab")))));
+        String edited = start + "192.0.2.7  added-inside\n";
+        HostsFile.Entry joined = HostsFile.ownEntry("10.2.2.2", "h", null);
+        String connected = HostsFile.add(edited, List.of(joined));
+        assertThat(connected).isEqualTo(edited + "10.2.2.2\th\n");
+        assertThat(HostsFile.add(connected, List.of(joined))).as("added twice").isEqualTo(connected);
+        String disconnected = HostsFile.remove(connected, List.of(joined));
+        assertThat(disconnected).isEqualTo(edited);
+        // the primary network's line goes the same way; links, --add-host and edits stay
+        assertThat(HostsFile.remove(disconnected, List.of(HostsFile.ownEntry("10.1.1.2", "h", null))).lines().toList())
+                .doesNotContain("10.1.1.2\th")
+                .contains("10.9.9.9\tx", "10.1.1.3\tdb 0123456789ab", "192.0.2.7  added-inside");
+        // a line that only shares the address (another name on it) is not the container's own
+        assertThat(HostsFile.remove("10.2.2.2\th other\n", List.of(joined))).isEqualTo("10.2.2.2\th other\n");
+        assertThat(HostsFile.add("no-newline", List.of(joined))).isEqualTo("no-newline\n10.2.2.2\th\n");
+    }
+
+    @Test
+    void aLinkAliasLineTakesTheLinkedContainersNewAddressAndNothingElseChanges() {
+        String hosts = "127.0.0.1\tlocalhost\n10.1.1.3\tdb db-name 0123456789ab\n10.1.1.9\tdbx\n10.1.1.2\th\n";
+        assertThat(HostsFile.updateAddress(hosts, "db", "10.1.1.7"))
+                .isEqualTo("127.0.0.1\tlocalhost\n10.1.1.7\tdb db-name 0123456789ab\n10.1.1.9\tdbx\n10.1.1.2\th\n");
+        assertThat(HostsFile.updateAddress(hosts, "db-name", "10.1.1.7")).as("only the first name is the alias").isEqualTo(hosts);
     }
 
     @Test

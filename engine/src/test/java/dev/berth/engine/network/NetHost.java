@@ -121,12 +121,8 @@ final class NetHost {
             run(List.of("iptables", "-t", "nat", "-F", chain), 10);
             run(List.of("iptables", "-t", "nat", "-X", chain), 10);
         }
-        // per-network DNAT chains netavark 1.4 leaves empty (see NetworkService's class comment): -X refuses non-empty ones
-        for (String line : iptables()) {
-            if (line.matches(":NETAVARK-DN-[0-9A-F]{13} - ")) {
-                run(List.of("iptables", "-t", "nat", "-X", line.substring(1, line.indexOf(' '))), 10);
-            }
-        }
+        // no per-network NETAVARK-DN-* chain is deleted here: the engine removes its own networks' chains
+        // (PortForwardChains), and any other is another engine's
     }
 
     /** No berth bridge, no veth, no namespace file, no aardvark-dns of this root, no rule for these subnets. */

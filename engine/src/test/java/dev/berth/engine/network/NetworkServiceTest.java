@@ -68,6 +68,12 @@ class NetworkServiceTest {
         for (Attachment a : service.attachments()) {
             service.detach(a.containerId());
         }
+        List<String> rules = NetHost.iptables();
+        for (NetworkInspect n : service.list(Map.of())) {
+            String chain = PortForwardChains.chainName(n.id());
+            assertThat(rules).as("port-forwarding chain of network " + n.name() + " with no container on it")
+                    .noneMatch(l -> l.startsWith(":" + chain + " "));
+        }
         NetHost.assertNoLeftovers(root, "10.89.");
     }
 

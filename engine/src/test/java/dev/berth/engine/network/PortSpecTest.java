@@ -25,6 +25,17 @@ class PortSpecTest {
     }
 
     @Test
+    void refusesAnIpv6HostAddressSayingWhyAndWhatToUseInstead() {
+        assertThatThrownBy(() -> PortSpec.parse("[::1]:8080:80")).isInstanceOf(EngineException.InvalidArgument.class)
+                .hasMessage("cannot publish [::1]:8080:80 on the IPv6 host address ::1: Berth publishes ports on IPv4 only"
+                        + " (containers have IPv4 addresses); use an IPv4 address such as 127.0.0.1 instead");
+        assertThatThrownBy(() -> PortSpec.parse("[::]:8080:80/udp")).isInstanceOf(EngineException.InvalidArgument.class)
+                .hasMessageContaining("IPv6 host address ::").hasMessageContaining("such as 0.0.0.0");
+        assertThatThrownBy(() -> PortSpec.parse("fe80::1:8080:80")).isInstanceOf(EngineException.InvalidArgument.class)
+                .hasMessageContaining("IPv4 only");
+    }
+
+    @Test
     void refusesBadSpecsWithDockersWords() {
         assertThatThrownBy(() -> PortSpec.parse("")).isInstanceOf(EngineException.InvalidArgument.class).hasMessageStartingWith("No port specified");
         assertThatThrownBy(() -> PortSpec.parse("8080:")).hasMessageStartingWith("No port specified: 8080:");

@@ -131,6 +131,13 @@ class AttachAndLogsTest {
     void attachToAnExitedContainerIsUnavailable() throws Exception {
         ContainerHarness.Ctr c = h.run(RunSpec.builder(List.of("true")).build());
         assertThat(h.runtime().waitForExit(c.id(), Duration.ofSeconds(10))).hasValue(0);
+        // the exit file is written a moment before conmon itself exits and closes its attach socket
+        long conmon = OciRuntime.readPid(c.bundle().resolve(Conmon.CONMON_PIDFILE)).orElseThrow();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (ProcessHandle.of(conmon).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(ProcessHandle.of(conmon).map(ProcessHandle::isAlive).orElse(false)).as("conmon gone").isFalse();
         Path socket = c.bundle().resolve(Conmon.ATTACH);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> AttachSocket.connect(socket))
                 .isInstanceOf(dev.berth.engine.errors.EngineException.Unavailable.class)

@@ -119,13 +119,32 @@ final class CreateBody {
                 String ip = blankToNull(text(hb, "HostIp"));
                 String hostPort = blankToNull(text(hb, "HostPort"));
                 if (ip != null && ip.contains(":")) {
-                    continue; // an IPv6 twin of an IPv4 binding: containers have IPv4 only
+                    if (isAnyAddress(ip) && hasIpv4Twin(list, hostPort)) {
+                        continue; // [::] next to 0.0.0.0 on the same port: a dual-stack publish, served on IPv4
+                    }
+                    String shown = "[" + ip + "]:" + (hostPort == null ? "" : hostPort + ":") + port;
+                    throw PortSpec.ipv6HostAddress(shown, ip.startsWith("[") ? ip.substring(1, ip.length() - 1) : ip);
                 }
                 String spec = ip != null ? ip + ":" + (hostPort == null ? "" : hostPort) + ":" + port
                         : hostPort != null ? hostPort + ":" + port : port;
                 b.publish(PortSpec.parse(spec));
             }
         }
+    }
+
+    private static boolean isAnyAddress(String ipv6) {
+        return ipv6.equals("::") || ipv6.equals("[::]");
+    }
+
+    /** Whether {@code bindings} also has an IPv4 (or all-address) binding on the same host port. */
+    private static boolean hasIpv4Twin(JsonNode bindings, String hostPort) {
+        for (JsonNode other : bindings) {
+            String ip = blankToNull(text(other, "HostIp"));
+            if ((ip == null || !ip.contains(":")) && java.util.Objects.equals(blankToNull(text(other, "HostPort")), hostPort)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A {@code Mounts} entry as the equivalent {@code --mount} value, parsed by the volume package. */

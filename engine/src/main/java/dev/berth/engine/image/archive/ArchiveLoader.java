@@ -50,7 +50,12 @@ import java.util.regex.Pattern;
  * name taken from the archive. Entry names, link targets and the paths {@code manifest.json}
  * names are resolved inside the archive's own name space; one that would leave it is refused.
  *
- * <p>When the load fails, blobs it added that no image record uses are deleted again.
+ * <p>An image Berth already has keeps its record, and so its blobs and manifest (a pulled image's
+ * layers are compressed, a saved archive's are not: the same layers, other blobs), unless a blob the
+ * record names is gone from the content store; then the archive's layers and manifest replace them,
+ * so the image can be pushed and saved again. The unpacked layers are shared either way (they are
+ * keyed by chain ID). Blobs the load added that no image record uses afterwards (the archive's copies
+ * of layers Berth had, or everything after a failed load) are deleted again.
  */
 final class ArchiveLoader {
 
@@ -94,7 +99,6 @@ final class ArchiveLoader {
     }
 
     List<String> load(InputStream archive) throws InterruptedException {
-        boolean ok = false;
         try {
             read(archive);
             List<Found> found;
@@ -114,12 +118,10 @@ final class ArchiveLoader {
                 ImageArchives.checkInterrupted();
                 lines.addAll(store(f));
             }
-            ok = true;
             return lines;
         } finally {
-            if (!ok) {
-                dropUnusedBlobs();
-            }
+            // after a failure, and after a load of images Berth had already (their layers stored differently)
+            dropUnusedBlobs();
         }
     }
 
@@ -468,11 +470,12 @@ final class ArchiveLoader {
             throw new IllegalStateException("chain " + parent + " is not the image's top chain");
         }
         ImageRecord record = images.get(id).orElse(null);
-        if (record == null) {
-            record = new ImageRecord(id, f.manifest() == null ? null : f.manifest().digest(),
+        // an image Berth has already keeps its record (its pulled blobs and manifest, often compressed otherwise
+        // than the archive's), unless a blob it names is gone: then the archive's layers, all stored, take its place
+        if (record == null || !hasEveryBlob(record)) {
+            images.put(new ImageRecord(id, f.manifest() == null ? null : f.manifest().digest(),
                     f.manifest() == null ? null : MediaTypes.normalize(f.manifest().mediaType()), f.layers(), diffIds,
-                    size, ImageArchives.createdTime(config), null);
-            images.put(record);
+                    size, ImageArchives.createdTime(config), record == null ? null : record.added()));
         }
         List<String> lines = new ArrayList<>();
         for (Reference tag : f.tags()) {
@@ -485,6 +488,11 @@ final class ArchiveLoader {
             events.publish(Event.of("image", "load", id.toString(), Map.of("name", id.toString())));
         }
         return lines;
+    }
+
+    private boolean hasEveryBlob(ImageRecord r) {
+        return r.layers().stream().allMatch(content::exists)
+                && (r.manifestDigest() == null || content.exists(r.manifestDigest()));
     }
 
     private long uncompressedSize(Digest blob) {

@@ -11,6 +11,7 @@ import dev.berth.engine.events.EventBus;
 import dev.berth.engine.image.ImageRecord;
 import dev.berth.engine.image.ImageService;
 import dev.berth.engine.image.ImageStore;
+import dev.berth.engine.image.LayerTars;
 import dev.berth.engine.image.Reference;
 import dev.berth.engine.layer.Compression;
 import dev.berth.engine.oci.Descriptor;
@@ -20,10 +21,6 @@ import dev.berth.engine.oci.ImageIndex;
 import dev.berth.engine.oci.ImageManifest;
 import dev.berth.engine.oci.MediaTypes;
 import dev.berth.engine.oci.Platform;
-import dev.berth.engine.layer.Changeset;
-import dev.berth.engine.snapshot.ChainIds;
-import dev.berth.engine.snapshot.Mounts;
-import dev.berth.engine.snapshot.Snapshotter;
 import dev.berth.engine.snapshot.Unpacker;
 import dev.berth.engine.state.Json;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -35,7 +32,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Instant;
@@ -66,7 +62,7 @@ import java.util.zip.GZIPOutputStream;
  * (once to learn its size for the tar header and check it against the DiffID, once to stream it),
  * so no layer is ever held in memory. A layer whose blob is gone but which is still unpacked is
  * diffed back out of its snapshot into the content store's ingest area and kept only if it
- * reproduces the DiffID (see {@link #writeRegeneratedLayer}).
+ * reproduces the DiffID (see {@link LayerTars}).
  *
  * <p><b>Load</b> is in {@link ArchiveLoader}; <b>import</b> stores the rootfs tar gzip-compressed as
  * the layer blob, its DiffID taken from the uncompressed bytes.
@@ -98,12 +94,14 @@ public final class ImageArchives {
     private final ImageStore images;
     private final Unpacker unpacker;
     private final EventBus events;
+    private final LayerTars layerTars;
 
     public ImageArchives(ContentStore content, ImageStore images, Unpacker unpacker, EventBus events) {
         this.content = content;
         this.images = images;
         this.unpacker = unpacker;
         this.events = events;
+        this.layerTars = new LayerTars(content, unpacker);
     }
 
     // ---- save
@@ -237,56 +235,23 @@ public final class ImageArchives {
 
     /**
      * A layer whose blob is gone but which is still unpacked: its committed snapshot is diffed back
-     * into a tar ({@link Changeset}), spooled into the content store and checked against the DiffID.
-     * That reproduces the bytes exactly for layers Berth wrote itself (commit, build, which make
-     * their tars the same way); for a layer someone else's tool wrote it does not, and the save is
-     * refused rather than writing an archive whose layers contradict the image config.
+     * into a tar and checked against the DiffID ({@link LayerTars}). That reproduces the bytes exactly
+     * for layers Berth wrote itself (commit, build, which make their tars the same way); for a layer
+     * someone else's tool wrote it does not, and the save is refused rather than writing an archive
+     * whose layers contradict the image config.
      */
     private long writeRegeneratedLayer(TarArchiveOutputStream tar, ImageRecord image, Digest diffId, Digest blob)
             throws IOException {
         int index = image.diffIds().indexOf(diffId);
-        Digest chain = index < 0 ? null : ChainIds.of(image.diffIds()).get(index);
         String missing = "layer " + diffId + " of image " + image.id().shortId() + " is no longer in the content store"
                 + (blob == null ? "" : " (blob " + blob + ")");
-        if (chain == null || !unpacker.isCommitted(chain)) {
-            throw new EngineException.FailedPrecondition(missing + " nor unpacked; pull or load the image again to save it");
+        if (index < 0) {
+            throw new EngineException.FailedPrecondition(missing + "; pull or load the image again to save it");
         }
-        Snapshotter snapshots = unpacker.snapshotter();
-        String random = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-        String viewKey = "save-" + random + " " + chain;
-        String ref = "save-" + random + "-" + diffId;
-        boolean existed = content.exists(diffId);
-        // a transient active snapshot on top of the chain (never mounted) names the chain's directories, newest
-        // first; unlike a view, the snapshotter's cleanup removes it should the engine die before we do
-        Mounts view = snapshots.prepare(viewKey, chain.toString(), Map.of(Snapshotter.TRANSIENT_LABEL, "true"));
-        try (Writer w = content.writer(ref, -1, null)) {
-            List<Path> dirs = view.lowerDirs();
-            Changeset.diff(dirs.subList(1, dirs.size()), dirs.getFirst(), w.asOutputStream());
-            try {
-                w.commit(-1, diffId);
-            } catch (EngineException.InvalidArgument mismatch) {
-                throw new EngineException.FailedPrecondition(missing + ", and its unpacked files no longer give the"
-                        + " same tar (" + mismatch.getMessage() + "); pull or load the image again to save it");
-            }
-        } finally {
-            abortQuietly(ref);
-            try {
-                snapshots.remove(viewKey);
-            } catch (EngineException ignored) {
-                // left behind, it is removed by the snapshotter's cleanup on the next start
-            }
-        }
-        try {
-            long size = content.info(diffId).size();
-            try (InputStream in = content.open(diffId)) {
-                entry(tar, blobPath(diffId), size, in);
-            }
+        return layerTars.withTar(image, index, missing, "pull or load the image again to save it", (in, size) -> {
+            entry(tar, blobPath(diffId), size, in);
             return size;
-        } finally {
-            if (!existed) {
-                deleteQuietly(diffId);
-            }
-        }
+        });
     }
 
     /** The stored blob's bytes, decompressed if it is gzip or zstd. */

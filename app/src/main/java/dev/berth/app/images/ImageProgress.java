@@ -1,4 +1,4 @@
-package dev.berth.app.backend;
+package dev.berth.app.images;
 
 /**
  * One step of a pull, push or load: about one layer (its short digest in {@code id}) or, with

@@ -1,4 +1,4 @@
-package dev.berth.app.backend;
+package dev.berth.app.images;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.berth.app.backend;
+package dev.berth.app.images;
 
 /** One line of {@code docker rmi} output: an untagged reference or a deleted image id (the other is empty). */
 public record RemovedImage(String untagged, String deleted) {

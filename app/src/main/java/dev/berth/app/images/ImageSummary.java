@@ -1,4 +1,4 @@
-package dev.berth.app.backend;
+package dev.berth.app.images;
 
 import java.time.Instant;
 import java.util.List;
