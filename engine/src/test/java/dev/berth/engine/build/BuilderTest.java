@@ -624,6 +624,8 @@ class BuilderTest {
             ImageConfig c = config(r.imageId());
             assertThat(c.rootfs().diffIds()).hasSize(1);
             assertThat(c.history()).extracting(ImageConfig.History::isEmptyLayer).containsExactly(false, true);
+            // named by its content, as dockerd 20.10 writes it: file:<sha256> (dir: and multi: for a directory and several)
+            assertThat(c.history().getFirst().createdBy()).matches("/bin/sh -c #\\(nop\\) COPY file:[0-9a-f]{64} in /payload ");
             assertThat(c.config().entrypoint()).containsExactly("/payload");
             // a stage whose base sets no PATH gets Docker's default (observed against dockerd 20.10)
             assertThat(c.config().env()).containsExactly("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
