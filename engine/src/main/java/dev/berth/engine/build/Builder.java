@@ -818,7 +818,9 @@ public final class Builder {
                 ImageCommitter.LayerBlob layer = committer.writeLayer(m.lowerDirs(), m.upperDir().orElseThrow(), java.util.Set.of());
                 String what = text.strip().split("\\s+", 2)[0].toUpperCase(java.util.Locale.ROOT);
                 String described = src.describe() != null ? src.describe() : contentDescription(src.entries());
-                String createdBy = String.join(" ", state.shell()) + " #(nop) " + what + " " + described + " in "
+                // Docker writes --chown right against the hash, with no space between (dockerd 20.10 and later)
+                String owner = chown == null || chown.isEmpty() ? "" : "--chown=" + chown;
+                String createdBy = String.join(" ", state.shell()) + " #(nop) " + what + " " + owner + described + " in "
                         + destination + " ";
                 return commitLayer(state, layer, createdBy);
             } catch (IOException e) {
@@ -989,7 +991,7 @@ public final class Builder {
                     trees.add(new SourceTree(name, false, () -> List.of(e), true)); // a download is never extracted
                     key.append("\nurl ").append(url).append(" name ").append(name).append(" content ").append(d.digest())
                             .append(d.lastModified() == null ? "" : " last-modified " + d.lastModified());
-                    described.add("file:" + d.digest().encoded());
+                    described.add(d.digest().encoded()); // a download is named by its hash alone (dockerd 20.10)
                 }
                 return new Sources(trees, false, key.toString(), String.join(" ", described), close);
             } catch (IOException e) {

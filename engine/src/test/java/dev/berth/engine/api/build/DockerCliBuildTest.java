@@ -249,6 +249,9 @@ class DockerCliBuildTest {
                 .inheritIO().start();
         assertThat(tar.waitFor()).isZero();
         ok("build", "-t", "ownx", ctx.toString());
+        // --chown against the hash with no space between, as dockerd 20.10 writes it
+        assertThat(ok("history", "--no-trunc", "--format", "{{.CreatedBy}}", "ownx").out().lines().toList().get(2))
+                .matches("/bin/sh -c #\\(nop\\) COPY --chown=65534:65534file:[0-9a-f]{64} in /made/by/copy/a.txt ");
         String listing = ok("run", "--rm", "ownx", "ls", "-ldn", "--full-time", "/made", "/made/by", "/made/by/copy",
                 "/made/by/copy/a.txt", "/tree/sub", "/unpacked").out();
         assertThat(listing)
