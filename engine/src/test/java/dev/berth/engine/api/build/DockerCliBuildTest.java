@@ -406,6 +406,10 @@ class DockerCliBuildTest {
         var history = engine.engine().imageService().history("histx");
         assertThat(history.getFirst().tags()).containsExactly("histx:latest");
         assertThat(history.get(4).tags()).as("the base's row").containsExactly("busybox:latest");
+        // as with Docker's classic builder: the image's Parent is the step before the last, the base has none
+        assertThat(ok("image", "inspect", "-f", "{{.Parent}}", "histx").out().strip())
+                .startsWith("sha256:" + stepIds.get(3));
+        assertThat(ok("image", "inspect", "-f", "{{.Parent}}", "busybox:latest").out().strip()).isEmpty();
     }
 
     @Test
