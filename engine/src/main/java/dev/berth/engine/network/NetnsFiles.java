@@ -1,13 +1,13 @@
 package dev.berth.engine.network;
 
 import dev.berth.engine.errors.EngineException;
+import dev.berth.engine.runtime.Commands;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Named network namespaces as files, like {@code ip netns add} does under {@code /run/netns}
@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
  * the short process; a container joins it by path. Removal unmounts and deletes the file.
  */
 final class NetnsFiles {
+
+    private static final java.time.Duration TIMEOUT = java.time.Duration.ofSeconds(30);
 
     private NetnsFiles() {}
 
@@ -88,24 +90,14 @@ final class NetnsFiles {
     }
 
     private static void exec(List<String> command, String what) {
+        Commands.Result r;
         try {
-            Process p = new ProcessBuilder(command)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .redirectErrorStream(true)
-                    .start();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new EngineException.Unavailable("cannot " + what + ": timed out");
-            }
-            if (p.exitValue() != 0) {
-                throw new EngineException.Unavailable("cannot " + what + ": " + new String(out, StandardCharsets.UTF_8).strip());
-            }
-        } catch (IOException e) {
+            r = Commands.runMerged(command, TIMEOUT);
+        } catch (EngineException.Unavailable e) {
             throw new EngineException.Unavailable("cannot " + what + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EngineException.Unavailable("interrupted: " + what, e);
+        }
+        if (r.exit() != 0) {
+            throw new EngineException.Unavailable("cannot " + what + ": " + r.out().strip());
         }
     }
 }

@@ -2,62 +2,169 @@ package dev.berth.engine.runtime;
 
 import dev.berth.engine.errors.EngineException;
 
+import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a short-lived helper command (runc's subcommands) and collects its output. */
-final class Commands {
+/**
+ * The engine's one runner for short-lived helper commands (runc's subcommands, iptables, umount,
+ * nsenter): starts the process with stdin from {@code /dev/null}, drains stdout and stderr while
+ * it runs, waits at most the given time and, when that passes, kills the process and the
+ * processes it started, then throws {@link EngineException.Unavailable} naming the command and
+ * the limit. Each stream keeps at most {@link #MAX_OUTPUT} bytes (the rest is read and dropped),
+ * so a chatty child can neither block on a full pipe nor fill the heap.
+ *
+ * <p>A grandchild that outlives the command while holding its output open does not hold the
+ * caller either: once the command has exited (or been killed), output still open after a short
+ * grace period is given up and what was read so far is returned.
+ */
+public final class Commands {
 
-    record Result(int exit, byte[] stdout, String stderr) {
-        String out() {
+    /** Bytes kept per stream. */
+    public static final int MAX_OUTPUT = 16 * 1024 * 1024;
+
+    /** How long output may stay open after the command itself has exited. */
+    static final Duration OUTPUT_GRACE = Duration.ofSeconds(2);
+
+    /** A finished command: its exit code and what it wrote (stderr is empty when merged into stdout). */
+    public record Result(int exit, byte[] stdout, byte[] stderr) {
+        public String out() {
             return new String(stdout, StandardCharsets.UTF_8);
+        }
+
+        public String err() {
+            return new String(stderr, StandardCharsets.UTF_8);
         }
     }
 
     private Commands() {}
 
-    static Result run(List<String> command, Duration timeout) {
+    /** Runs {@code command} with stdout and stderr kept apart; throws if it runs longer than {@code timeout}. */
+    public static Result run(List<String> command, Duration timeout) {
+        return run(command, timeout, false);
+    }
+
+    /** Runs {@code command} with stderr merged into stdout (as a terminal shows them); throws if it runs longer than {@code timeout}. */
+    public static Result runMerged(List<String> command, Duration timeout) {
+        return run(command, timeout, true);
+    }
+
+    private static Result run(List<String> command, Duration timeout, boolean merge) {
         Process p;
         try {
-            p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            p = new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectErrorStream(merge)
+                    .start();
         } catch (IOException e) {
             throw new EngineException.Unavailable("cannot run " + command.getFirst() + ": " + e.getMessage(), e);
         }
-        CompletableFuture<byte[]> err = readAsync(p.getErrorStream());
+        return await(p, String.join(" ", command), timeout);
+    }
+
+    /**
+     * Collects the output of an already started process and waits for it: at most {@code timeout}
+     * (then the process and its descendants are killed and {@link EngineException.Unavailable} is
+     * thrown), or without limit when {@code timeout} is null. The caller closes or uses stdin.
+     * On interruption the process is killed and the interrupt status kept.
+     */
+    public static Result await(Process p, String commandLine, Duration timeout) {
+        Drain out = Drain.start(p.getInputStream(), "berth-command-stdout");
+        Drain err = Drain.start(p.getErrorStream(), "berth-command-stderr");
         try {
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                throw new EngineException.Unavailable(String.join(" ", command) + " did not finish within " + timeout.toSeconds() + " s");
+            boolean exited;
+            if (timeout == null) {
+                p.waitFor();
+                exited = true;
+            } else {
+                exited = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             }
-            return new Result(p.exitValue(), out, new String(err.get(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new EngineException.Unavailable("cannot read output of " + command.getFirst() + ": " + e.getMessage(), e);
+            if (!exited) {
+                killTree(p);
+                out.finish(OUTPUT_GRACE);
+                err.finish(OUTPUT_GRACE);
+                throw new EngineException.Unavailable(commandLine + " did not finish within " + describe(timeout) + "; it was stopped");
+            }
+            out.finish(OUTPUT_GRACE);
+            err.finish(OUTPUT_GRACE);
+            return new Result(p.exitValue(), out.bytes(), err.bytes());
         } catch (InterruptedException e) {
-            p.destroyForcibly();
+            killTree(p);
             Thread.currentThread().interrupt();
-            throw new EngineException.Unavailable("interrupted while running " + command.getFirst(), e);
-        } catch (ExecutionException e) {
-            throw new EngineException.Unavailable("cannot read errors of " + command.getFirst() + ": " + e.getCause().getMessage(), e);
+            throw new EngineException.Unavailable("interrupted while running " + commandLine, e);
         }
     }
 
-    static CompletableFuture<byte[]> readAsync(InputStream in) {
-        CompletableFuture<byte[]> f = new CompletableFuture<>();
-        Thread.ofVirtual().name("berth-stream-reader").start(() -> {
+    private static String describe(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    /** Kills the process and the processes it started (its own tree only), children first. */
+    static void killTree(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        try {
+            p.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Reads one stream to its end on its own thread, keeping at most {@link #MAX_OUTPUT} bytes. */
+    private static final class Drain implements Runnable {
+        private final InputStream in;
+        private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
+        private final Thread thread;
+
+        private Drain(InputStream in, String name) {
+            this.in = in;
+            this.thread = Thread.ofVirtual().name(name).unstarted(this);
+        }
+
+        static Drain start(InputStream in, String name) {
+            Drain d = new Drain(in, name);
+            d.thread.start();
+            return d;
+        }
+
+        @Override
+        public void run() {
+            byte[] buf = new byte[8192];
             try (in) {
-                f.complete(in.readAllBytes());
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    synchronized (kept) {
+                        int room = MAX_OUTPUT - kept.size();
+                        if (room > 0) {
+                            kept.write(buf, 0, Math.min(n, room));
+                        }
+                    }
+                }
             } catch (IOException e) {
-                f.completeExceptionally(new UncheckedIOException(e));
+                // the stream was closed under us (given up after the grace period): keep what was read
             }
-        });
-        return f;
+        }
+
+        /** Waits up to {@code grace} for the end of the stream, then gives it up. */
+        void finish(Duration grace) throws InterruptedException {
+            if (!thread.join(grace)) {
+                try {
+                    in.close();
+                } catch (IOException ignored) {
+                    // nothing more to read either way
+                }
+            }
+        }
+
+        byte[] bytes() {
+            synchronized (kept) {
+                return kept.toByteArray();
+            }
+        }
     }
 }

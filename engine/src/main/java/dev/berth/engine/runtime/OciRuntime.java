@@ -28,8 +28,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -581,29 +579,35 @@ public final class OciRuntime {
         }
     }
 
-    /** Runs a command in a running container and collects its output and exit code. */
+    /**
+     * Runs a command in a running container and collects its output (at most
+     * {@link Commands#MAX_OUTPUT} bytes per stream) and exit code.
+     */
     public ExecResult exec(String id, ExecRequest request) throws InterruptedException {
         Process p = startExec(id, request);
-        CompletableFuture<byte[]> err = Commands.readAsync(p.getErrorStream());
         try {
             p.getOutputStream().close(); // no input
-            byte[] out = p.getInputStream().readAllBytes();
-            int code = p.waitFor();
-            byte[] errBytes = err.get();
-            String errText = new String(errBytes, StandardCharsets.UTF_8);
-            if (code == 255 && errText.contains("exec failed")) {
-                // runc could not start the command itself: Docker's codes
-                code = errText.contains("not found") || errText.contains("no such file") ? 127 : 126;
-            }
-            return new ExecResult(code, out, errBytes);
         } catch (IOException e) {
-            throw new EngineException.Unavailable("cannot read exec output: " + e.getMessage(), e);
-        } catch (ExecutionException e) {
-            throw new EngineException.Unavailable("cannot read exec errors: " + e.getCause().getMessage(), e);
-        } catch (InterruptedException e) {
-            p.destroy();
+            Commands.killTree(p);
+            throw new EngineException.Unavailable("cannot close the input of exec in " + id + ": " + e.getMessage(), e);
+        }
+        // no time limit: an exec runs as long as its command does; output is drained while it runs
+        Commands.Result r;
+        try {
+            r = Commands.await(p, "exec in " + id, null);
+        } catch (EngineException.Unavailable e) {
+            if (Thread.interrupted()) { // the process is killed; the caller sees the interrupt as before
+                throw new InterruptedException("interrupted while running exec in " + id);
+            }
             throw e;
         }
+        int code = r.exit();
+        String errText = r.err();
+        if (code == 255 && errText.contains("exec failed")) {
+            // runc could not start the command itself: Docker's codes
+            code = errText.contains("not found") || errText.contains("no such file") ? 127 : 126;
+        }
+        return new ExecResult(code, r.stdout(), r.stderr());
     }
 
     private static List<String> mergeEnv(List<String> base, List<String> extra) {
@@ -625,7 +629,7 @@ public final class OciRuntime {
         cmd.addAll(List.of(args));
         Commands.Result r = Commands.run(cmd, RUNC_TIMEOUT);
         if (r.exit() != 0) {
-            throw classify(args[0], args[idIndex(args)], runcMessage(r.stderr(), r.out()));
+            throw classify(args[0], args[idIndex(args)], runcMessage(r.err(), r.out()));
         }
         return r;
     }

@@ -1,5 +1,6 @@
 package dev.berth.engine.runtime;
 
+import dev.berth.engine.errors.EngineException;
 import dev.berth.engine.state.FileTrees;
 import dev.berth.engine.state.Json;
 
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -264,19 +266,10 @@ public final class RuntimeDetector {
 
     private static Result run(List<String> command, int timeoutSeconds) {
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new Result(-1, "timed out after " + timeoutSeconds + " s");
-            }
-            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            return new Result(-1, e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Result(-1, "interrupted");
+            Commands.Result r = Commands.runMerged(command, Duration.ofSeconds(timeoutSeconds));
+            return new Result(r.exit(), r.out());
+        } catch (EngineException.Unavailable e) {
+            return new Result(-1, e.getMessage()); // a probe that cannot run or times out is a failed probe
         }
     }
 
