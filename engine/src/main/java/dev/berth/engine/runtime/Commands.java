@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A grandchild that outlives the command while holding its output open does not hold the
  * caller either: once the command has exited (or been killed), output still open after a short
- * grace period is given up and what was read so far is returned.
+ * grace period is given up and what was read so far is returned (the reader thread keeps
+ * dropping what comes later until the pipe closes).
  */
 public final class Commands {
 
@@ -86,18 +87,23 @@ public final class Commands {
             }
             if (!exited) {
                 killTree(p);
-                out.finish(OUTPUT_GRACE);
-                err.finish(OUTPUT_GRACE);
+                finish(out, err);
                 throw new EngineException.Unavailable(commandLine + " did not finish within " + describe(timeout) + "; it was stopped");
             }
-            out.finish(OUTPUT_GRACE);
-            err.finish(OUTPUT_GRACE);
+            finish(out, err);
             return new Result(p.exitValue(), out.bytes(), err.bytes());
         } catch (InterruptedException e) {
             killTree(p);
             Thread.currentThread().interrupt();
             throw new EngineException.Unavailable("interrupted while running " + commandLine, e);
         }
+    }
+
+    /** Lets both streams end within one grace period from now, then gives up what is still open. */
+    private static void finish(Drain out, Drain err) throws InterruptedException {
+        long deadline = System.nanoTime() + OUTPUT_GRACE.toNanos();
+        out.finish(deadline);
+        err.finish(deadline);
     }
 
     private static String describe(Duration d) {
@@ -120,6 +126,8 @@ public final class Commands {
         private final InputStream in;
         private final ByteArrayOutputStream kept = new ByteArrayOutputStream();
         private final Thread thread;
+        private boolean abandoned; // guarded by kept
+        private byte[] snapshot = new byte[0]; // guarded by kept; what was read before abandoning
 
         private Drain(InputStream in, String name) {
             this.in = in;
@@ -140,30 +148,35 @@ public final class Commands {
                 while ((n = in.read(buf)) >= 0) {
                     synchronized (kept) {
                         int room = MAX_OUTPUT - kept.size();
-                        if (room > 0) {
+                        if (room > 0 && !abandoned) {
                             kept.write(buf, 0, Math.min(n, room));
                         }
                     }
                 }
             } catch (IOException e) {
-                // the stream was closed under us (given up after the grace period): keep what was read
+                // the pipe failed: keep what was read
             }
         }
 
-        /** Waits up to {@code grace} for the end of the stream, then gives it up. */
-        void finish(Duration grace) throws InterruptedException {
-            if (!thread.join(grace)) {
-                try {
-                    in.close();
-                } catch (IOException ignored) {
-                    // nothing more to read either way
+        /**
+         * Waits until {@code deadline} ({@link System#nanoTime}) for the end of the stream, then
+         * abandons it: the reader keeps draining (dropping) until whoever holds the pipe closes
+         * it. The stream is not closed under the blocked reader, whose file descriptor number
+         * could otherwise be reused by an unrelated open and read by it.
+         */
+        void finish(long deadline) throws InterruptedException {
+            if (!thread.join(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))) {
+                synchronized (kept) {
+                    snapshot = kept.toByteArray();
+                    kept.reset();
+                    abandoned = true;
                 }
             }
         }
 
         byte[] bytes() {
             synchronized (kept) {
-                return kept.toByteArray();
+                return abandoned ? snapshot : kept.toByteArray();
             }
         }
     }
