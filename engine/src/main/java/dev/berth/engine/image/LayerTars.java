@@ -29,8 +29,10 @@ import java.util.zip.GZIPOutputStream;
  * so, naming the image and the layer, instead of pushing or saving a layer that contradicts the
  * image config.
  *
- * <p>A regenerated tar is spooled through the content store's ingest area and committed under the
- * DiffID, so it is verified like any blob; it is deleted again after use unless it was there before.
+ * <p>A regenerated tar is spooled through an ingest of the content store private to the call, hashed
+ * while written and checked against the DiffID, read back from that ingest and discarded after use.
+ * It is never committed under the DiffID: a blob another push or save of the same layer could find
+ * would be deleted under it when this call ends.
  */
 public final class LayerTars {
 
@@ -74,38 +76,34 @@ public final class LayerTars {
         String random = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         String viewKey = "regen-" + random + " " + chain;
         String ref = "regen-" + random + "-" + diffId;
-        boolean existed = false;
-        // a transient active snapshot on top of the chain (never mounted) names the chain's directories, newest
-        // first; unlike a view, the snapshotter's cleanup removes it should the engine die before we do
-        Mounts view = snapshots.prepare(viewKey, chain.toString(), Map.of(Snapshotter.TRANSIENT_LABEL, "true"));
+        // the regenerated tar stays in this call's own ingest and is read back from there: it is never
+        // committed under the DiffID, so no concurrent push or save of the same layer can find it, or
+        // lose it when this call is done with it
         try (Writer w = content.writer(ref, -1, null)) {
-            List<Path> dirs = view.lowerDirs();
-            Changeset.diff(dirs.subList(1, dirs.size()), dirs.getFirst(), w.asOutputStream());
-            existed = content.exists(diffId);
+            // a transient active snapshot on top of the chain (never mounted) names the chain's directories, newest
+            // first; unlike a view, the snapshotter's cleanup removes it should the engine die before we do
+            Mounts view = snapshots.prepare(viewKey, chain.toString(), Map.of(Snapshotter.TRANSIENT_LABEL, "true"));
             try {
-                w.commit(-1, diffId);
-            } catch (EngineException.InvalidArgument mismatch) {
+                List<Path> dirs = view.lowerDirs();
+                Changeset.diff(dirs.subList(1, dirs.size()), dirs.getFirst(), w.asOutputStream());
+            } finally {
+                try {
+                    snapshots.remove(viewKey);
+                } catch (EngineException ignored) {
+                    // left behind, it is removed by the snapshotter's cleanup on the next start
+                }
+            }
+            Digest actual = w.digest();
+            if (!actual.equals(diffId)) {
                 throw new EngineException.FailedPrecondition(missing + ", and its unpacked files no longer give the"
-                        + " same tar (" + mismatch.getMessage() + "); " + remedy);
+                        + " same tar (expected " + diffId + ", got " + actual + "); " + remedy);
+            }
+            long size = w.offset();
+            try (InputStream in = w.openWritten()) {
+                return reader.read(in, size);
             }
         } finally {
             abortQuietly(ref);
-            try {
-                snapshots.remove(viewKey);
-            } catch (EngineException ignored) {
-                // left behind, it is removed by the snapshotter's cleanup on the next start
-            }
-        }
-        try (InputStream in = content.open(diffId)) {
-            return reader.read(in, content.info(diffId).size());
-        } finally {
-            if (!existed) {
-                try {
-                    content.delete(diffId);
-                } catch (EngineException ignored) {
-                    // gone already
-                }
-            }
         }
     }
 

@@ -179,8 +179,11 @@ class MissingLayerBlobTest {
         assertThat(ImageTestSupport.allSnapshots(engine.snapshots())).hasSize(2);
     }
 
-    @Test
-    void pushRegeneratesALayerBerthWroteWhoseBlobIsGoneAndRewritesTheManifestToNameTheNewBlob() throws Exception {
+    /** An image as commit and build make them: busybox plus a layer diffed from an upper dir, whose blob is gone. */
+    private record Made(Digest id, ImageRecord base, Digest baseDiffId, Digest diffId, Digest chain, Digest gone,
+                        Digest oldManifest) {}
+
+    private Made imageWithAGoneLayerBerthWrote() throws Exception {
         BusyboxImage busybox = BusyboxImage.build(tmp.resolve("busybox"));
         busybox.pushTo(registry, "fix/busybox:1");
         ImageRecord base = pull("fix/busybox:1");
@@ -210,6 +213,60 @@ class MissingLayerBlobTest {
         Digest oldManifest = engine.content().put("test-manifest", manifestBytes, null);
         engine.images().put(new ImageRecord(id, oldManifest, MediaTypes.OCI_MANIFEST,
                 List.of(base.layers().getFirst(), gone), List.of(baseDiffId, diffId), 0, null, null));
+        return new Made(id, base, baseDiffId, diffId, chain, gone, oldManifest);
+    }
+
+    @Test
+    void concurrentSavesOfALayerRegeneratedFromItsSnapshotEachGetTheTarAndLeaveNothingBehind() throws Exception {
+        Made made = imageWithAGoneLayerBerthWrote();
+        int rounds = 4;
+        java.util.concurrent.Callable<List<byte[]>> saves = () -> {
+            List<byte[]> archives = new java.util.ArrayList<>();
+            for (int i = 0; i < rounds; i++) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                images.save(List.of(made.id().toString()), out);
+                archives.add(out.toByteArray());
+            }
+            return archives;
+        };
+        List<byte[]> all = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            var a = pool.submit(saves);
+            var b = pool.submit(saves);
+            all.addAll(a.get());
+            all.addAll(b.get());
+        }
+
+        assertThat(all).hasSize(2 * rounds);
+        for (byte[] archive : all) {
+            assertThat(archive).isEqualTo(all.getFirst()); // every save wrote the same archive, regenerated layer included
+        }
+        assertThat(tarEntryNames(all.getFirst())).contains("blobs/sha256/" + made.diffId().encoded());
+        assertThat(engine.content().exists(made.diffId())).as("the regenerated tar is never stored").isFalse();
+        assertThat(engine.content().ingests()).isEmpty();
+        assertThat(ImageTestSupport.allSnapshots(engine.snapshots())).as("no transient snapshot left").hasSize(2);
+    }
+
+    private static List<String> tarEntryNames(byte[] archive) throws java.io.IOException {
+        List<String> names = new java.util.ArrayList<>();
+        try (var in = new org.apache.commons.compress.archivers.tar.TarArchiveInputStream(new ByteArrayInputStream(archive))) {
+            for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                names.add(e.getName());
+            }
+        }
+        return names;
+    }
+
+    @Test
+    void pushRegeneratesALayerBerthWroteWhoseBlobIsGoneAndRewritesTheManifestToNameTheNewBlob() throws Exception {
+        Made made = imageWithAGoneLayerBerthWrote();
+        Digest id = made.id();
+        ImageRecord base = made.base();
+        Digest baseDiffId = made.baseDiffId();
+        Digest diffId = made.diffId();
+        Digest chain = made.chain();
+        Digest gone = made.gone();
+        Digest oldManifest = made.oldManifest();
         images.tag(id.toString(), ref("fix/made:1"));
 
         ImageTestSupport.Recorder progress = new ImageTestSupport.Recorder();
