@@ -23,6 +23,11 @@
  *       its SOCK_SEQPACKET socket (FFM: run the JVM with {@code --enable-native-access=ALL-UNNAMED}).</li>
  * </ol>
  *
+ * <p>Helper commands (runc's subcommands here; iptables, unshare, nsenter and umount for the
+ * network package) go through the one runner, {@link dev.berth.engine.runtime.Commands}: both
+ * streams drained while the command runs, a time limit that kills the command's own process tree
+ * when it passes, and an error naming the command and the limit.
+ *
  * <p>Speed: the probe's verdict is cached in the state root ({@code runtime-probe.json}) and
  * reused while the runtime, conmon and network binaries (path, size, mtime) and the kernel
  * release are unchanged. On a container's path no runc process is started where a file answers:
