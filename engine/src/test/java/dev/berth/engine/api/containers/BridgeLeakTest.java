@@ -3,9 +3,8 @@ package dev.berth.engine.api.containers;
 import dev.berth.engine.container.Container;
 import dev.berth.engine.container.CreateRequest;
 import dev.berth.testkit.RootOnly;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,20 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @RootOnly
 class BridgeLeakTest {
 
-    static NetworkedEngine net;
+    @RegisterExtension
+    static final NetworkedEngine net = NetworkedEngine.perClass("10.77.50.0/24", "bnwc");
     static final List<String> ids = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    @BeforeAll
-    static void start() {
-        net = NetworkedEngine.start("10.77.50.0/24", "bnwc");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
-    }
 
     @Test
     void createStartRemoveCyclesLeaveNoVethRuleAddressOrNamespace() throws Exception {

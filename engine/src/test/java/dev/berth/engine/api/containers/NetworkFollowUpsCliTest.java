@@ -1,10 +1,8 @@
 package dev.berth.engine.api.containers;
 
 import dev.berth.testkit.RootOnly;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,24 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @RootOnly
 class NetworkFollowUpsCliTest {
 
-    static NetworkedEngine net;
-
-    @BeforeAll
-    static void start() {
-        net = NetworkedEngine.start("10.77.70.0/24", "bnwf");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
-    }
-
-    @AfterEach
-    void clean() {
-        net.clean();
-    }
+    @RegisterExtension
+    static final NetworkedEngine net = NetworkedEngine.perClass("10.77.70.0/24", "bnwf").cleaningAfterEach();
 
     @Test
     void connectAddsTheNewAddressToEtcHostsAndDisconnectRemovesIt() {

@@ -9,6 +9,10 @@ import dev.berth.engine.network.NetworkInspect;
 import dev.berth.engine.volume.Volume;
 import dev.berth.testkit.LocalImages;
 import dev.berth.testkit.TestFiles;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,8 +36,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * prefix (so test engines never share a bridge with another engine on the host). It can be
  * stopped and started again on the same root; {@link #close()} removes every container, user
  * network and volume it made, then the directory.
+ * <p>As a JUnit extension on a static field it is started before the class and closed after it
+ * (and, with {@link #cleaningAfterEach()}, cleaned after each test):
+ * <pre>{@code
+ * @RegisterExtension
+ * static final NetworkedEngine net = NetworkedEngine.perClass("10.77.0.0/24", "bnwa").cleaningAfterEach();
+ * }</pre>
  */
-final class NetworkedEngine implements AutoCloseable {
+final class NetworkedEngine implements AutoCloseable, BeforeAllCallback, AfterEachCallback, AfterAllCallback {
 
     static final String DOCKER = "/usr/local/bin/docker";
 
@@ -43,22 +53,53 @@ final class NetworkedEngine implements AutoCloseable {
         }
     }
 
-    private final Path dir;
-    private final EngineConfig config;
+    private final String bridgeSubnet;
+    private final String bridgePrefix;
+    private boolean cleanAfterEach;
+    private Path dir;
+    private EngineConfig config;
     private Engine engine;
     private ApiServer api;
 
-    private NetworkedEngine(Path dir, EngineConfig config) {
-        this.dir = dir;
-        this.config = config;
+    private NetworkedEngine(String bridgeSubnet, String bridgePrefix) {
+        this.bridgeSubnet = bridgeSubnet;
+        this.bridgePrefix = bridgePrefix;
     }
 
     /**
+     * An engine for a test class, started before it and closed after it (register it on a static field).
+     *
      * @param bridgeSubnet the default bridge's subnet, e.g. {@code 10.77.0.0/24}
      * @param bridgePrefix bridge name prefix, e.g. {@code bnwa}
      */
-    static NetworkedEngine start(String bridgeSubnet, String bridgePrefix) {
-        Path dir;
+    static NetworkedEngine perClass(String bridgeSubnet, String bridgePrefix) {
+        return new NetworkedEngine(bridgeSubnet, bridgePrefix);
+    }
+
+    /** After each test, removes every container, user network and volume (see {@link #clean()}). */
+    NetworkedEngine cleaningAfterEach() {
+        cleanAfterEach = true;
+        return this;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        open();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (cleanAfterEach) {
+            clean();
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+
+    private void open() {
         try {
             dir = Files.createTempDirectory("berth-net-");
             Path root = Files.createDirectories(dir.resolve("root"));
@@ -67,15 +108,14 @@ final class NetworkedEngine implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        NetworkedEngine n = new NetworkedEngine(dir, new EngineConfig(dir.resolve("root"), dir.resolve("b.sock")));
+        config = new EngineConfig(dir.resolve("root"), dir.resolve("b.sock"));
         try {
-            n.up();
-            LocalImages.busybox(n.engine, dir.resolve("image"), "busybox:latest");
+            up();
+            LocalImages.busybox(engine, dir.resolve("image"), "busybox:latest");
         } catch (RuntimeException e) {
-            n.close();
+            close();
             throw e;
         }
-        return n;
     }
 
     /** Starts an engine and its API on the root (after {@link #down()}). */
@@ -215,7 +255,10 @@ final class NetworkedEngine implements AutoCloseable {
             }
         } finally {
             down();
-            TestFiles.deleteTree(dir);
+            if (dir != null) {
+                TestFiles.deleteTree(dir);
+                dir = null;
+            }
         }
     }
 }

@@ -2,10 +2,8 @@ package dev.berth.engine.api.containers;
 
 import dev.berth.engine.volume.Volume;
 import dev.berth.testkit.RootOnly;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,24 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @RootOnly
 class VolumesCliTest {
 
-    static NetworkedEngine net;
-
-    @BeforeAll
-    static void start() {
-        net = NetworkedEngine.start("10.77.60.0/24", "bnwv");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
-    }
-
-    @AfterEach
-    void clean() {
-        net.clean();
-    }
+    @RegisterExtension
+    static final NetworkedEngine net = NetworkedEngine.perClass("10.77.60.0/24", "bnwv").cleaningAfterEach();
 
     private static List<String> volumeNames() {
         return net.engine().volumes().list().stream().map(Volume::name).toList();
