@@ -1,5 +1,6 @@
 package dev.berth.engine.api.containers;
 
+import dev.berth.testkit.DockerCli;
 import dev.berth.testkit.RootOnly;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -107,7 +108,7 @@ class NetworkFollowUpsCliTest {
 
     @Test
     void anIpv6HostAddressIsRefusedClearlyAndADualStackBindingServesIpv4() {
-        NetworkedEngine.Run refused = net.docker("run", "-d", "--name", "v6", "-p", "[::1]:8080:80", "busybox", "sleep", "300");
+        DockerCli.Run refused = net.docker("run", "-d", "--name", "v6", "-p", "[::1]:8080:80", "busybox", "sleep", "300");
         assertThat(refused.exit()).isNotZero();
         assertThat(refused.err()).contains("on the IPv6 host address ::1: Berth publishes ports on IPv4 only")
                 .contains("use an IPv4 address such as 127.0.0.1");

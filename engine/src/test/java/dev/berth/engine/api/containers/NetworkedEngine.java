@@ -7,6 +7,7 @@ import dev.berth.engine.container.Container;
 import dev.berth.engine.container.ContainerFilter;
 import dev.berth.engine.network.NetworkInspect;
 import dev.berth.engine.volume.Volume;
+import dev.berth.testkit.DockerCli;
 import dev.berth.testkit.LocalImages;
 import dev.berth.testkit.TestFiles;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -23,7 +24,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -44,14 +44,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * }</pre>
  */
 final class NetworkedEngine implements AutoCloseable, BeforeAllCallback, AfterEachCallback, AfterAllCallback {
-
-    static final String DOCKER = "/usr/local/bin/docker";
-
-    record Run(int exit, String out, String err) {
-        String all() {
-            return out + err;
-        }
-    }
 
     private final String bridgeSubnet;
     private final String bridgePrefix;
@@ -158,42 +150,14 @@ final class NetworkedEngine implements AutoCloseable, BeforeAllCallback, AfterEa
         return config.socket();
     }
 
-    Run docker(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(DOCKER, "-H", "unix://" + config.socket()));
-        cmd.addAll(List.of(args));
-        try {
-            ProcessBuilder pb = new ProcessBuilder(cmd);
-            pb.environment().put("DOCKER_CONFIG", dir.resolve("docker-config").toString());
-            pb.environment().remove("DOCKER_HOST");
-            pb.environment().remove("DOCKER_CONTEXT");
-            pb.environment().remove("DOCKER_API_VERSION");
-            Path out = Files.createTempFile(dir, "out", ".txt");
-            Path err = Files.createTempFile(dir, "err", ".txt");
-            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-            Process p = pb.start();
-            try {
-                if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                    throw new AssertionError("docker " + String.join(" ", args) + " did not finish in 60 s");
-                }
-            } finally {
-                p.destroyForcibly();
-            }
-            Run r = new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-            return r;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+    /** Runs the docker CLI against this engine's socket. */
+    DockerCli.Run docker(String... args) {
+        return new DockerCli(config.socket(), dir).runUnchecked(args);
     }
 
     /** Runs the CLI and requires exit 0; returns stdout. */
     String ok(String... args) {
-        Run r = docker(args);
+        DockerCli.Run r = docker(args);
         assertThat(r.exit()).as("docker " + String.join(" ", args) + "\n" + r.all()).isZero();
         return r.out();
     }

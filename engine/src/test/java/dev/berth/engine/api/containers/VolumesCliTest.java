@@ -1,6 +1,7 @@
 package dev.berth.engine.api.containers;
 
 import dev.berth.engine.volume.Volume;
+import dev.berth.testkit.DockerCli;
 import dev.berth.testkit.RootOnly;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,7 +45,7 @@ class VolumesCliTest {
         assertThat(anon).matches("[0-9a-f]{64}");
         net.ok("run", "--rm", "--volumes-from", "store", "busybox", "sh", "-c", "echo shared-data > /shared/y");
         assertThat(net.ok("run", "--rm", "--volumes-from", "store:ro", "busybox", "cat", "/shared/y")).isEqualTo("shared-data\n");
-        NetworkedEngine.Run ro = net.docker("run", "--rm", "--volumes-from", "store:ro", "busybox", "sh", "-c", "echo z > /shared/w");
+        DockerCli.Run ro = net.docker("run", "--rm", "--volumes-from", "store:ro", "busybox", "sh", "-c", "echo z > /shared/w");
         assertThat(ro.exit()).isNotZero();
         assertThat(ro.err()).contains("Read-only file system");
         // the volume outlives the containers that used it through --volumes-from
@@ -70,7 +71,7 @@ class VolumesCliTest {
     @Test
     void aVolumeInUseCannotBeRemovedAndTheErrorNamesItsContainer() {
         String id = net.ok("create", "--name", "holder", "-v", "busy:/d", "busybox", "true").strip();
-        NetworkedEngine.Run refused = net.docker("volume", "rm", "busy");
+        DockerCli.Run refused = net.docker("volume", "rm", "busy");
         assertThat(refused.exit()).isNotZero();
         assertThat(refused.err()).contains("volume is in use").contains(id);
         assertThat(volumeNames()).contains("busy");
@@ -102,7 +103,7 @@ class VolumesCliTest {
         Path dir = Files.createDirectories(net.dir().resolve("bind-src"));
         Files.writeString(dir.resolve("in.txt"), "from-host\n");
         assertThat(net.ok("run", "--rm", "-v", dir + ":/b:ro", "busybox", "cat", "/b/in.txt")).isEqualTo("from-host\n");
-        NetworkedEngine.Run ro = net.docker("run", "--rm", "-v", dir + ":/b:ro", "busybox", "sh", "-c", "echo x > /b/new.txt");
+        DockerCli.Run ro = net.docker("run", "--rm", "-v", dir + ":/b:ro", "busybox", "sh", "-c", "echo x > /b/new.txt");
         assertThat(ro.exit()).isNotZero();
         assertThat(ro.err()).contains("Read-only file system");
         assertThat(dir.resolve("new.txt")).doesNotExist();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.engine.image.ImageService;
 import dev.berth.engine.state.Json;
 import dev.berth.testkit.BusyboxImage;
+import dev.berth.testkit.DockerCli;
 import dev.berth.testkit.EngineExtension;
 import dev.berth.testkit.Layer;
 import dev.berth.testkit.LocalRegistry;

@@ -5,6 +5,7 @@ import dev.berth.engine.image.ImageService;
 import dev.berth.engine.oci.Digest;
 import dev.berth.engine.state.Json;
 import dev.berth.testkit.BusyboxImage;
+import dev.berth.testkit.DockerCli;
 import dev.berth.testkit.EngineExtension;
 import dev.berth.testkit.Layer;
 import dev.berth.testkit.LocalRegistry;

@@ -5,6 +5,7 @@ import dev.berth.engine.events.EventBus;
 import dev.berth.engine.network.Attachment;
 import dev.berth.engine.network.EndpointRequest;
 import dev.berth.engine.network.NetworkService;
+import dev.berth.testkit.DockerCli;
 import dev.berth.testkit.EngineExtension;
 import dev.berth.testkit.RootOnly;
 import org.junit.jupiter.api.AfterEach;
@@ -29,11 +30,11 @@ class NetworksCliTest {
     static Path tmp;
     @RegisterExtension
     static final EngineExtension engine = EngineExtension.start().serving();
-    static Docker docker;
+    static DockerCli docker;
 
     @BeforeAll
     static void docker() {
-        docker = new Docker(engine.socket(), tmp);
+        docker = new DockerCli(engine.socket(), tmp);
     }
 
     @AfterEach

@@ -1,10 +1,10 @@
 package dev.berth.engine.api.volumes;
 
-import dev.berth.engine.api.networks.Docker;
 import dev.berth.engine.events.Event;
 import dev.berth.engine.events.EventBus;
 import dev.berth.engine.volume.LocalVolumeService;
 import dev.berth.engine.volume.Volume;
+import dev.berth.testkit.DockerCli;
 import dev.berth.testkit.EngineExtension;
 import dev.berth.testkit.RootOnly;
 import org.junit.jupiter.api.AfterEach;
@@ -31,11 +31,11 @@ class VolumesCliTest {
     static Path tmp;
     @RegisterExtension
     static final EngineExtension engine = EngineExtension.start().serving();
-    static Docker docker;
+    static DockerCli docker;
 
     @BeforeAll
     static void docker() {
-        docker = new Docker(engine.socket(), tmp);
+        docker = new DockerCli(engine.socket(), tmp);
     }
 
     @AfterEach
