@@ -71,7 +71,7 @@ class BridgeLeakTest {
             try (Stream<Path> s = Files.list(net.root().resolve("netns"))) {
                 ns = s.map(p -> p.getFileName().toString()).toList();
             }
-            return new Snapshot(BridgeLeakTest.links().stream().filter(l -> l.startsWith("veth") || l.startsWith("bnwc")).toList(),
+            return new Snapshot(ourLinks(),
                     iptables(), net.engine().networks().allocated("bridge"), ns);
         }
     }
@@ -82,6 +82,28 @@ class BridgeLeakTest {
             String[] f = line.split(": ");
             if (f.length > 1) {
                 names.add(f[1].split("@")[0]);
+            }
+        }
+        return names;
+    }
+
+    /**
+     * This engine's bridges and every veth on the host except those enslaved to another engine's
+     * bridge (other engines on the host, other test runs among them, come and go meanwhile); a veth
+     * that is on no bridge at all still counts.
+     */
+    static List<String> ourLinks() {
+        List<String> names = new ArrayList<>();
+        for (String line : run("ip", "-o", "link").split("\n")) {
+            String[] f = line.split(": ");
+            if (f.length < 3) {
+                continue;
+            }
+            String name = f[1].split("@")[0];
+            java.util.regex.Matcher master = java.util.regex.Pattern.compile(" master (\\S+)").matcher(f[2]);
+            boolean onOtherBridge = master.find() && !master.group(1).startsWith("bnwc");
+            if (name.startsWith("bnwc") || name.startsWith("veth") && !onOtherBridge) {
+                names.add(name);
             }
         }
         return names;
