@@ -118,7 +118,7 @@ public final class BuildDialog {
         CheckBox pull = check("build-pull", "builds.dialog.pull");
         pull.selectedProperty().bindBidirectional(model.pullProperty());
 
-        GridPane general = grid();
+        GridPane general = Dialogs.formGrid(120);
         int r = 0;
         general.addRow(r++, Dialogs.label(i18n, "builds.dialog.context"), withError(row(context, browseContext), Field.CONTEXT));
         general.addRow(r++, Dialogs.label(i18n, "builds.dialog.dockerfile"), withError(row(dockerfile, browseFile), Field.DOCKERFILE));
@@ -155,7 +155,7 @@ public final class BuildDialog {
         reading.visibleProperty().bind(model.parsingProperty());
         reading.managedProperty().bind(reading.visibleProperty());
 
-        VBox form = new VBox(10, heading, intro, general, section("builds.dialog.section.args", "builds.dialog.args.note"),
+        VBox form = new VBox(10, heading, intro, general, Dialogs.section(i18n, "builds.dialog.section.args", "builds.dialog.args.note"),
                 argRows, noArgs, addArg, errors.get(Field.BUILD_ARGS));
         ScrollPane scroll = new ScrollPane(form);
         scroll.setFitToWidth(true);
@@ -401,24 +401,5 @@ public final class BuildDialog {
 
     private VBox withError(Node input, Field f) {
         return new VBox(4, input, errors.get(f));
-    }
-
-    private Node section(String titleKey, String noteKey) {
-        Label title = Dialogs.label(i18n, titleKey);
-        title.getStyleClass().add("settings-heading");
-        Label note = Dialogs.label(i18n, noteKey);
-        note.getStyleClass().add("muted");
-        note.setWrapText(true);
-        return new VBox(2, title, note);
-    }
-
-    private static GridPane grid() {
-        GridPane g = new GridPane();
-        g.setHgap(12);
-        g.setVgap(8);
-        ColumnConstraints labels = new ColumnConstraints();
-        labels.setMinWidth(120);
-        g.getColumnConstraints().setAll(labels, grow());
-        return g;
     }
 }

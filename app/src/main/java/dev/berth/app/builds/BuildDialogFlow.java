@@ -148,10 +148,18 @@ public final class BuildDialogFlow {
         showBuilds.run();
         if (run.status() == BuildStatus.SUCCEEDED) {
             succeeded(run);
-        } else {
-            run.statusProperty().addListener((obs, old, now) -> {
-                if (now == BuildStatus.SUCCEEDED) {
-                    succeeded(run);
+        } else if (!run.status().finished()) {
+            // one listener per run, gone once the run ends: a long session of builds keeps none behind
+            run.statusProperty().addListener(new javafx.beans.value.ChangeListener<>() {
+                @Override
+                public void changed(javafx.beans.value.ObservableValue<? extends BuildStatus> obs, BuildStatus old,
+                                    BuildStatus now) {
+                    if (now.finished()) {
+                        obs.removeListener(this);
+                    }
+                    if (now == BuildStatus.SUCCEEDED) {
+                        succeeded(run);
+                    }
                 }
             });
         }

@@ -114,9 +114,17 @@ public final class BuildDialogModel {
         }
     }
 
-    /** What reading the Dockerfile found. */
+    /**
+     * What reading the Dockerfile found. Every file-system check of the form happens while scanning, on
+     * the background thread; the checks on the UI thread ({@link #validate()}, {@link #request()}) only
+     * look at the last scan.
+     */
     sealed interface Scan {
-        record Parsed(List<String> stages, List<ArgDecl> args) implements Scan {}
+        /** {@code dockerfile}: the file read, relative to the context (the default name found there, when none was typed). */
+        record Parsed(String dockerfile, List<String> stages, List<ArgDecl> args) implements Scan {}
+
+        /** The context names no folder. */
+        record NoFolder() implements Scan {}
 
         record Failed(Text problem) implements Scan {}
 
@@ -166,7 +174,10 @@ public final class BuildDialogModel {
 
     // ---- reading the Dockerfile -------------------------------------------------------------------
 
-    /** The Dockerfile's name as the request will send it: as typed, or the default the context holds. */
+    /**
+     * The Dockerfile's name as the request will send it: as typed, or the default the context holds now
+     * (this looks in the folder: not for the UI thread, where {@link #request()} has the last scan's name).
+     */
     public String effectiveDockerfile() {
         String typed = dockerfile.get() == null ? "" : dockerfile.get().strip();
         if (!typed.isEmpty()) {
@@ -208,8 +219,11 @@ public final class BuildDialogModel {
     /** Reads and parses; runs on a background thread. */
     static Scan read(String ctxText, String fileText) {
         Path ctx = path(ctxText);
-        if (ctx == null || !ctx.isAbsolute() || !Files.isDirectory(ctx)) {
+        if (ctx == null || !ctx.isAbsolute()) {
             return new Scan.Nothing();
+        }
+        if (!Files.isDirectory(ctx)) {
+            return new Scan.NoFolder();
         }
         Object located = locate(ctx, fileText);
         if (located instanceof Text problem) {
@@ -258,7 +272,7 @@ public final class BuildDialogModel {
                 }
             }
         }
-        return new Scan.Parsed(named, args);
+        return new Scan.Parsed(name, named, args);
     }
 
     /** The Dockerfile's path inside {@code ctx}, or the problem (outside the context, not a path). */
@@ -344,7 +358,7 @@ public final class BuildDialogModel {
             out.add(new Problem(Field.CONTEXT, Text.of("builds.dialog.validation.context.empty")));
         } else if (ctx == null || !ctx.isAbsolute()) {
             out.add(new Problem(Field.CONTEXT, Text.of("builds.dialog.validation.context.relative", ctxText)));
-        } else if (!Files.isDirectory(ctx)) {
+        } else if (scan instanceof Scan.NoFolder && !parsing.get()) {
             out.add(new Problem(Field.CONTEXT, Text.of("builds.dialog.validation.context.missing", ctxText)));
         } else if (scan instanceof Scan.Failed f && !parsing.get()) {
             out.add(new Problem(Field.DOCKERFILE, f.problem()));
@@ -412,8 +426,8 @@ public final class BuildDialogModel {
             throw new IllegalStateException("the build form is not ready: " + problems.get());
         }
         Path ctx = contextPath();
-        Path file = (Path) locate(ctx, dockerfile.get());
-        String relative = ctx.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+        // the scan located the file on the background thread, for the context and Dockerfile as they stand
+        String relative = ((Scan.Parsed) scan).dockerfile().replace(java.io.File.separatorChar, '/');
         Set<String> tagList = new LinkedHashSet<>();
         for (TagRow r : tags) {
             if (!r.text.get().isBlank()) {

@@ -11,7 +11,7 @@ public sealed interface BuildEvent {
     record StepStarted(int number, int total, String instruction) implements BuildEvent {}
 
     /** A line the running step's command printed. */
-    record Output(String line) implements BuildEvent {}
+    record Output(String line, boolean stderr) implements BuildEvent {}
 
     /** {@code  ---> Using cache}: the running step was a cache hit. */
     record UsingCache() implements BuildEvent {}

@@ -9,8 +9,10 @@ public record BuildLogLine(int step, Kind kind, String text) {
     public enum Kind {
         /** {@code Step n/N : ...}. */
         STEP,
-        /** What the step's command printed. */
+        /** What the step's command printed on its standard output. */
         OUTPUT,
+        /** What the step's command printed on its standard error (the classic builder colours it red). */
+        STDERR,
         /** The builder's own words: {@code ---> Using cache}, {@code ---> 1a2b3c}, {@code Successfully built}. */
         BUILDER,
         /** Why the build failed. */

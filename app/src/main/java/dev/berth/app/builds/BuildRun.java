@@ -217,7 +217,8 @@ public final class BuildRun {
                 addLog(new BuildLogLine(s.number(), BuildLogLine.Kind.STEP,
                         "Step " + s.number() + "/" + s.total() + " : " + s.instruction()));
             }
-            case BuildEvent.Output o -> addLog(new BuildLogLine(currentStep(), BuildLogLine.Kind.OUTPUT, o.line()));
+            case BuildEvent.Output o -> addLog(new BuildLogLine(currentStep(),
+                    o.stderr() ? BuildLogLine.Kind.STDERR : BuildLogLine.Kind.OUTPUT, o.line()));
             case BuildEvent.UsingCache c -> {
                 updateCurrent(r -> r.cached() ? r : r.withCached());
                 cachedSteps.set((int) steps.stream().filter(BuildStepRow::cached).count());

@@ -27,6 +27,9 @@ import java.util.regex.Pattern;
 public final class BuildsClient {
 
     private static final MediaType TAR = MediaType.get("application/x-tar");
+    /** How the classic builder marks a RUN's standard error in its stream (dockerd does the same). */
+    private static final String STDERR_ON = "\u001b[91m";
+    private static final String STDERR_OFF = "\u001b[0m";
     private static final Pattern STEP = Pattern.compile("^Step (\\d+)/(\\d+) : ?(.*)$");
     private static final Pattern STEP_IMAGE = Pattern.compile("^ ---> ([0-9a-f]{12,64})$");
 
@@ -109,6 +112,8 @@ public final class BuildsClient {
         private final Consumer<BuildEvent> events;
         private final StringBuilder pending = new StringBuilder();
         private boolean inStep;
+        private boolean red;      // inside the classic builder's ESC[91m ... ESC[0m: a RUN's standard error
+        private boolean lineRed;  // some of the pending line was printed on standard error
 
         LineReader(Consumer<BuildEvent> events) {
             this.events = events;
@@ -130,13 +135,7 @@ public final class BuildsClient {
                 events.accept(new BuildEvent.Built(aux.get("ID").asText()));
             }
             if (node.hasNonNull("stream")) {
-                pending.append(node.get("stream").asText());
-                int nl;
-                while ((nl = pending.indexOf("\n")) >= 0) {
-                    String line = pending.substring(0, nl);
-                    pending.delete(0, nl + 1);
-                    line(line.endsWith("\r") ? line.substring(0, line.length() - 1) : line);
-                }
+                append(node.get("stream").asText());
             } else if (node.hasNonNull("status")) {
                 // a pull's progress during FROM
                 String progress = ApiClient.text(node, "progress");
@@ -146,15 +145,48 @@ public final class BuildsClient {
             }
         }
 
+        /** Splits stream text into lines, taking out the colour codes that mark standard error. */
+        private void append(String text) {
+            int i = 0;
+            while (i < text.length()) {
+                if (text.startsWith(STDERR_ON, i)) {
+                    red = true;
+                    i += STDERR_ON.length();
+                } else if (text.startsWith(STDERR_OFF, i)) {
+                    red = false;
+                    i += STDERR_OFF.length();
+                } else {
+                    char c = text.charAt(i++);
+                    if (c == '\n') {
+                        int end = pending.length();
+                        String line = end > 0 && pending.charAt(end - 1) == '\r' ? pending.substring(0, end - 1) : pending.toString();
+                        boolean stderr = lineRed;
+                        pending.setLength(0);
+                        lineRed = false;
+                        line(line, stderr);
+                    } else {
+                        pending.append(c);
+                        lineRed |= red;
+                    }
+                }
+            }
+        }
+
         void flush() {
             if (!pending.isEmpty()) {
                 String rest = pending.toString();
+                boolean stderr = lineRed;
                 pending.setLength(0);
-                line(rest);
+                lineRed = false;
+                line(rest, stderr);
             }
         }
 
         private void line(String line) {
+            line(line, false);
+        }
+
+        private void line(String line, boolean stderr) {
             Matcher step = STEP.matcher(line);
             if (step.matches()) {
                 inStep = true;
@@ -180,7 +212,7 @@ public final class BuildsClient {
                 events.accept(new BuildEvent.Note(line));
                 return;
             }
-            events.accept(new BuildEvent.Output(line));
+            events.accept(new BuildEvent.Output(line, stderr));
         }
     }
 }

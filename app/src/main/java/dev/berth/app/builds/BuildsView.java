@@ -584,7 +584,7 @@ public final class BuildsView {
         @Override
         protected void updateItem(BuildLogLine line, boolean isEmpty) {
             super.updateItem(line, isEmpty);
-            getStyleClass().removeAll("build-log-step", "build-log-output", "build-log-builder", "build-log-error");
+            getStyleClass().removeAll("build-log-step", "build-log-output", "build-log-stderr", "build-log-builder", "build-log-error");
             if (isEmpty || line == null) {
                 setText(null);
                 return;

@@ -75,9 +75,10 @@ public final class BuildsViewModel implements AutoCloseable {
             run.fail(Text.of("builds.failed.notConnected"), "", Instant.now());
             return run;
         }
-        BuildsClient client = new BuildsClient(b.api());
         Feed feed = new Feed(run);
         TaskHandle handle = executor.submitWithProgress(Text.of("builds.task.build", run.displayName()), task -> {
+            // the API client connects on first use, and may refuse (no socket): not on the UI thread
+            BuildsClient client = new BuildsClient(b.api());
             feed.dockerfile(request);
             client.build(request, event -> {
                 if (event instanceof BuildEvent.StepStarted s && s.total() > 0) {
@@ -99,6 +100,9 @@ public final class BuildsViewModel implements AutoCloseable {
             }
         });
         run.setCanceller(handle::cancel);
+        if (handle.cancelled()) {
+            run.cancelled(Instant.now()); // the executor is closing with the window: the build never started
+        }
         return run;
     }
 
@@ -175,6 +179,9 @@ public final class BuildsViewModel implements AutoCloseable {
         void dockerfile(BuildRequest request) {
             String text;
             try {
+                if (Files.size(request.dockerfilePath()) > BuildDialogModel.MAX_DOCKERFILE_BYTES) {
+                    return; // not a Dockerfile to show line by line; the engine says what it makes of it
+                }
                 text = Files.readString(request.dockerfilePath(), StandardCharsets.UTF_8);
             } catch (IOException | RuntimeException e) {
                 return; // the build itself reports a missing or unreadable Dockerfile

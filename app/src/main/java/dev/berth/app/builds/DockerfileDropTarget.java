@@ -13,6 +13,9 @@ import javafx.scene.layout.VBox;
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignH;
 
+import java.io.File;
+import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -24,6 +27,8 @@ import java.util.function.Consumer;
 public final class DockerfileDropTarget {
 
     private final VBox overlay;
+    private List<File> lastFiles;
+    private DockerfileDrop.Outcome lastOutcome;
 
     /**
      * Installs the handlers on {@code target} and adds the overlay on top of its children.
@@ -49,7 +54,7 @@ public final class DockerfileDropTarget {
         target.getChildren().add(overlay);
 
         target.addEventHandler(DragEvent.DRAG_OVER, e -> {
-            if (outcome(e.getDragboard()) instanceof Open) {
+            if (cachedOutcome(e.getDragboard()) instanceof Open) {
                 e.acceptTransferModes(TransferMode.COPY, TransferMode.LINK);
                 overlay.setVisible(true);
                 e.consume();
@@ -57,9 +62,13 @@ public final class DockerfileDropTarget {
                 overlay.setVisible(false);
             }
         });
-        target.addEventHandler(DragEvent.DRAG_EXITED, e -> overlay.setVisible(false));
+        target.addEventHandler(DragEvent.DRAG_EXITED, e -> {
+            overlay.setVisible(false);
+            lastOutcome = null; // the next drag (perhaps the same files, changed meanwhile) is checked again
+        });
         target.addEventHandler(DragEvent.DRAG_DROPPED, e -> {
             overlay.setVisible(false);
+            lastOutcome = null;
             if (outcome(e.getDragboard()) instanceof Open open) {
                 e.setDropCompleted(true);
                 e.consume();
@@ -69,7 +78,24 @@ public final class DockerfileDropTarget {
     }
 
     private static DockerfileDrop.Outcome outcome(Dragboard board) {
-        return DockerfileDrop.of(board != null && board.hasFiles() ? board.getFiles() : null);
+        return DockerfileDrop.of(files(board));
+    }
+
+    private static List<File> files(Dragboard board) {
+        return board != null && board.hasFiles() ? board.getFiles() : null;
+    }
+
+    /**
+     * The outcome for the files being dragged, checked once per drag rather than at every DRAG_OVER
+     * (many a second, on the UI thread, and the checks touch the file system); a drop checks again.
+     */
+    private DockerfileDrop.Outcome cachedOutcome(Dragboard board) {
+        List<File> files = files(board);
+        if (lastOutcome == null || !Objects.equals(files, lastFiles)) {
+            lastFiles = files == null ? null : List.copyOf(files);
+            lastOutcome = DockerfileDrop.of(files);
+        }
+        return lastOutcome;
     }
 
     /** The overlay, shown while an acceptable drag is over the window. */

@@ -7,9 +7,12 @@ import javafx.scene.Parent;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.layout.ColumnConstraints;
+import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
 import javafx.stage.Modality;
 import javafx.stage.Stage;
 import javafx.stage.Window;
@@ -67,6 +70,29 @@ public final class Dialogs {
         Label l = new Label();
         l.textProperty().bind(i18n.text(key));
         return l;
+    }
+
+    /** A form section's heading with a muted, wrapping note under it ({@code .settings-heading}, {@code .muted}). */
+    public static Node section(Localization i18n, String titleKey, String noteKey) {
+        Label title = label(i18n, titleKey);
+        title.getStyleClass().add("settings-heading");
+        Label note = label(i18n, noteKey);
+        note.getStyleClass().add("muted");
+        note.setWrapText(true);
+        return new VBox(2, title, note);
+    }
+
+    /** A two-column form: labels at least {@code labelWidth} wide, inputs taking the rest of the width. */
+    public static GridPane formGrid(double labelWidth) {
+        GridPane g = new GridPane();
+        g.setHgap(12);
+        g.setVgap(8);
+        ColumnConstraints labels = new ColumnConstraints();
+        labels.setMinWidth(labelWidth);
+        ColumnConstraints inputs = new ColumnConstraints();
+        inputs.setHgrow(Priority.ALWAYS);
+        g.getColumnConstraints().setAll(labels, inputs);
+        return g;
     }
 
     /** Buttons aligned right, with {@code left} nodes on the left. */

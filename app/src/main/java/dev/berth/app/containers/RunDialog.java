@@ -14,7 +14,6 @@ import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.TextField;
-import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
@@ -132,7 +131,7 @@ final class RunDialog {
             network.getSelectionModel().select(network.getItems().contains(chosen) ? chosen : "");
         });
 
-        GridPane general = grid();
+        GridPane general = Dialogs.formGrid(110);
         int r = 0;
         general.addRow(r++, Dialogs.label(i18n, "run.image"), withError(image, Field.IMAGE));
         general.addRow(r++, Dialogs.label(i18n, "run.name"), withError(name, Field.NAME));
@@ -155,10 +154,10 @@ final class RunDialog {
 
         form = new VBox(10,
                 heading, intro, general,
-                section("run.section.env", "run.env.note"), envRows, addEnv, errors.get(Field.ENV),
-                section("run.section.ports", "run.ports.note"), portRows, addPort, errors.get(Field.PORTS),
-                section("run.section.volumes", "run.volumes.note"), volumeRows, addVolume, errors.get(Field.VOLUMES),
-                section("run.section.network", "run.network.note"), network, errors.get(Field.NETWORK));
+                Dialogs.section(i18n, "run.section.env", "run.env.note"), envRows, addEnv, errors.get(Field.ENV),
+                Dialogs.section(i18n, "run.section.ports", "run.ports.note"), portRows, addPort, errors.get(Field.PORTS),
+                Dialogs.section(i18n, "run.section.volumes", "run.volumes.note"), volumeRows, addVolume, errors.get(Field.VOLUMES),
+                Dialogs.section(i18n, "run.section.network", "run.network.note"), network, errors.get(Field.NETWORK));
         scroll = new ScrollPane(form);
         scroll.setFitToWidth(true);
         scroll.setPrefViewportHeight(720);
@@ -400,27 +399,6 @@ final class RunDialog {
             t.setMaxWidth(Double.MAX_VALUE);
         }
         return box;
-    }
-
-    private Node section(String titleKey, String noteKey) {
-        Label title = Dialogs.label(i18n, titleKey);
-        title.getStyleClass().add("settings-heading");
-        Label note = Dialogs.label(i18n, noteKey);
-        note.getStyleClass().add("muted");
-        note.setWrapText(true);
-        return new VBox(2, title, note);
-    }
-
-    private static GridPane grid() {
-        GridPane g = new GridPane();
-        g.setHgap(12);
-        g.setVgap(8);
-        ColumnConstraints labels = new ColumnConstraints();
-        labels.setMinWidth(110);
-        ColumnConstraints inputs = new ColumnConstraints();
-        inputs.setHgrow(Priority.ALWAYS);
-        g.getColumnConstraints().setAll(labels, inputs);
-        return g;
     }
 
     /** The stage, for tests. */

@@ -14,6 +14,7 @@ import javafx.collections.ObservableList;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -39,7 +40,9 @@ public final class LiveList<T, C> implements AutoCloseable {
     private final ReadOnlyObjectWrapper<Backend> backend = new ReadOnlyObjectWrapper<>(this, "backend");
     private final ReadOnlyBooleanWrapper loaded = new ReadOnlyBooleanWrapper(this, "loaded");
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
-    private volatile C client;
+    /** Counts connections: a read started for an earlier backend (or client) must not replace newer rows. */
+    private final AtomicLong generation = new AtomicLong();
+    private volatile Bound<C> bound;
     private volatile EventSubscription subscription;
 
     /**
@@ -63,6 +66,7 @@ public final class LiveList<T, C> implements AutoCloseable {
     public void connect(Backend b) {
         close();
         backend.set(b);
+        generation.incrementAndGet(); // after the backend: a thread that sees the new generation sees the new backend
         subscription = b.events(Instant.now(), this::onEvent, failure -> { });
         refresh();
     }
@@ -76,22 +80,38 @@ public final class LiveList<T, C> implements AutoCloseable {
         }
     }
 
-    /** The client for the connected backend. */
+    /** A client and the connection it was made for. */
+    private record Bound<C>(long generation, C client) {}
+
+    /** The client for the connected backend (a read still running for an earlier one never hands its client on). */
     public C client() {
-        C c = client;
-        if (c == null) {
-            c = newClient.apply(backend.get());
-            client = c;
+        long gen = generation.get();
+        Bound<C> b = bound;
+        if (b == null || b.generation() != gen) {
+            b = new Bound<>(gen, newClient.apply(backend.get()));
+            bound = b;
         }
-        return c;
+        return b.client();
     }
 
-    /** Reads the list again in the background (nothing before the first {@link #connect}). */
+    /**
+     * Reads the list again in the background (nothing before the first {@link #connect}). A read that
+     * ends after the list was connected again is dropped: its rows (or failure) are the old backend's.
+     */
     public void refresh() {
         if (backend.get() == null) {
             return;
         }
-        executor.submit(readTask, () -> read.apply(client()), this::show, onFailure);
+        long gen = generation.get();
+        executor.submit(readTask, () -> read.apply(client()), rows -> {
+            if (gen == generation.get()) {
+                show(rows);
+            }
+        }, failure -> {
+            if (gen == generation.get()) {
+                onFailure.accept(failure);
+            }
+        });
     }
 
     /** Replaces the rows with {@code now}, as a read does (on the JavaFX thread). */
@@ -119,7 +139,7 @@ public final class LiveList<T, C> implements AutoCloseable {
     public void close() {
         EventSubscription s = subscription;
         subscription = null;
-        client = null;
+        bound = null;
         if (s != null) {
             s.close();
         }

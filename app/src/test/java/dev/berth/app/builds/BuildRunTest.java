@@ -62,13 +62,35 @@ class BuildRunTest {
                 new BuildEvent.StepStarted(1, 2, "FROM busybox:latest"),
                 new BuildEvent.StepImage("0123456789ab"),
                 new BuildEvent.StepStarted(2, 2, "RUN echo hi"),
-                new BuildEvent.Output("hi"),
+                new BuildEvent.Output("hi", false),
                 new BuildEvent.UsingCache(),
                 new BuildEvent.StepImage("ba9876543210"),
                 new BuildEvent.Built("sha256:" + "a".repeat(64)),
                 new BuildEvent.Note("Successfully built ba9876543210"),
                 new BuildEvent.Tagged("app:1"),
-                new BuildEvent.Output("no line end at the close"));
+                new BuildEvent.Output("no line end at the close", false));
+    }
+
+    @Test
+    void stderrColourCodesAreTakenOutAndMarkTheirLinesAsStandardError() throws Exception {
+        // how dockerd 20.10 and Berth stream a RUN's standard error: ESC[91m before, ESC[0m after, across lines
+        List<BuildEvent> events = read(
+                "{\"stream\":\"Step 1/1 : RUN ls /nowhere; echo out\\n\"}",
+                "{\"stream\":\"\\u001b[91mls: /nowhere: No such file\\nsecond\"}",
+                "{\"stream\":\" half\\n\\u001b[0m\"}",
+                "{\"stream\":\"out\\n\"}",
+                "{\"stream\":\"\\u001b[0mRemoving intermediate container 0123456789ab\\n\"}");
+        assertThat(events).containsExactly(
+                new BuildEvent.StepStarted(1, 1, "RUN ls /nowhere; echo out"),
+                new BuildEvent.Output("ls: /nowhere: No such file", true),
+                new BuildEvent.Output("second half", true),
+                new BuildEvent.Output("out", false),
+                new BuildEvent.Note("Removing intermediate container 0123456789ab"));
+
+        BuildRun r = run("FROM busybox\nRUN ls /nowhere; echo out\n");
+        events.forEach(e -> r.apply(e, T0));
+        assertThat(r.log()).extracting(BuildLogLine::kind).contains(BuildLogLine.Kind.STDERR, BuildLogLine.Kind.OUTPUT);
+        assertThat(r.log()).extracting(BuildLogLine::text).noneMatch(t -> t.contains("\u001b"));
     }
 
     @Test
@@ -86,7 +108,7 @@ class BuildRunTest {
         r.apply(new BuildEvent.StepStarted(2, 4, "FROM $BASE"), T0.plusMillis(20));
         r.apply(new BuildEvent.StepImage("0123456789ab"), T0.plusMillis(30));
         r.apply(new BuildEvent.StepStarted(3, 4, "RUN echo one && echo two"), T0.plusMillis(40));
-        r.apply(new BuildEvent.Output("one"), T0.plusMillis(500));
+        r.apply(new BuildEvent.Output("one", false), T0.plusMillis(500));
         r.apply(new BuildEvent.UsingCache(), T0.plusMillis(600));
         r.apply(new BuildEvent.StepImage("1123456789ab"), T0.plusMillis(640));
         r.apply(new BuildEvent.StepStarted(4, 4, "COPY . /app"), T0.plusMillis(700));

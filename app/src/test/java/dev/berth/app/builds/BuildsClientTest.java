@@ -80,7 +80,7 @@ class BuildsClientTest {
         int run = first.indexOf(new BuildEvent.StepStarted(3, 4,
                 "RUN mkdir -p /data && echo seeded > /data/seed.txt && echo made the seed"));
         int cmd = first.indexOf(new BuildEvent.StepStarted(4, 4, "CMD [\"cat\", \"/data/seed.txt\"]"));
-        assertThat(first.subList(run, cmd)).contains(new BuildEvent.Output("made the seed"));
+        assertThat(first.subList(run, cmd)).contains(new BuildEvent.Output("made the seed", false));
         assertThat(only(first, BuildEvent.UsingCache.class)).isEmpty();
         assertThat(only(first, BuildEvent.Failed.class)).isEmpty();
         assertThat(only(first, BuildEvent.Tagged.class)).containsExactly(new BuildEvent.Tagged("seed:1"));
@@ -91,7 +91,7 @@ class BuildsClientTest {
         List<BuildEvent> second = build(BuildRequest.of(ctx, "seed:1"));
         // every step after the base image is a cache hit, and no command runs again
         assertThat(only(second, BuildEvent.UsingCache.class)).hasSize(3);
-        assertThat(second).doesNotContain(new BuildEvent.Output("made the seed"));
+        assertThat(second).doesNotContain(new BuildEvent.Output("made the seed", false));
         for (int step = 2; step <= 4; step++) {
             int at = second.indexOf(only(second, BuildEvent.StepStarted.class).get(step - 1));
             assertThat(second.get(at + 1)).as("step %d", step).isEqualTo(new BuildEvent.UsingCache());
@@ -101,15 +101,16 @@ class BuildsClientTest {
 
     @Test
     void aFailingRunEndsTheStreamWithItsErrorAfterItsStep() throws Exception {
-        Path ctx = context("fail", "FROM busybox:latest\n\n# a comment\nRUN echo before the failure && exit 3\nCMD [\"true\"]\n");
+        Path ctx = context("fail", "FROM busybox:latest\n\n# a comment\nRUN echo before the failure && echo on stderr >&2 && exit 3\nCMD [\"true\"]\n");
         List<BuildEvent> events = build(BuildRequest.of(ctx, "fail:1"));
 
         List<BuildEvent.StepStarted> steps = only(events, BuildEvent.StepStarted.class);
         assertThat(steps).extracting(BuildEvent.StepStarted::number).containsExactly(1, 2);
-        assertThat(steps.getLast().instruction()).isEqualTo("RUN echo before the failure && exit 3");
-        assertThat(events).contains(new BuildEvent.Output("before the failure"));
+        assertThat(steps.getLast().instruction()).isEqualTo("RUN echo before the failure && echo on stderr >&2 && exit 3");
+        assertThat(events).contains(new BuildEvent.Output("before the failure", false),
+                new BuildEvent.Output("on stderr", true));
         assertThat(events.getLast()).isEqualTo(new BuildEvent.Failed(
-                "The command '/bin/sh -c echo before the failure && exit 3' returned a non-zero code: 3", 3));
+                "The command '/bin/sh -c echo before the failure && echo on stderr >&2 && exit 3' returned a non-zero code: 3", 3));
         assertThat(only(events, BuildEvent.Built.class)).isEmpty();
         // the Dockerfile map puts step 2 on line 4, past the blank line and the comment
         DockerfileMap map = DockerfileMap.of(Files.readString(ctx.resolve("Dockerfile")), "Dockerfile", "");
@@ -170,7 +171,7 @@ class BuildsClientTest {
                 Map.of("WORD", "hello"), "first", true, false));
 
         assertThat(only(events, BuildEvent.Failed.class)).isEmpty();
-        assertThat(events).contains(new BuildEvent.Output("word is hello")).doesNotContain(new BuildEvent.Output("never built"));
+        assertThat(events).contains(new BuildEvent.Output("word is hello", false)).doesNotContain(new BuildEvent.Output("never built", false));
         // the global ARG is step 1; the target stage has 3 of the file's 5 steps
         assertThat(only(events, BuildEvent.StepStarted.class)).extracting(BuildEvent.StepStarted::total).containsOnly(4);
         DockerfileMap map = DockerfileMap.of(Files.readString(ctx.resolve("docker/Build.dockerfile")), "Build.dockerfile", "first");

@@ -10,15 +10,11 @@ import dev.berth.engine.EngineConfig;
 import dev.berth.engine.container.ContainerFilter;
 import dev.berth.testkit.LocalImages;
 import javafx.css.PseudoClass;
-import javafx.embed.swing.SwingFXUtils;
-import javafx.scene.Node;
-import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
 import javafx.scene.control.TabPane;
 import javafx.scene.control.TableView;
-import javafx.scene.image.WritableImage;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
@@ -30,15 +26,14 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
-import javax.imageio.ImageIO;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 
+import static dev.berth.app.testing.Gui.shown;
+import static dev.berth.app.testing.Gui.snapshot;
+import static dev.berth.app.testing.Gui.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -244,7 +239,7 @@ class BuildsPaneTest {
     private static List<Integer> cachedChips(FxRobot robot) {
         WaitForAsyncUtils.waitForFxEvents();
         return stepCells(robot).stream()
-                .filter(c -> c.lookupAll(".build-cached").stream().anyMatch(BuildsPaneTest::shown))
+                .filter(c -> c.lookupAll(".build-cached").stream().anyMatch(dev.berth.app.testing.Gui::shown))
                 .map(c -> c.getItem().number()).sorted().toList();
     }
 
@@ -268,33 +263,5 @@ class BuildsPaneTest {
                 .map(c -> (ListCell<BuildsView.DockerfileLine>) c)
                 .filter(c -> !c.isEmpty() && c.getItem() != null && c.getPseudoClassStates().contains(FAILING))
                 .map(c -> c.getItem().number()).toList();
-    }
-
-    static boolean shown(Node n) {
-        for (Node x = n; x != null; x = x.getParent()) {
-            if (!x.isVisible()) {
-                return false;
-            }
-        }
-        return n.getScene() != null;
-    }
-
-    static void waitUntil(BooleanSupplier condition) {
-        try {
-            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, condition::getAsBoolean);
-        } catch (TimeoutException e) {
-            throw new AssertionError("condition not met within 30 s", e);
-        }
-        WaitForAsyncUtils.waitForFxEvents();
-    }
-
-    /** Writes the window to {@code screenshots/<name>} for the README. */
-    static void snapshot(Scene scene, String name) throws Exception {
-        Path dir = Path.of(System.getProperty("user.dir")).resolve("..").resolve("screenshots").normalize();
-        Files.createDirectories(dir);
-        WritableImage[] image = new WritableImage[1];
-        WaitForAsyncUtils.waitForFxEvents();
-        WaitForAsyncUtils.waitFor(WaitForAsyncUtils.asyncFx(() -> image[0] = scene.snapshot(null)));
-        ImageIO.write(SwingFXUtils.fromFXImage(image[0], null), "png", dir.resolve(name).toFile());
     }
 }

@@ -201,6 +201,41 @@ class BuildsViewModelTest {
     }
 
     @Test
+    void anEngineThatDoesNotServeItsApiFailsTheBuildInPlainWords(@TempDir Path own) throws Exception {
+        UiExecutor executor = new UiExecutor(UI);
+        try (EmbeddedBackend noSocket = EmbeddedBackend.start(
+                new EngineConfig(own.resolve("root"), own.resolve("b.sock")), false)) {
+            BuildsViewModel other = new BuildsViewModel(executor);
+            onUi(() -> {
+                other.connect(noSocket);
+                return null;
+            });
+            Path ctx = context("nosocket", "FROM busybox:latest\n");
+            BuildRun run = onUi(() -> other.start(BuildRequest.of(ctx, "nosocket:1")));
+            assertThat(finish(run)).isEqualTo(BuildStatus.FAILED);
+            Text error = onUi(() -> run.errorProperty().get());
+            assertThat(error.key()).isEqualTo("error.unavailable");
+            assertThat(error.args()).singleElement().asString().contains("without its Docker API socket");
+        } finally {
+            executor.close();
+        }
+    }
+
+    @Test
+    void aBuildStartedWhileTheWindowClosesEndsCancelledInsteadOfRunningForever() throws Exception {
+        UiExecutor closed = new UiExecutor(UI);
+        closed.close();
+        BuildsViewModel closing = new BuildsViewModel(closed);
+        Path ctx = context("closing", "FROM busybox:latest\n");
+        BuildRun run = onUi(() -> {
+            closing.connect(backend);
+            return closing.start(BuildRequest.of(ctx, "closing:1"));
+        });
+        assertThat(onUi(run::status)).isEqualTo(BuildStatus.CANCELLED);
+        assertThat(onUi(() -> closing.remove(run))).as("an ended build can be taken off the list").isTrue();
+    }
+
+    @Test
     void withoutAnEngineABuildFailsInPlainWords() throws Exception {
         BuildsViewModel offline = new BuildsViewModel(new UiExecutor(UI));
         BuildRun run = onUi(() -> offline.start(BuildRequest.of(tmp, "x:1")));

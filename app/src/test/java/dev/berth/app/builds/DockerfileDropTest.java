@@ -66,6 +66,10 @@ class DockerfileDropTest {
         Files.writeString(dir.resolve("Dockerfile"), "FROM a\n");
         File messy = new File(tmp.resolve("x/y/../y/.").toString());
         assertThat(DockerfileDrop.of(List.of(messy))).isEqualTo(new Open(dir, "Dockerfile"));
+        // the same folder named relative to the working directory
+        Path relative = Path.of("").toAbsolutePath().relativize(tmp.resolve("x/y/../y"));
+        assertThat(relative.isAbsolute()).isFalse();
+        assertThat(DockerfileDrop.of(List.of(relative.toFile()))).isEqualTo(new Open(dir, "Dockerfile"));
     }
 
     private static String reason(DockerfileDrop.Outcome o) {

@@ -16,7 +16,6 @@ import dev.berth.app.shell.Page;
 import dev.berth.app.theme.Theme;
 import dev.berth.engine.EngineConfig;
 import dev.berth.testkit.LocalImages;
-import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Button;
@@ -24,7 +23,6 @@ import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
-import javafx.scene.image.WritableImage;
 import javafx.scene.input.DataFormat;
 import javafx.scene.input.TransferMode;
 import javafx.stage.Stage;
@@ -38,7 +36,6 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
-import javax.imageio.ImageIO;
 import java.io.File;
 import java.lang.reflect.Field;
 import java.lang.reflect.Proxy;
@@ -46,12 +43,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
+import static dev.berth.app.testing.Gui.snapshot;
+import static dev.berth.app.testing.Gui.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -325,28 +321,5 @@ class DockerfileDropWindowTest {
                             ? EnumSet.of(TransferMode.COPY, TransferMode.MOVE, TransferMode.LINK)
                             : method.invoke(local, args));
         }
-    }
-
-    static void waitUntil(BooleanSupplier condition) {
-        waitUntil(condition, 20);
-    }
-
-    static void waitUntil(BooleanSupplier condition, int seconds) {
-        try {
-            WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, condition::getAsBoolean);
-        } catch (TimeoutException e) {
-            throw new AssertionError("condition not met within " + seconds + " s", e);
-        }
-        WaitForAsyncUtils.waitForFxEvents();
-    }
-
-    /** Writes {@code scene} to {@code screenshots/<name>} for the README. */
-    static void snapshot(Scene scene, String name) throws Exception {
-        Path dir = Path.of(System.getProperty("user.dir")).resolve("..").resolve("screenshots").normalize();
-        Files.createDirectories(dir);
-        WritableImage[] image = new WritableImage[1];
-        WaitForAsyncUtils.waitForFxEvents();
-        WaitForAsyncUtils.waitFor(WaitForAsyncUtils.asyncFx(() -> image[0] = scene.snapshot(null)));
-        ImageIO.write(SwingFXUtils.fromFXImage(image[0], null), "png", dir.resolve(name).toFile());
     }
 }

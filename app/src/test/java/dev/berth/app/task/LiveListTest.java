@@ -131,6 +131,50 @@ class LiveListTest {
         assertThat(seen).hasSize(eventsBefore);
     }
 
+    @Test
+    void aReadThatEndsAfterAReconnectDoesNotReplaceTheNewBackendsRows() throws Exception {
+        CountDownLatch firstReadEntered = new CountDownLatch(1);
+        CountDownLatch releaseFirstRead = new CountDownLatch(1);
+        AtomicInteger made = new AtomicInteger();
+        AtomicInteger started = new AtomicInteger();
+        UiExecutor executor = new UiExecutor(uiThread::execute);
+        List<Throwable> slowFailures = new CopyOnWriteArrayList<>();
+        LiveList<String, String> slow = new LiveList<>(executor, Text.of("volumes.task.list"),
+                b -> "client-" + made.incrementAndGet(), c -> {
+                    if (started.incrementAndGet() == 1) {
+                        firstReadEntered.countDown();
+                        try {
+                            releaseFirstRead.await(30, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    return List.of(c);
+                }, e -> false, slowFailures::add);
+        try {
+            slow.connect(backend);
+            assertThat(firstReadEntered.await(10, TimeUnit.SECONDS)).isTrue();
+            slow.connect(backend); // connected again while the first read still runs
+            waitUntil(() -> slow.rows().equals(List.of("client-2")));
+            releaseFirstRead.countDown();
+            // both reads have handed their result to the UI thread once no task is running
+            waitUntil(() -> {
+                try {
+                    return uiThread.submit(() -> executor.runningTasks().isEmpty()).get(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            flushUi();
+            assertThat(slow.rows()).as("the old read's rows are dropped").containsExactly("client-2");
+            assertThat(slowFailures).isEmpty();
+        } finally {
+            releaseFirstRead.countDown();
+            slow.close();
+            executor.close();
+        }
+    }
+
     private long count(String type) {
         return seen.stream().filter(e -> type.equals(e.type())).count();
     }

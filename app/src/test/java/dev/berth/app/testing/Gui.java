@@ -40,6 +40,16 @@ public final class Gui {
         WaitForAsyncUtils.waitForFxEvents();
     }
 
+    /** As {@link #waitUntil(BooleanSupplier)}, for something slower than {@link #WAIT_SECONDS} (a whole build). */
+    public static void waitUntil(BooleanSupplier condition, int seconds) {
+        try {
+            WaitForAsyncUtils.waitFor(seconds, TimeUnit.SECONDS, condition::getAsBoolean);
+        } catch (TimeoutException e) {
+            throw new AssertionError("condition not met within " + seconds + " s", e);
+        }
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
     /** Whether {@code node} and every parent of it are visible. */
     public static boolean shown(Node node) {
         for (Node n = node; n != null; n = n.getParent()) {

@@ -72,9 +72,11 @@ import java.util.stream.Stream;
  * {@code docker build} with the classic builder's semantics: every step yields an image (config-only
  * steps an image whose history entry reads {@code /bin/sh -c #(nop) ...} with {@code empty_layer}), RUN
  * runs in a container of the previous step's image through the same runtime as {@code docker run} and
- * its writable layer is committed, COPY and ADD write into a snapshot of the previous image with every
+ * its writable layer is committed (a RUN that changes no file adds no layer), WORKDIR makes its directory
+ * in a layer when it is missing, COPY and ADD write into a snapshot of the previous image with every
  * destination resolved inside its root, and the layer cache reuses a step's image when its parent, its
- * expanded instruction and (for COPY/ADD) its sources' content are the same.
+ * expanded instruction and (for COPY/ADD) its sources' content are the same. What the image config and
+ * history hold was compared, Dockerfile by Dockerfile, with dockerd 20.10's classic builder.
  *
  * <p>Step images are stored untagged in the image store, each with its parent recorded
  * ({@link ImageStore#setParent}), as Docker keeps its intermediate images: {@code docker images} hides
@@ -170,7 +172,8 @@ public final class Builder {
         Stage target = df.target(request.target());
         BuildScope scope = new BuildScope(df, request.buildArgs());
         List<Stage> stages = df.stages().subList(0, target.index() + 1);
-        int total = df.globalArgs().size() + stages.stream().mapToInt(s -> 1 + s.instructions().size()).sum();
+        int total = df.globalArgs().size() + stages.stream().mapToInt(s -> 1 + s.instructions().size()).sum()
+                + request.labels().size(); // a step per --label
         Run run = new Run(request, progress, total, df);
         for (Instruction.Arg a : df.globalArgs()) {
             run.globalArg(a);
@@ -387,6 +390,8 @@ public final class Builder {
         /** The images of this build's steps so far (read by a prune on another thread). */
         final java.util.Set<Digest> madeImages = java.util.concurrent.ConcurrentHashMap.newKeySet();
         int number;
+        /** Whether the stage being built has set CMD: a later ENTRYPOINT then keeps it (Docker's rule). */
+        boolean cmdSetInStage;
         long started;
         List<String> output = new ArrayList<>();
 
@@ -426,6 +431,7 @@ public final class Builder {
 
         State from(BuildScope scope, Stage stage, Map<Integer, State> built) throws InterruptedException {
             Instruction.From from = scope.from(stage);
+            cmdSetInStage = false;
             start(stage.from().text());
             State state;
             Optional<Stage> earlier = df.earlierStage(stage, from.image());
@@ -439,7 +445,28 @@ public final class Builder {
                 state = load(baseImage(from.image(), from.platform()));
             }
             done(stage.from().text(), false, BuildStep.BASE_IMAGE, state.id());
-            return state;
+            return withDefaultPath(state);
+        }
+
+        /**
+         * A stage whose base sets no PATH (scratch, for one) gets Docker's default in its config, which the images
+         * of its steps keep, as dockerd 20.10 does when a stage begins (observed: {@code FROM scratch}, {@code COPY},
+         * {@code CMD} gives an image whose Env is that PATH).
+         */
+        private static State withDefaultPath(State state) {
+            ImageConfig p = state.config();
+            ImageConfig.Config c = p.config();
+            if (c != null && c.env() != null && c.env().stream().anyMatch(e -> e.startsWith("PATH="))) {
+                return state;
+            }
+            List<String> env = new ArrayList<>(c == null || c.env() == null ? List.of() : c.env());
+            env.add(DEFAULT_PATH);
+            ImageConfig.Config withPath = c == null
+                    ? new ImageConfig.Config(null, null, List.copyOf(env), null, null, null, null, null, null, null, null, null, null)
+                    : new ImageConfig.Config(c.user(), c.exposedPorts(), List.copyOf(env), c.entrypoint(), c.cmd(), c.volumes(),
+                            c.workingDir(), c.labels(), c.stopSignal(), c.argsEscaped(), c.healthcheck(), c.onBuild(), c.shell());
+            return new State(state.id(), new ImageConfig(p.created(), p.author(), p.architecture(), p.os(), p.osVersion(),
+                    p.osFeatures(), p.variant(), withPath, p.rootfs(), p.history()), state.layers(), state.size());
         }
 
         private ImageRecord baseImage(String name, String platform) throws InterruptedException {
@@ -453,21 +480,44 @@ public final class Builder {
             Reference ref = Reference.parse(name);
             ImageService.PullOptions options = new ImageService.PullOptions(
                     Optional.ofNullable(platform).map(Platform::parse), Optional.empty());
+            // "<tag>: Pulling from <repo>" is shown once the pull goes on past it: a registry that cannot be reached
+            // or has no such image leaves only the error, as with Docker (observed against dockerd 20.10)
+            String[] held = {null};
+            boolean[] going = {false};
             return imageService.pull(ref, options, p -> {
                 if (p.phase() == ImageService.Phase.STATUS || p.phase() == ImageService.Phase.PULL_COMPLETE) {
-                    print((p.id() == null || p.id().isEmpty() ? "" : p.id() + ": ") + (p.message() == null ? p.phase() : p.message()), false);
+                    String line = (p.id() == null || p.id().isEmpty() ? "" : p.id() + ": ") + (p.message() == null ? p.phase() : p.message());
+                    if (!going[0] && held[0] == null && line.contains("Pulling from ")) {
+                        held[0] = line;
+                        return;
+                    }
+                    if (held[0] != null) {
+                        print(held[0], false);
+                        held[0] = null;
+                    }
+                    going[0] = true;
+                    print(line, false);
                 }
             });
         }
 
+        /**
+         * The build's {@code --label}s, after the target stage's last instruction: one {@code LABEL key=value} step
+         * per label, sorted by key, each counted in the steps' total, as Docker's classic builder adds them
+         * (observed against dockerd 20.10).
+         */
         State labels(State state) throws InterruptedException {
-            String text = "LABEL " + new TreeMap<>(request.labels()).entrySet().stream()
-                    .map(e -> quote(e.getKey()) + "=" + quote(e.getValue())).collect(Collectors.joining(" "));
-            Instruction.Label label = new Instruction.Label(new Position("--label", 0, 0), text, new TreeMap<>(request.labels())
-                    .entrySet().stream().map(e -> new KeyValue(e.getKey(), e.getValue())).toList());
-            start(text);
-            return cachedOrMake(state, text, label.toString().replace(label.position().toString(), ""), "",
-                    () -> configStep(state, label));
+            State out = state;
+            for (Map.Entry<String, String> e : new TreeMap<>(request.labels()).entrySet()) {
+                String text = "LABEL " + e.getKey() + "=" + e.getValue();
+                Instruction.Label label = new Instruction.Label(new Position("--label", 0, 0), text,
+                        List.of(new KeyValue(e.getKey(), e.getValue())));
+                start(text);
+                State parent = out;
+                out = cachedOrMake(parent, text, label.toString().replace(label.position().toString(), ""), "",
+                        () -> configStep(parent, label));
+            }
+            return out;
         }
 
         /**
@@ -523,6 +573,12 @@ public final class Builder {
                     yield withSources(src, () -> cachedOrMake(state, shown, key, src.cacheKey(),
                             () -> copyStep(state, a.text(), src, a.destination(), a.chown(), a.chmod(), true)));
                 }
+                case Instruction.Workdir w -> cachedOrMake(state, shown, key, "", () -> workdirStep(state, w));
+                case Instruction.Cmd c -> {
+                    State made = cachedOrMake(state, shown, key, "", () -> configStep(state, x));
+                    cmdSetInStage = true;
+                    yield made;
+                }
                 default -> cachedOrMake(state, shown, key, "", () -> configStep(state, x));
             };
         }
@@ -563,9 +619,63 @@ public final class Builder {
             ImageConfig.Config base = state.config().config();
             ConfigChanges.Editor editor = new ConfigChanges.Editor(base);
             editor.apply(x);
+            ImageConfig.Config config = editor.config();
+            if (x instanceof Instruction.Entrypoint && cmdSetInStage && base != null) {
+                // ENTRYPOINT clears the inherited CMD, never one this stage set (observed against dockerd 20.10)
+                config = withCmd(config, base.cmd());
+            }
             String author = x instanceof Instruction.Maintainer m ? m.name() : state.config().author();
-            String createdBy = String.join(" ", state.shell()) + " #(nop)  " + x.text();
-            return commitImage(state, editor.config(), author, createdBy, null);
+            // the SHELL step is recorded under the new shell already, as dockerd 20.10 does
+            List<String> shown = x instanceof Instruction.Shell sh ? sh.shell() : state.shell();
+            String createdBy = String.join(" ", shown) + " #(nop)  " + HistoryText.of(x, state.shell());
+            return commitImage(state, config, author, createdBy, null);
+        }
+
+        /**
+         * WORKDIR as Docker's classic builder does it (observed against dockerd 20.10): the config's working
+         * directory, and the directory itself made in the image (root-owned, 0755) as a layer when it is missing;
+         * the history reads {@code #(nop) WORKDIR /the/absolute/path}.
+         */
+        private State workdirStep(State state, Instruction.Workdir w) {
+            ConfigChanges.Editor editor = new ConfigChanges.Editor(state.config().config());
+            editor.apply(w);
+            ImageConfig.Config config = editor.config();
+            String dir = config.workingDir();
+            String createdBy = String.join(" ", state.shell()) + " #(nop) WORKDIR " + dir;
+            String key = "build-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+            Path mnt = scratch.resolve(key);
+            Digest parentChain = state.chain();
+            Mounts m = snapshots.prepare(key, parentChain == null ? null : parentChain.toString(),
+                    Map.of(Snapshotter.TRANSIENT_LABEL, "build"));
+            try {
+                Files.createDirectories(mnt);
+                Mounter.mount(m, mnt);
+                try {
+                    new RootfsWriter(mnt.toAbsolutePath().normalize(), 0, 0, null).directory(dir);
+                } catch (EngineException.InvalidArgument notADirectory) {
+                    throw failure(w, null, "cannot make the working directory " + dir + ": it or a parent of it is a file"
+                            + " in the image, not a directory");
+                } finally {
+                    Mounter.unmount(mnt);
+                }
+                ImageCommitter.LayerBlob layer = committer.writeLayer(m.lowerDirs(), m.upperDir().orElseThrow(), java.util.Set.of());
+                return commitLayer(state, config, layer, createdBy);
+            } catch (IOException e) {
+                throw new EngineException.Unavailable("step " + number + ": cannot make the directory of " + w.text() + ": "
+                        + e.getMessage(), e);
+            } finally {
+                try {
+                    Files.deleteIfExists(mnt);
+                } catch (IOException ignored) {
+                    // an empty directory under <root>/build/mnt; the next build reuses the parent
+                }
+                snapshots.remove(key);
+            }
+        }
+
+        private static ImageConfig.Config withCmd(ImageConfig.Config c, List<String> cmd) {
+            return new ImageConfig.Config(c.user(), c.exposedPorts(), c.env(), c.entrypoint(), cmd, c.volumes(),
+                    c.workingDir(), c.labels(), c.stopSignal(), c.argsEscaped(), c.healthcheck(), c.onBuild(), c.shell());
         }
 
         private State runStep(State state, Instruction.Run r, Map<String, String> args, List<String> env)
@@ -709,7 +819,10 @@ public final class Builder {
                 }
                 ImageCommitter.LayerBlob layer = committer.writeLayer(m.lowerDirs(), m.upperDir().orElseThrow(), java.util.Set.of());
                 String what = text.strip().split("\\s+", 2)[0].toUpperCase(java.util.Locale.ROOT);
-                String createdBy = String.join(" ", state.shell()) + " #(nop) " + what + " " + src.describe() + " in "
+                String described = src.describe() != null ? src.describe() : contentDescription(src.entries());
+                // Docker writes --chown right against the hash, with no space between (dockerd 20.10 and later)
+                String owner = chown == null || chown.isEmpty() ? "" : "--chown=" + chown;
+                String createdBy = String.join(" ", state.shell()) + " #(nop) " + what + " " + owner + described + " in "
                         + destination + " ";
                 return commitLayer(state, layer, createdBy);
             } catch (IOException e) {
@@ -765,6 +878,7 @@ public final class Builder {
                     w.write(e, target);
                 }
             }
+            w.restoreDirectoryTimes();
         }
 
         /** ADD's local archive: a tar (plain, gzip, zstd) is unpacked into {@code dest}; false when the file is no tar. */
@@ -791,7 +905,11 @@ public final class Builder {
                 for (TarArchiveEntry e = first; e != null; e = probe.getNextEntry()) {
                     String path = dest + "/" + RootfsWriter.normalize(e.getName());
                     FileTime mtime = FileTime.from(e.getModTime().toInstant());
-                    if (e.isDirectory()) {
+                    if (e.isDirectory() && RootfsWriter.normalize(e.getName()).equals("/")) {
+                        // the archive's root ("./"): the destination exists and keeps its own mode and time, as with
+                        // Docker's untar (observed against dockerd 20.10)
+                        continue;
+                    } else if (e.isDirectory()) {
                         w.writeDirectory(path, e.getMode(), mtime);
                     } else if (e.isSymbolicLink()) {
                         w.writeLink(path, e.getLinkName(), mtime);
@@ -875,7 +993,7 @@ public final class Builder {
                     trees.add(new SourceTree(name, false, () -> List.of(e), true)); // a download is never extracted
                     key.append("\nurl ").append(url).append(" name ").append(name).append(" content ").append(d.digest())
                             .append(d.lastModified() == null ? "" : " last-modified " + d.lastModified());
-                    described.add("file:" + d.digest().encoded());
+                    described.add(d.digest().encoded()); // a download is named by its hash alone (dockerd 20.10)
                 }
                 return new Sources(trees, false, key.toString(), String.join(" ", described), close);
             } catch (IOException e) {
@@ -903,7 +1021,13 @@ public final class Builder {
                 List<ContextSource> all = new ArrayList<>();
                 boolean wildcard = false;
                 for (String n : names) {
-                    List<ContextSource> found = ctx.sources(n);
+                    List<ContextSource> found;
+                    try {
+                        found = ctx.sources(n);
+                    } catch (EngineException.NotFound e) {
+                        // Docker's words (observed against dockerd 20.10): "COPY failed: file not found in build context..."
+                        throw new EngineException.NotFound(ins.keyword() + " failed: " + e.getMessage());
+                    }
                     wildcard |= n.chars().anyMatch(ch -> ch == '*' || ch == '?' || ch == '[');
                     all.addAll(found);
                     for (ContextSource s : found) {
@@ -915,8 +1039,10 @@ public final class Builder {
                     }
                 }
                 String sum = ctx.checksum(all).toString();
-                return new Sources(trees, wildcard, "context " + sum, (all.size() == 1 && !all.getFirst().directory()
-                        ? "file:" : "dir:") + sum.substring("sha256:".length()), () -> { });
+                // Docker's words (observed against dockerd 20.10): file: for one file, dir: for one directory,
+                // multi: for several sources (a list or a wildcard matching more than one)
+                String kind = all.size() > 1 ? "multi:" : all.size() == 1 && !all.getFirst().directory() ? "file:" : "dir:";
+                return new Sources(trees, wildcard, "context " + sum, kind + sum.substring("sha256:".length()), () -> { });
             }
             State image = df.earlierStage(stage, from).map(s -> built.get(s.index()))
                     .orElse(null);
@@ -925,7 +1051,12 @@ public final class Builder {
                     throw failure(ins, null, "COPY --from=" + from + " names stage " + from
                             + ", which is not before this one");
                 }
-                image = load(baseImage(from, null));
+                try {
+                    image = load(baseImage(from, null));
+                } catch (EngineException e) {
+                    // Docker's words (observed against dockerd 20.10): "invalid from flag value <name>: <why>"
+                    throw failure(ins, null, "invalid from flag value " + from + ": " + e.getMessage());
+                }
             }
             String key = "from-view-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
             Path mnt = scratch.resolve(key);
@@ -981,8 +1112,9 @@ public final class Builder {
                         matched.add(path);
                     }
                 }
+                // the history text is worked out from the content only when the step runs (a cache hit needs none)
                 return new Sources(trees, wildcard, "from " + image.id() + " " + names + (wildcard ? " matched " + matched : ""),
-                        "from:" + from + " " + names, close);
+                        null, close);
             } catch (RuntimeException e) {
                 close.run();
                 throw e;
@@ -1119,6 +1251,33 @@ public final class Builder {
     }
 
     /** Files of a mounted image under {@code top}, as context entries (links never followed). */
+    /**
+     * How the history names what a COPY --from copied, in Docker's words (observed against dockerd 20.10):
+     * {@code file:<sha256>} for one file, {@code dir:<sha256>} for one directory, {@code multi:<sha256>} for several,
+     * the hash over the copied entries' names, types, modes, link targets and contents.
+     */
+    private static String contentDescription(List<SourceTree> trees) throws IOException {
+        java.security.MessageDigest md = Digest.newSha256();
+        byte[] buf = new byte[64 * 1024];
+        for (SourceTree t : trees) {
+            for (ContextEntry e : t.walk()) {
+                String head = t.path() + "\0" + e.relative() + "\0" + e.type() + "\0" + Integer.toOctalString(e.mode())
+                        + "\0" + e.linkTarget() + "\0";
+                md.update(head.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                if (e.type() == ContextEntry.Type.FILE) {
+                    try (InputStream in = Files.newInputStream(e.file(), LinkOption.NOFOLLOW_LINKS)) {
+                        int n;
+                        while ((n = in.read(buf)) > 0) {
+                            md.update(buf, 0, n);
+                        }
+                    }
+                }
+            }
+        }
+        String kind = trees.size() > 1 ? "multi:" : trees.size() == 1 && trees.getFirst().directory() ? "dir:" : "file:";
+        return kind + Digest.of(md).encoded();
+    }
+
     private static List<ContextEntry> walkImage(Path top) throws IOException {
         List<ContextEntry> out = new ArrayList<>();
         try (Stream<Path> all = Files.walk(top)) {
@@ -1202,10 +1361,6 @@ public final class Builder {
         return s.startsWith("http://") || s.startsWith("https://") || s.startsWith("git@");
     }
 
-    private static String quote(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-    }
-
     /** The state of a stored image: its config, layer descriptors and size. */
     private State load(ImageRecord r) {
         ImageConfig config;
@@ -1228,8 +1383,26 @@ public final class Builder {
         return new State(r.id(), config, layers, r.size());
     }
 
-    /** A step that adds a layer: its blob is unpacked on the parent's snapshot, then stored as an image. */
+    /** The PATH Docker gives a stage whose base sets none. */
+    static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /** The diff ID of a layer that changes nothing: an empty tar (two zero blocks). */
+    static final Digest EMPTY_LAYER = Digest.sha256(new byte[1024]);
+
+    /**
+     * A step that adds a layer: its blob is unpacked on the parent's snapshot, then stored as an image. A layer
+     * that changes nothing is left out, its history entry marked {@code empty_layer}, as Docker does (a RUN that
+     * writes no file adds no layer; observed against dockerd 20.10).
+     */
     private State commitLayer(State parent, ImageCommitter.LayerBlob layer, String createdBy) {
+        return commitLayer(parent, parent.config().config(), layer, createdBy);
+    }
+
+    /** {@link #commitLayer(State, ImageCommitter.LayerBlob, String)} with the image's config set to {@code runConfig}. */
+    private State commitLayer(State parent, ImageConfig.Config runConfig, ImageCommitter.LayerBlob layer, String createdBy) {
+        if (layer.diffId().equals(EMPTY_LAYER)) {
+            return commitImage(parent, runConfig, parent.config().author(), createdBy, null);
+        }
         Digest parentChain = parent.chain();
         unpacker.unpack(parentChain, new Unpacker.Layer(layer.diffId(), layer.digest().toString(),
                 () -> content.open(layer.digest())));
@@ -1238,7 +1411,7 @@ public final class Builder {
         List<Digest> diffIds = new ArrayList<>(parent.diffIds());
         diffIds.add(layer.diffId());
         State withLayer = new State(parent.id(), parent.config(), layers, parent.size() + layer.size());
-        return commitImage(withLayer, parent.config().config(), parent.config().author(), createdBy, diffIds);
+        return commitImage(withLayer, runConfig, parent.config().author(), createdBy, diffIds);
     }
 
     /**

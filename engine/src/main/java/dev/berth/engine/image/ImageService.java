@@ -1,5 +1,6 @@
 package dev.berth.engine.image;
 
+import dev.berth.engine.oci.Digest;
 import dev.berth.engine.oci.Platform;
 import dev.berth.engine.registry.Credentials;
 
@@ -100,12 +101,26 @@ public interface ImageService {
                         List<String> tags) {}
 
     /** A row of {@code docker images}. */
+    /** A row of {@code docker images}; {@code parent} is the image a local build made it on, or null. */
     record ImageSummary(ImageRecord image, List<Reference> tags, List<Reference> digests, Map<String, String> labels,
-                        int containers, long sharedSize) {}
+                        int containers, long sharedSize, Digest parent) {
+        public ImageSummary(ImageRecord image, List<Reference> tags, List<Reference> digests, Map<String, String> labels,
+                            int containers, long sharedSize) {
+            this(image, tags, digests, labels, containers, sharedSize, null);
+        }
+    }
 
-    /** {@code docker image inspect}: the record, its config as stored, and its references. */
+    /**
+     * {@code docker image inspect}: the record, its config as stored, its references, and the image a local
+     * build made it on ({@code parent}, null for pulled, loaded and committed images).
+     */
     record ImageDetails(ImageRecord image, dev.berth.engine.oci.ImageConfig config, List<Reference> tags,
-                        List<Reference> digests, List<String> layerChainIds) {}
+                        List<Reference> digests, List<String> layerChainIds, Digest parent) {
+        public ImageDetails(ImageRecord image, dev.berth.engine.oci.ImageConfig config, List<Reference> tags,
+                            List<Reference> digests, List<String> layerChainIds) {
+            this(image, config, tags, digests, layerChainIds, null);
+        }
+    }
 
     record PruneReport(List<RemovedImage> removed, long spaceReclaimed) {}
 

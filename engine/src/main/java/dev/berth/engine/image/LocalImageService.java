@@ -998,7 +998,7 @@ public final class LocalImageService implements ImageService {
     public ImageDetails inspect(String name) {
         ImageRecord r = store.resolve(name);
         return new ImageDetails(r, config(r), store.tags(r.id()), store.repoDigests(r.id()),
-                ChainIds.of(r.diffIds()).stream().map(Digest::toString).toList());
+                ChainIds.of(r.diffIds()).stream().map(Digest::toString).toList(), store.parent(r.id()).orElse(null));
     }
 
     @Override
@@ -1096,7 +1096,7 @@ public final class LocalImageService implements ImageService {
                 continue;
             }
             out.add(new ImageSummary(r, tags, store.repoDigests(r.id()), labels, containers.containersUsing(r.id()),
-                    sharedSize(r, chainUse)));
+                    sharedSize(r, chainUse), store.parent(r.id()).orElse(null)));
         }
         return out;
     }

@@ -7,7 +7,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The one firewall clean-up the engine does itself. netavark 1.4 gives each network a NAT chain for
@@ -68,22 +71,36 @@ final class PortForwardChains {
     private static Result iptables(String... args) {
         List<String> cmd = new java.util.ArrayList<>(List.of("iptables", "-w", "10"));
         cmd.addAll(List.of(args));
+        Process p;
         try {
-            Process p = new ProcessBuilder(cmd)
+            p = new ProcessBuilder(cmd)
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .redirectErrorStream(true)
                     .start();
-            byte[] out = p.getInputStream().readAllBytes();
+        } catch (IOException e) {
+            return new Result(-1, "cannot run iptables: " + e.getMessage());
+        }
+        // read while waiting: reading to the end first would wait for the exit with no time limit
+        CompletableFuture<String> out = new CompletableFuture<>();
+        Thread.ofVirtual().name("berth-iptables-output").start(() -> {
+            try (var in = p.getInputStream()) {
+                out.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                out.complete("cannot read the output of iptables: " + e.getMessage());
+            }
+        });
+        try {
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return new Result(-1, "iptables did not finish within 30 s");
             }
-            return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            return new Result(-1, "cannot run iptables: " + e.getMessage());
+            return new Result(p.exitValue(), out.get(5, TimeUnit.SECONDS));
         } catch (InterruptedException e) {
+            p.destroyForcibly();
             Thread.currentThread().interrupt();
             return new Result(-1, "interrupted");
+        } catch (ExecutionException | TimeoutException e) {
+            return new Result(-1, "cannot read the output of iptables"); // unknown: keep the chain
         }
     }
 }

@@ -112,7 +112,7 @@ public record ImageInspectResponse(
                 image.id().toString(),
                 ImageSummaryResponse.familiar(d.tags()),
                 ImageSummaryResponse.familiar(d.digests()),
-                "", comment, created, "",
+                d.parent() == null ? "" : d.parent().toString(), comment, created, "",
                 config == null ? "" : orEmpty(config.author()),
                 ContainerConfig.of(config == null ? null : config.config()),
                 config == null ? "" : orEmpty(config.architecture()),

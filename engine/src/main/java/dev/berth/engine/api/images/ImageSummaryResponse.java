@@ -42,7 +42,7 @@ public record ImageSummaryResponse(
                                           boolean withVirtualSize) {
         ImageRecord image = s.image();
         return new ImageSummaryResponse(
-                image.id().toString(), "",
+                image.id().toString(), s.parent() == null ? "" : s.parent().toString(),
                 familiar(s.tags()), familiar(s.digests()),
                 unixSeconds(image.created()), image.size(),
                 withSharedSize ? s.sharedSize() : NOT_COMPUTED,

@@ -79,9 +79,16 @@ final class ContextTar {
             Path root = dir.toRealPath();
             TarReader reader = new TarReader(decompress(tar));
             TarEntry e;
+            List<DirTime> dirs = new java.util.ArrayList<>();
             while ((e = reader.next()) != null) {
                 current = e.name();
-                write(root, e, reader.content());
+                write(root, e, reader.content(), dirs);
+            }
+            current = null;
+            // writing into a directory changed its time: give each the archive's again, last written first (the
+            // context's times are what COPY keeps, as Docker does)
+            for (int i = dirs.size() - 1; i >= 0; i--) {
+                Files.setLastModifiedTime(dirs.get(i).dir(), dirs.get(i).mtime());
             }
         } catch (TarReader.TarFormatException | EOFException e) {
             throw new EngineException.InvalidArgument("the build context is not a valid tar archive"
@@ -104,7 +111,9 @@ final class ContextTar {
         return Compression.detect(in, "the build context").decompress(in);
     }
 
-    private static void write(Path root, TarEntry e, InputStream content) throws IOException {
+    private record DirTime(Path dir, java.nio.file.attribute.FileTime mtime) {}
+
+    private static void write(Path root, TarEntry e, InputStream content, List<DirTime> dirs) throws IOException {
         List<String> parts = clean(e.name(), e.name());
         if (parts.isEmpty()) {
             return; // "./": the root itself
@@ -152,6 +161,9 @@ final class ContextTar {
         }
         if (e.type() != TarEntry.Type.SYMLINK) {
             Files.setLastModifiedTime(target, e.mtime());
+        }
+        if (e.type() == TarEntry.Type.DIRECTORY) {
+            dirs.add(new DirTime(target, e.mtime()));
         }
     }
 

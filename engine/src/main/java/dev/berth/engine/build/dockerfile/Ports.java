@@ -1,5 +1,7 @@
 package dev.berth.engine.build.dockerfile;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +26,27 @@ final class Ports {
             return null;
         }
         return (from == to ? Integer.toString(from) : from + "-" + to) + "/" + proto;
+    }
+
+    /**
+     * A normalised spec as the ports it stands for: {@code 8000-8002/tcp} is {@code 8000/tcp}, {@code 8001/tcp},
+     * {@code 8002/tcp}, as Docker writes a range into the image's {@code ExposedPorts}.
+     */
+    static List<String> each(String normalized) {
+        int slash = normalized.indexOf('/');
+        String range = normalized.substring(0, slash);
+        String proto = normalized.substring(slash);
+        int dash = range.indexOf('-');
+        if (dash < 0) {
+            return List.of(normalized);
+        }
+        int from = Integer.parseInt(range.substring(0, dash));
+        int to = Integer.parseInt(range.substring(dash + 1));
+        List<String> out = new ArrayList<>(to - from + 1);
+        for (int p = from; p <= to; p++) {
+            out.add(p + proto);
+        }
+        return out;
     }
 
     static String problem(String spec) {

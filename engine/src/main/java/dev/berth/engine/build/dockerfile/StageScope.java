@@ -85,11 +85,15 @@ public final class StageScope {
         return all.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
     }
 
-    /** The ARGs that a RUN sees and that Docker records in the cache key of a RUN ({@code |N a=1 b=2 cmd}). */
+    /**
+     * The ARGs that a RUN sees and that Docker records in the cache key and history of a RUN ({@code |N a=1 b=2 cmd}),
+     * sorted by name; an ARG that an ENV of the same name hides is left out, as Docker does (observed against
+     * dockerd 20.10).
+     */
     public Map<String, String> runArgs() {
-        Map<String, String> out = new LinkedHashMap<>();
+        Map<String, String> out = new java.util.TreeMap<>();
         args.forEach((k, v) -> {
-            if (v != null) {
+            if (v != null && !env.containsKey(k)) {
                 out.put(k, v);
             }
         });
@@ -145,7 +149,7 @@ public final class StageScope {
                         if (n == null) {
                             throw new DockerfileError(at, Ports.problem(w)).toException();
                         }
-                        ports.add(n);
+                        ports.addAll(Ports.each(n));
                     }
                 }
                 yield new Instruction.Expose(at, x.text(), ports);

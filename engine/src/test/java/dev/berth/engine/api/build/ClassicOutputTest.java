@@ -31,12 +31,81 @@ class ClassicOutputTest {
         ClassicOutput out = new ClassicOutput(false);
         assertThat(json(out.translate(new BuildProgress.StepStarted(1, 4, "FROM busybox"))))
                 .isEqualTo("{\"stream\":\"Step 1/4 : FROM busybox\\n\"}\n");
-        assertThat(json(out.translate(new BuildProgress.Output(3, "hello", true)))).isEqualTo("{\"stream\":\"hello\\n\"}\n");
+        assertThat(json(out.translate(new BuildProgress.Output(3, "hello", false)))).isEqualTo("{\"stream\":\"hello\\n\"}\n");
         BuildStep cached = new BuildStep(2, "RUN true", true, null, ID, Duration.ZERO, List.of());
         assertThat(json(out.translate(new BuildProgress.StepDone(cached))))
-                .isEqualTo("{\"stream\":\" ---> Using cache\\n\"}\n{\"stream\":\" ---> 1a2b3c4d5e6f\\n\"}\n");
+                .isEqualTo("{\"stream\":\" ---> Using cache\\n\"}\n");
+        // the step's id goes out with whatever comes next (here the next step's start)
+        assertThat(json(out.translate(new BuildProgress.StepStarted(3, 4, "CMD x"))))
+                .isEqualTo("{\"stream\":\" ---> 1a2b3c4d5e6f\\n\"}\n{\"stream\":\"Step 3/4 : CMD x\\n\"}\n");
         BuildStep globalArg = new BuildStep(1, "ARG X", false, BuildStep.NO_IMAGE, null, Duration.ZERO, List.of());
         assertThat(out.translate(new BuildProgress.StepDone(globalArg))).isEmpty();
+    }
+
+    /** Observed against dockerd 20.10: a RUN's stderr comes in bright red, reset after each write ({@code \e[91m...\e[0m}). */
+    @Test
+    void stderrOfARunIsWrappedInDockersRedAndReset() {
+        ClassicOutput out = new ClassicOutput(false);
+        assertThat(out.translate(new BuildProgress.Output(3, "oops", true)))
+                .containsExactly(BuildMessage.stream("\u001b[91moops\n\u001b[0m"));
+    }
+
+    /**
+     * Observed against dockerd 20.10: {@code Step 1/2 : FROM parent}, {@code # Executing 2 build triggers}, the
+     * triggers' output (no Step lines, no ids in between), one {@code  ---> <id>} of the image after the last trigger.
+     */
+    @Test
+    void onbuildTriggersShowAsPartOfTheFromStepWithOneIdAtTheEnd() {
+        ClassicOutput out = new ClassicOutput(false);
+        Digest base = Digest.parse("sha256:" + "b".repeat(64));
+        Digest first = Digest.parse("sha256:" + "c".repeat(64));
+        String container = "d".repeat(64);
+        List<BuildProgress> reports = List.of(
+                new BuildProgress.StepStarted(1, 2, "FROM parent"),
+                new BuildProgress.StepDone(new BuildStep(1, "FROM parent", false, BuildStep.BASE_IMAGE, base, Duration.ZERO, List.of())),
+                new BuildProgress.Output(1, "# Executing 2 build triggers", false),
+                new BuildProgress.StepStarted(1, 2, "ONBUILD RUN echo hi"),
+                new BuildProgress.ContainerCreated(1, container),
+                new BuildProgress.Output(1, "hi", false),
+                new BuildProgress.ContainerRemoved(1, container),
+                new BuildProgress.StepDone(new BuildStep(1, "ONBUILD RUN echo hi", false, null, first, Duration.ZERO, List.of())),
+                new BuildProgress.StepStarted(1, 2, "ONBUILD ENV A=1"),
+                new BuildProgress.StepDone(new BuildStep(1, "ONBUILD ENV A=1", false, null, ID, Duration.ZERO, List.of())),
+                new BuildProgress.StepStarted(2, 2, "RUN true"));
+        StringBuilder text = new StringBuilder();
+        for (BuildProgress p : reports) {
+            for (BuildMessage m : out.translate(p)) {
+                text.append(m.stream());
+            }
+        }
+        assertThat(text.toString()).isEqualTo("""
+                Step 1/2 : FROM parent
+                # Executing 2 build triggers
+                 ---> Running in dddddddddddd
+                hi
+                Removing intermediate container dddddddddddd
+                 ---> 1a2b3c4d5e6f
+                Step 2/2 : RUN true
+                """);
+    }
+
+    /** Observed against dockerd 20.10: {@code FROM scratch} is followed by an arrow with no id. */
+    @Test
+    void fromScratchShowsAnArrowWithNoId() {
+        ClassicOutput out = new ClassicOutput(false);
+        out.translate(new BuildProgress.StepStarted(1, 2, "FROM scratch"));
+        assertThat(out.translate(new BuildProgress.StepDone(new BuildStep(1, "FROM scratch", false, BuildStep.BASE_IMAGE, null,
+                Duration.ZERO, List.of())))).isEmpty();
+        assertThat(out.translate(new BuildProgress.StepStarted(2, 2, "COPY f /f")))
+                .containsExactly(BuildMessage.stream(" ---> \n"), BuildMessage.stream("Step 2/2 : COPY f /f\n"));
+    }
+
+    @Test
+    void theLastStepsIdGoesOutBeforeTheSuccessLines() {
+        ClassicOutput out = new ClassicOutput(false);
+        out.translate(new BuildProgress.StepDone(new BuildStep(1, "FROM x", false, BuildStep.BASE_IMAGE, ID, Duration.ZERO, List.of())));
+        BuildResult r = new BuildResult(ID, List.of(), List.of());
+        assertThat(json(out.finished(r))).startsWith("{\"stream\":\" ---> 1a2b3c4d5e6f\\n\"}\n{\"aux\":{\"ID\":\"" + ID + "\"}}\n");
     }
 
     @Test

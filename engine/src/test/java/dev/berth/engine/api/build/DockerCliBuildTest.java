@@ -157,7 +157,8 @@ class DockerCliBuildTest {
 
         Run history = ok("history", "--no-trunc", "--format", "{{.CreatedBy}}", "seedx");
         List<String> created = history.out().lines().toList();
-        assertThat(created.get(0)).contains("#(nop)").contains("CMD [\"cat\", \"/data/seed.txt\"]");
+        // Go's %q of the argv, as dockerd 20.10 writes it
+        assertThat(created.get(0)).isEqualTo("/bin/sh -c #(nop)  CMD [\"cat\" \"/data/seed.txt\"]");
         assertThat(created.get(1)).isEqualTo("/bin/sh -c mkdir -p /data && echo seeded > /data/seed.txt && echo made the seed");
         assertThat(created.get(2)).contains("#(nop)").contains("MAINTAINER Berth Tests");
 
@@ -168,6 +169,161 @@ class DockerCliBuildTest {
         assertThat(inspect.path("RootFS").path("Layers")).hasSize(2);
 
         assertThat(ok("run", "--rm", "seedx").out()).isEqualTo("seeded\n");
+    }
+
+    /**
+     * The image config and {@code docker history} of config steps read as with Docker's classic builder (all observed
+     * against dockerd 20.10 with the same Dockerfile): the history shows each instruction after expansion (CMD in
+     * the argv the image gets, printed as Go's {@code %q}; ENV and LABEL as unquoted pairs; WORKDIR as the absolute
+     * path after one space; SHELL and VOLUME as Go's {@code %v}); an EXPOSE range exposes each port; an ENTRYPOINT
+     * keeps a CMD set before it in the same stage; WORKDIR makes its directory (root's, in a layer); a RUN that
+     * writes no file adds no layer; a RUN's history lists the ARGs an ENV does not hide.
+     */
+    @Test
+    void configStepsAndTheirHistoryReadAsDockerWroteThem() throws Exception {
+        made.add("compatx");
+        Path ctx = context("compat", """
+                FROM busybox:latest
+                ARG WHO=world
+                ENV A=one B="two words" C=${A}-x
+                LABEL who=$WHO "spaced key"="v w"
+                WORKDIR /srv
+                WORKDIR sub
+                SHELL ["/bin/sh", "-e", "-c"]
+                RUN echo no files written
+                EXPOSE 80 8000-8002 53/udp
+                VOLUME /data /logs
+                CMD echo $A
+                ENTRYPOINT ["/bin/sh", "-c"]
+                """);
+        ok("build", "-t", "compatx", ctx.toString());
+        List<String> created = ok("history", "--no-trunc", "--format", "{{.CreatedBy}}|{{.Size}}", "compatx").out().lines().toList();
+        // EXPOSE is left out: dockerd 20.10 writes its words sorted, later versions as written
+        assertThat(created.subList(0, 10).stream().filter(l -> !l.contains("EXPOSE")).toList()).containsExactly(
+                "/bin/sh -e -c #(nop)  ENTRYPOINT [\"/bin/sh\" \"-c\"]|0B",
+                "/bin/sh -e -c #(nop)  CMD [\"/bin/sh\" \"-e\" \"-c\" \"echo $A\"]|0B",
+                "/bin/sh -e -c #(nop)  VOLUME [/data /logs]|0B",
+                "|1 WHO=world /bin/sh -e -c echo no files written|0B",
+                "/bin/sh -e -c #(nop)  SHELL [/bin/sh -e -c]|0B",
+                "/bin/sh -c #(nop) WORKDIR /srv/sub|0B",
+                "/bin/sh -c #(nop) WORKDIR /srv|0B",
+                "/bin/sh -c #(nop)  LABEL who=world spaced key=v w|0B",
+                "/bin/sh -c #(nop)  ENV A=one B=two words C=-x|0B");
+        JsonNode inspect = Json.mapper().readTree(ok("image", "inspect", "compatx").out()).get(0);
+        JsonNode config = inspect.path("Config");
+        assertThat(config.path("ExposedPorts").fieldNames()).toIterable()
+                .containsExactlyInAnyOrder("80/tcp", "8000/tcp", "8001/tcp", "8002/tcp", "53/udp");
+        assertThat(config.path("Cmd")).extracting(JsonNode::asText).containsExactly("/bin/sh", "-e", "-c", "echo $A");
+        assertThat(config.path("Entrypoint")).extracting(JsonNode::asText).containsExactly("/bin/sh", "-c");
+        assertThat(config.path("WorkingDir").asText()).isEqualTo("/srv/sub");
+        // the base layer and one per WORKDIR (each made its directory): the RUN that wrote nothing added none
+        assertThat(inspect.path("RootFS").path("Layers")).hasSize(3);
+        assertThat(ok("run", "--rm", "--entrypoint", "ls", "compatx", "-ldn", "/srv", "/srv/sub").out())
+                .containsPattern("drwxr-xr-x +\\d+ 0 +0 .* /srv\n")
+                .containsPattern("drwxr-xr-x +\\d+ 0 +0 .* /srv/sub\n");
+    }
+
+    /**
+     * Observed against dockerd 20.10: COPY --chown makes the directories it creates the new owner's (an existing one
+     * keeps its owner), a copied directory's subdirectories keep their modification time from the context, and ADD
+     * of a tar leaves the destination's own time alone (the archive's {@code ./} entry is not applied to it).
+     */
+    @Test
+    void copyChownOwnsTheDirectoriesItMakesAndCopiedDirectoriesKeepTheirTimes() throws Exception {
+        made.add("ownx");
+        Path ctx = context("own", """
+                FROM busybox:latest
+                COPY --chown=65534:65534 a.txt /made/by/copy/a.txt
+                COPY d /tree/
+                ADD t.tar /unpacked/
+                """);
+        Files.writeString(ctx.resolve("a.txt"), "a\n");
+        Path sub = Files.createDirectories(ctx.resolve("d/sub"));
+        Files.writeString(sub.resolve("f"), "f\n");
+        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2020-01-02T03:04:05Z"));
+        Files.setLastModifiedTime(sub, old);
+        Path tarDir = Files.createDirectories(tmp.resolve("own-tar/in"));
+        Files.writeString(tarDir.resolve("t1"), "t1\n");
+        Files.setLastModifiedTime(tarDir, old);
+        Process tar = new ProcessBuilder("tar", "-C", tarDir.toString(), "-cf", ctx.resolve("t.tar").toString(), ".")
+                .inheritIO().start();
+        assertThat(tar.waitFor()).isZero();
+        ok("build", "-t", "ownx", ctx.toString());
+        // --chown against the hash with no space between, as dockerd 20.10 writes it
+        assertThat(ok("history", "--no-trunc", "--format", "{{.CreatedBy}}", "ownx").out().lines().toList().get(2))
+                .matches("/bin/sh -c #\\(nop\\) COPY --chown=65534:65534file:[0-9a-f]{64} in /made/by/copy/a.txt ");
+        String listing = ok("run", "--rm", "ownx", "ls", "-ldn", "--full-time", "/made", "/made/by", "/made/by/copy",
+                "/made/by/copy/a.txt", "/tree/sub", "/unpacked").out();
+        assertThat(listing)
+                .containsPattern(" 65534 +65534 .* /made\n")
+                .containsPattern(" 65534 +65534 .* /made/by\n")
+                .containsPattern(" 65534 +65534 .* /made/by/copy\n")
+                .containsPattern(" 65534 +65534 .* /made/by/copy/a.txt\n")
+                .containsPattern(" 2020-01-02 03:04:05 \\+0000 /tree/sub\n")
+                .doesNotContainPattern("2020-01-02 03:04:05 \\+0000 /unpacked\n");
+    }
+
+    /**
+     * Observed against dockerd 20.10: a child of an image with ONBUILD triggers shows them inside its FROM step
+     * ({@code # Executing 2 build triggers}, the triggers' output, one id), and a RUN's stderr comes in red.
+     */
+    @Test
+    void onbuildTriggersRunInsideTheFromStepAndStderrIsRed() throws Exception {
+        made.add("obparentx");
+        made.add("obchildx");
+        Path parent = context("obparent", """
+                FROM busybox:latest
+                ONBUILD RUN echo trigger ran > /trigger.txt && echo to stderr >&2
+                ONBUILD ENV OB=yes
+                """);
+        ok("build", "-t", "obparentx", parent.toString());
+        Path child = context("obchild", "FROM obparentx\nRUN cat /trigger.txt\n");
+        Run r = ok("build", "-t", "obchildx", child.toString());
+        assertThat(r.out()).containsPattern("Step 1/2 : FROM obparentx\n# Executing 2 build triggers\n ---> Running in ([0-9a-f]{12})\n"
+                + "\u001b\\[91mto stderr\n\u001b\\[0mRemoving intermediate container \\1\n ---> [0-9a-f]{12}\nStep 2/2 : RUN cat /trigger.txt\n");
+        assertThat(r.out()).doesNotContain("ONBUILD");
+        assertThat(ok("run", "--rm", "obchildx", "sh", "-c", "echo $OB; cat /trigger.txt").out()).isEqualTo("yes\ntrigger ran\n");
+    }
+
+    /**
+     * Observed against dockerd 20.10: each {@code --label} is a step of its own ({@code LABEL key=value}, sorted by
+     * key) counted in the total; a missing COPY source fails with {@code COPY failed: file not found in build
+     * context...}; a WORKDIR onto a file fails.
+     */
+    @Test
+    void buildLabelsAreStepsOfTheirOwnAndCopyAndWorkdirFailuresSayWhat() throws Exception {
+        made.add("labelx");
+        Path ctx = context("label", "FROM busybox:latest\nRUN true\n");
+        Run r = ok("build", "--label", "org.b=2", "--label", "a=1", "-t", "labelx", ctx.toString());
+        assertThat(r.out()).contains("Step 1/4 : FROM busybox:latest\n").contains("Step 3/4 : LABEL a=1\n")
+                .contains("Step 4/4 : LABEL org.b=2\n");
+        assertThat(ok("image", "inspect", "--format", "{{json .Config.Labels}}", "labelx").out())
+                .isEqualTo("{\"a\":\"1\",\"org.b\":\"2\"}\n");
+
+        Run missing = docker("build", context("missing", "FROM busybox:latest\nCOPY nothere.txt /x\n").toString());
+        assertThat(missing.exit()).as(missing.all()).isEqualTo(1);
+        assertThat(missing.err()).contains("COPY failed: file not found in build context or excluded by .dockerignore: nothere.txt");
+
+        Run onFile = docker("build", context("wdfile", "FROM busybox:latest\nWORKDIR /bin/busybox/sub\n").toString());
+        assertThat(onFile.exit()).as(onFile.all()).isEqualTo(1);
+        assertThat(onFile.err()).contains("cannot make the working directory /bin/busybox/sub");
+    }
+
+    /**
+     * Observed against dockerd 20.10: {@code COPY --from} naming an image that cannot be pulled fails with
+     * {@code invalid from flag value <name>: <why>}, and no {@code Pulling from} line is left before the error.
+     */
+    @Test
+    void aCopyFromAnImageThatCannotBePulledSaysInvalidFromFlagValue() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort(); // nothing listens there once closed
+        }
+        String image = "127.0.0.1:" + closed + "/nosuch/image:1";
+        Run r = docker("build", context("badfrom", "FROM busybox:latest\nCOPY --from=" + image + " /x /x\n").toString());
+        assertThat(r.exit()).as(r.all()).isEqualTo(1);
+        assertThat(r.err()).contains("invalid from flag value " + image + ": ");
+        assertThat(r.out()).contains("Step 2/2 : COPY --from=" + image + " /x /x\n").doesNotContain("Pulling from");
     }
 
     static final Pattern RUNNING_IN = Pattern.compile("(?m)^ ---> Running in ([0-9a-f]{12})$");
@@ -250,6 +406,10 @@ class DockerCliBuildTest {
         var history = engine.engine().imageService().history("histx");
         assertThat(history.getFirst().tags()).containsExactly("histx:latest");
         assertThat(history.get(4).tags()).as("the base's row").containsExactly("busybox:latest");
+        // as with Docker's classic builder: the image's Parent is the step before the last, the base has none
+        assertThat(ok("image", "inspect", "-f", "{{.Parent}}", "histx").out().strip())
+                .startsWith("sha256:" + stepIds.get(3));
+        assertThat(ok("image", "inspect", "-f", "{{.Parent}}", "busybox:latest").out().strip()).isEmpty();
     }
 
     @Test

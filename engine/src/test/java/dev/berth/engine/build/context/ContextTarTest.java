@@ -135,6 +135,35 @@ class ContextTarTest {
         assertThat(dir).doesNotExist();
     }
 
+    /**
+     * A directory keeps the time its tar entry gives, though entries written into it later changed it: COPY keeps the
+     * context's times, so a copied directory's subdirectories carry the client's times, as with dockerd 20.10.
+     */
+    @Test
+    void directoriesKeepTheirArchiveTimesAfterTheirContentsAreWritten() throws IOException {
+        java.util.Date t2020 = java.util.Date.from(java.time.Instant.parse("2020-01-02T03:04:05Z"));
+        java.util.Date t2021 = java.util.Date.from(java.time.Instant.parse("2021-06-07T08:09:10Z"));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream out = new TarArchiveOutputStream(bytes)) {
+            for (String[] e : new String[][] {{"a/", "d"}, {"a/b/", "d"}, {"a/b/f", "f"}, {"a/g", "f"}}) {
+                TarArchiveEntry entry = new TarArchiveEntry(e[0], e[1].equals("d") ? TarConstants.LF_DIR : TarConstants.LF_NORMAL, true);
+                entry.setMode(e[1].equals("d") ? 0755 : 0644);
+                entry.setModTime(e[0].equals("a/b/") ? t2021 : t2020);
+                entry.setSize(e[1].equals("d") ? 0 : 2);
+                out.putArchiveEntry(entry);
+                if (e[1].equals("f")) {
+                    out.write("x\n".getBytes(StandardCharsets.UTF_8));
+                }
+                out.closeArchiveEntry();
+            }
+        }
+        try (BuildContext c = extract(bytes.toByteArray())) {
+            assertThat(Files.getLastModifiedTime(c.root().resolve("a")).toInstant()).isEqualTo(t2020.toInstant());
+            assertThat(Files.getLastModifiedTime(c.root().resolve("a/b")).toInstant()).isEqualTo(t2021.toInstant());
+            assertThat(Files.getLastModifiedTime(c.root().resolve("a/b/f")).toInstant()).isEqualTo(t2020.toInstant());
+        }
+    }
+
     @Test
     void gzipAndBzip2ContextsAreAccepted() throws IOException {
         Tar t = new Tar().file("Dockerfile", "FROM a\n");

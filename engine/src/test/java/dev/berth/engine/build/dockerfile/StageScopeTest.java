@@ -143,6 +143,29 @@ class StageScopeTest {
         assertThat(docs.heredocs()).extracting(Heredoc::content).containsExactly("name=my app\n", "name=$NAME\n");
     }
 
+    /**
+     * Observed against dockerd 20.10: a RUN's history and cache key list the ARGs sorted by name ({@code |2 A=1 Z=2 cmd})
+     * and leave out an ARG an ENV of the same name hides ({@code ENV V=env} then {@code ARG V=x}: no {@code |1 V=x}).
+     */
+    @Test
+    void runArgsAreSortedAndLeaveOutOnesAnEnvHides() {
+        Dockerfile df = parse("FROM a\nARG Z=2\nARG A=1\nENV V=env\nARG V=hidden\nRUN true\n");
+        StageScope scope = new BuildScope(df, Map.of()).enter(df.stages().getFirst(), List.of());
+        run(scope, df.stages().getFirst());
+        assertThat(scope.runArgs()).containsExactly(Map.entry("A", "1"), Map.entry("Z", "2"));
+        assertThat(scope.runEnv()).contains("V=env").doesNotContain("V=hidden");
+    }
+
+    /** Observed against dockerd 20.10: {@code EXPOSE 8000-8002} gives three ExposedPorts entries, not a range. */
+    @Test
+    void exposeOfARangeExposesEachPortOfIt() {
+        Dockerfile df = parse("FROM b\nARG R=53-54/udp\nEXPOSE 80 8000-8002 $R\n");
+        Stage stage = df.stages().getFirst();
+        List<Instruction> out = run(new BuildScope(df, Map.of()).enter(stage, List.of()), stage);
+        assertThat(((Instruction.Expose) out.get(1)).ports())
+                .containsExactly("80/tcp", "8000/tcp", "8001/tcp", "8002/tcp", "53/udp", "54/udp");
+    }
+
     @Test
     void expansionErrorsNameTheInstructionsLine() {
         Dockerfile df = parse("FROM a\nENV A=1\nWORKDIR \"/x\nEXPOSE ${P:?required}\n");
