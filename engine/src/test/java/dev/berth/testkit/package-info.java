@@ -5,8 +5,8 @@
  * test images built from the host's static busybox as OCI layouts and pushed with skopeo
  * ({@link dev.berth.testkit.BusyboxImage}, {@link dev.berth.testkit.Layer}), an engine on a
  * temp root ({@link dev.berth.testkit.TempEngine}; for a whole test class, with the busybox image
- * and the API served, {@link dev.berth.testkit.EngineExtension}) and the root-only guard
- * ({@link dev.berth.testkit.RootOnly}).
+ * and the API served, {@link dev.berth.testkit.EngineExtension}), the installed docker CLI pointed at a socket
+ * ({@link dev.berth.testkit.DockerCli}) and the root-only guard ({@link dev.berth.testkit.RootOnly}).
  *
  * <p>It never mocks the kernel or the registry, talks only to 127.0.0.1, stops only the
  * processes it started (by pid) and unmounts before it deletes.

@@ -1,26 +1,16 @@
 package dev.berth.app.containers;
 
-import dev.berth.app.backend.EmbeddedBackend;
-import dev.berth.app.i18n.Language;
-import dev.berth.app.settings.Settings;
-import dev.berth.app.settings.SettingsStore;
 import dev.berth.app.shell.AppShell;
 import dev.berth.app.shell.Page;
-import dev.berth.app.theme.Theme;
-import dev.berth.engine.EngineConfig;
-import dev.berth.engine.container.ContainerFilter;
+import dev.berth.app.testing.EmbeddedShell;
 import dev.berth.testkit.LocalImages;
-import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.Node;
-import javafx.scene.Scene;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
-import javafx.scene.control.Label;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
-import javafx.scene.image.WritableImage;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
@@ -32,16 +22,15 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
-import javax.imageio.ImageIO;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 
+import static dev.berth.app.testing.Gui.label;
+import static dev.berth.app.testing.Gui.shown;
+import static dev.berth.app.testing.Gui.snapshot;
+import static dev.berth.app.testing.Gui.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -58,35 +47,24 @@ class ContainersPaneTest {
     @TempDir
     Path tmp;
 
+    private EmbeddedShell app;
     private AppShell shell;
-    private volatile EmbeddedBackend backend;
 
     @Start
     void start(Stage stage) {
-        SettingsStore store = new SettingsStore(tmp.resolve("config/berth/settings.json"));
-        store.save(new Settings(Language.ENGLISH, Theme.LIGHT));
-        shell = new AppShell(store);
-        shell.show(stage, () -> {
-            EmbeddedBackend b = EmbeddedBackend.start(new EngineConfig(tmp.resolve("root"), tmp.resolve("b.sock")), true);
-            LocalImages.busybox(b.engine(), tmp.resolve("busybox"), "busybox:latest");
-            backend = b;
-            return b;
-        });
+        app = EmbeddedShell.show(stage, tmp, b -> LocalImages.busybox(b.engine(), tmp.resolve("busybox"), "busybox:latest"));
+        shell = app.shell();
     }
 
     @AfterEach
     void removeContainersAndClose() {
         try {
-            if (backend != null) {
-                // through the engine itself, so a stuck API cannot leave containers running
-                var containers = backend.engine().containers();
-                for (var c : containers.list(new ContainerFilter(true, null, null, null, null, null, null))) {
-                    containers.remove(c.id(), true, true);
-                }
+            if (app != null) {
+                app.removeContainers();
             }
         } finally {
-            if (shell != null) {
-                shell.close();
+            if (app != null) {
+                app.close();
             }
         }
     }
@@ -141,7 +119,7 @@ class ContainersPaneTest {
         ContainerSummary web = row("web").orElseThrow().container();
         assertThat(web.command()).isEqualTo("sh -c sleep 300");
         assertThat(web.image()).contains("busybox");
-        assertThat(backend.engine().containers().inspect(web.id()).hostConfig().resources().memory()).isEqualTo(64L * 1024 * 1024);
+        assertThat(app.backend().engine().containers().inspect(web.id()).hostConfig().resources().memory()).isEqualTo(64L * 1024 * 1024);
         assertThat(stateCellText(robot, "web")).isEqualTo("Running");
         waitUntil(() -> row("web").orElseThrow().statsProperty().get() != null);
 
@@ -180,7 +158,7 @@ class ContainersPaneTest {
     @Test
     void bulkStopAndRemoveOfTwoFilterAndShowStopped(FxRobot robot) throws IOException {
         openPane(robot);
-        ContainersClient client = new ContainersClient(backend.api());
+        ContainersClient client = new ContainersClient(app.backend().api());
         for (String name : List.of("alpha", "beta")) {
             RunRequest r = new RunRequest("busybox", name, QUICK_TO_STOP, List.of(), "", "", "no", "", false, false, false,
                     List.of(), List.of(), "");
@@ -251,14 +229,14 @@ class ContainersPaneTest {
         robot.clickOn("#networks-create-name").write("appnet");
         waitUntil(() -> !robot.lookup("#networks-create-confirm").queryButton().isDisabled());
         robot.clickOn("#networks-create-confirm");
-        waitUntil(() -> exists(() -> backend.engine().networks().get("appnet")));
+        waitUntil(() -> exists(() -> app.backend().engine().networks().get("appnet")));
         robot.clickOn("#nav-volumes");
         robot.clickOn("#volumes-create");
         waitUntil(() -> robot.lookup("#volumes-create-name").tryQuery().isPresent());
         robot.clickOn("#volumes-create-name").write("data");
         waitUntil(() -> !robot.lookup("#volumes-create-confirm").queryButton().isDisabled());
         robot.clickOn("#volumes-create-confirm");
-        waitUntil(() -> exists(() -> backend.engine().volumes().inspect("data", false)));
+        waitUntil(() -> exists(() -> app.backend().engine().volumes().inspect("data", false)));
         int port;
         try (var probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
@@ -309,11 +287,11 @@ class ContainersPaneTest {
         waitUntil(() -> table.getSelectionModel().getSelectedItem() != null
                 && table.getSelectionModel().getSelectedItem().container().name().equals("app"));
         String id = table.getSelectionModel().getSelectedItem().id();
-        var inspect = backend.engine().containers().inspect(id);
+        var inspect = app.backend().engine().containers().inspect(id);
         assertThat(inspect.config().env()).contains("GREETING=from the volume");
-        assertThat(backend.engine().containers().networkAttachment(id).orElseThrow().endpoints())
+        assertThat(app.backend().engine().containers().networkAttachment(id).orElseThrow().endpoints())
                 .extracting(dev.berth.engine.network.Endpoint::network).containsExactly("appnet");
-        assertThat(backend.engine().volumes().users("data")).contains(id);
+        assertThat(app.backend().engine().volumes().users("data")).contains(id);
         // the published port answers from the host with the file the container wrote into the volume
         waitUntil(() -> httpGet(port).contains("hello from the volume"));
         assertThat(stateCellText(robot, "app")).isEqualTo("Running");
@@ -372,40 +350,5 @@ class ContainersPaneTest {
         WaitForAsyncUtils.waitForFxEvents();
         return robot.from(rowNode(robot, name)).lookup((java.util.function.Predicate<Node>) n -> n instanceof TableCell<?, ?> c && c.getTableColumn() != null
                 && columnId.equals(c.getTableColumn().getId())).queryLabeled().getText();
-    }
-
-    static boolean shown(Node node) {
-        for (Node n = node; n != null; n = n.getParent()) {
-            if (!n.isVisible()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    static Label label(FxRobot robot, String query) {
-        return robot.lookup(query).queryAs(Label.class);
-    }
-
-    static void waitUntil(BooleanSupplier condition) {
-        try {
-            WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, condition::getAsBoolean);
-        } catch (TimeoutException e) {
-            throw new AssertionError("condition not met within 30 s", e);
-        }
-        WaitForAsyncUtils.waitForFxEvents();
-    }
-
-    static void snapshot(Scene scene, String name) throws IOException {
-        Path dir = Path.of(System.getProperty("user.dir")).resolve("..").resolve("screenshots").normalize();
-        Files.createDirectories(dir);
-        WritableImage[] image = new WritableImage[1];
-        WaitForAsyncUtils.waitForFxEvents();
-        try {
-            WaitForAsyncUtils.waitFor(WaitForAsyncUtils.asyncFx(() -> image[0] = scene.snapshot(null)));
-        } catch (Exception e) {
-            throw new IOException(e);
-        }
-        ImageIO.write(SwingFXUtils.fromFXImage(image[0], null), "png", dir.resolve(name).toFile());
     }
 }

@@ -1,15 +1,8 @@
 package dev.berth.app.images;
 
 import dev.berth.app.Bundles;
-import dev.berth.app.backend.EmbeddedBackend;
-import dev.berth.app.i18n.Language;
-import dev.berth.app.settings.Settings;
-import dev.berth.app.settings.SettingsStore;
-import dev.berth.app.shell.AppShell;
-import dev.berth.app.theme.Theme;
-import dev.berth.engine.EngineConfig;
+import dev.berth.app.testing.EmbeddedShell;
 import javafx.scene.control.Button;
-import javafx.scene.control.Label;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -21,10 +14,10 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 
+import static dev.berth.app.testing.Gui.label;
+import static dev.berth.app.testing.Gui.shown;
+import static dev.berth.app.testing.Gui.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Images pane in the real window under Xvfb, on an embedded engine with no images. */
@@ -34,28 +27,23 @@ class ImagesPaneTest {
     @TempDir
     Path tmp;
 
-    private AppShell shell;
-    private volatile EmbeddedBackend backend;
+    private EmbeddedShell app;
 
     @Start
     void start(Stage stage) {
-        SettingsStore store = new SettingsStore(tmp.resolve("config/berth/settings.json"));
-        store.save(new Settings(Language.ENGLISH, Theme.LIGHT));
-        shell = new AppShell(store);
-        shell.show(stage, () -> backend = EmbeddedBackend.start(
-                new EngineConfig(tmp.resolve("root"), tmp.resolve("b.sock")), true));
+        app = EmbeddedShell.show(stage, tmp);
     }
 
     @AfterEach
     void closeShell() {
-        if (shell != null) {
-            shell.close();
+        if (app != null) {
+            app.close();
         }
     }
 
     @Test
     void pullDialogChecksTheReferenceWithTheEnginesRulesAsItIsTyped(FxRobot robot) {
-        waitUntil(() -> shell.viewModel().images().backendProperty().get() != null);
+        waitUntil(() -> app.shell().viewModel().images().backendProperty().get() != null);
         robot.clickOn("#nav-images");
         assertThat(shown(label(robot, "#images-empty-title"))).isTrue();
         assertThat(shown(robot.lookup("#images-table").query())).isFalse();
@@ -78,7 +66,7 @@ class ImagesPaneTest {
 
     @Test
     void runNeedsASelectedImage(FxRobot robot) {
-        waitUntil(() -> shell.viewModel().images().backendProperty().get() != null);
+        waitUntil(() -> app.shell().viewModel().images().backendProperty().get() != null);
         robot.clickOn("#nav-images");
         // the toolbar is behind the empty state while there are no images; its controls exist all the same
         Button run = robot.lookup("#images-run").queryAs(Button.class);
@@ -88,7 +76,7 @@ class ImagesPaneTest {
 
     @Test
     void settingsRegistriesRefuseABadMirrorByNameAndSaveGoodListsToTheEnginesConfig(FxRobot robot) throws Exception {
-        waitUntil(() -> shell.viewModel().registries().editableProperty().get());
+        waitUntil(() -> app.shell().viewModel().registries().editableProperty().get());
         robot.clickOn("#nav-settings");
         javafx.scene.control.ScrollPane scroll = robot.lookup(".settings-scroll").queryAs(javafx.scene.control.ScrollPane.class);
         robot.interact(() -> scroll.setVvalue(1));
@@ -107,28 +95,5 @@ class ImagesPaneTest {
         String json = java.nio.file.Files.readString(tmp.resolve("root/config.json"));
         assertThat(json).contains("\"registry-mirrors\" : [ \"https://mirror.example.com\" ]")
                 .contains("\"insecure-registries\" : [ \"registry.lan:5000\" ]");
-    }
-
-    /** Whether {@code node} and every parent of it are visible. */
-    static boolean shown(javafx.scene.Node node) {
-        for (javafx.scene.Node n = node; n != null; n = n.getParent()) {
-            if (!n.isVisible()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    static Label label(FxRobot robot, String query) {
-        return robot.lookup(query).queryAs(Label.class);
-    }
-
-    static void waitUntil(BooleanSupplier condition) {
-        try {
-            WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, condition::getAsBoolean);
-        } catch (TimeoutException e) {
-            throw new AssertionError("condition not met within 20 s", e);
-        }
-        WaitForAsyncUtils.waitForFxEvents();
     }
 }

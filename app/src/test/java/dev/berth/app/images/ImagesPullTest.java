@@ -1,19 +1,11 @@
 package dev.berth.app.images;
 
 import dev.berth.app.Bundles;
-import dev.berth.app.backend.EmbeddedBackend;
-import dev.berth.app.i18n.Language;
-import dev.berth.app.settings.Settings;
-import dev.berth.app.settings.SettingsStore;
-import dev.berth.app.shell.AppShell;
-import dev.berth.app.theme.Theme;
-import dev.berth.engine.EngineConfig;
+import dev.berth.app.testing.EmbeddedShell;
 import dev.berth.testkit.BusyboxImage;
 import dev.berth.testkit.Layer;
 import dev.berth.testkit.LocalRegistry;
 import dev.berth.testkit.WithRegistry;
-import javafx.embed.swing.SwingFXUtils;
-import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.ProgressBar;
@@ -21,7 +13,6 @@ import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.control.TreeView;
-import javafx.scene.image.WritableImage;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,16 +23,16 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
-import javax.imageio.ImageIO;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 
-import static dev.berth.app.images.ImagesPaneTest.label;
-import static dev.berth.app.images.ImagesPaneTest.waitUntil;
+import static dev.berth.app.testing.Gui.label;
+import static dev.berth.app.testing.Gui.shown;
+import static dev.berth.app.testing.Gui.snapshot;
+import static dev.berth.app.testing.Gui.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -57,22 +48,17 @@ class ImagesPullTest {
     @TempDir
     Path tmp;
 
-    private AppShell shell;
-    private volatile EmbeddedBackend backend;
+    private EmbeddedShell app;
 
     @Start
     void start(Stage stage) {
-        SettingsStore store = new SettingsStore(tmp.resolve("config/berth/settings.json"));
-        store.save(new Settings(Language.ENGLISH, Theme.LIGHT));
-        shell = new AppShell(store);
-        shell.show(stage, () -> backend = EmbeddedBackend.start(
-                new EngineConfig(tmp.resolve("root"), tmp.resolve("berth.sock")), true));
+        app = EmbeddedShell.show(stage, tmp);
     }
 
     @AfterEach
     void closeShell() {
-        if (shell != null) {
-            shell.close();
+        if (app != null) {
+            app.close();
         }
     }
 
@@ -85,9 +71,9 @@ class ImagesPullTest {
                 .build(tmp.resolve("app")).pushTo(registry, "tools/web:1.0");
         String busybox = registry.host() + "/busybox";
         String web = registry.host() + "/tools/web";
-        waitUntil(() -> shell.viewModel().images().backendProperty().get() != null);
+        waitUntil(() -> app.shell().viewModel().images().backendProperty().get() != null);
         robot.clickOn("#nav-images");
-        assertThat(ImagesPaneTest.shown(label(robot, "#images-empty-title"))).isTrue();
+        assertThat(shown(label(robot, "#images-empty-title"))).isTrue();
 
         pull(robot, busybox + ":latest");
         ListView<PullProgressModel.Layer> layers = robot.lookup("#pull-layers").queryListView();
@@ -97,8 +83,8 @@ class ImagesPullTest {
         robot.clickOn("#pull-cancel"); // "Close" once done
         TableView<ImagesViewModel.Row> table = robot.lookup("#images-table").queryTableView();
         waitUntil(() -> row(table, busybox, "latest").isPresent());
-        assertThat(ImagesPaneTest.shown(label(robot, "#images-empty-title"))).isFalse();
-        assertThat(ImagesPaneTest.shown(table)).isTrue();
+        assertThat(shown(label(robot, "#images-empty-title"))).isFalse();
+        assertThat(shown(table)).isTrue();
         ImagesViewModel.Row pulled = row(table, busybox, "latest").orElseThrow();
         assertThat(pulled.shortId()).hasSize(12);
         assertThat(pulled.size()).isGreaterThan(0);
@@ -124,7 +110,7 @@ class ImagesPullTest {
         assertThat(row(table, "mybox", "v2").orElseThrow().image().id()).isEqualTo(pulled.image().id());
         robot.moveTo("#status-bar");
         waitUntil(() -> label(robot, "#status-tasks").getText().isEmpty());
-        snapshot(shell.scene(), "images-pane.png");
+        snapshot(app.shell().scene(), "images-pane.png");
 
         // Inspect: the JSON tree, searchable
         robot.clickOn(rowNode(robot, r -> r.repository().equals(busybox)));
@@ -179,7 +165,7 @@ class ImagesPullTest {
     @Test
     void anUnknownTagSaysInPlainWordsThatTheImageDoesNotExist(FxRobot robot) throws IOException {
         BusyboxImage.build(tmp.resolve("busybox")).pushTo(registry, "busybox:latest");
-        waitUntil(() -> shell.viewModel().images().backendProperty().get() != null);
+        waitUntil(() -> app.shell().viewModel().images().backendProperty().get() != null);
         robot.clickOn("#nav-images");
         robot.clickOn("#images-pull");
         robot.clickOn("#pull-reference").write(registry.host() + "/busybox:no-such-tag");
@@ -190,7 +176,7 @@ class ImagesPullTest {
         assertThat(label(robot, "#pull-message").getText()).contains("no-such-tag");
         assertThat(robot.lookup("#pull-login").query().isVisible()).isFalse();
         robot.clickOn("#pull-cancel");
-        assertThat(shell.viewModel().images().allRows()).isEmpty();
+        assertThat(app.shell().viewModel().images().allRows()).isEmpty();
     }
 
     private static void pull(FxRobot robot, String reference) {
@@ -212,14 +198,5 @@ class ImagesPullTest {
         return robot.lookup("#images-table .table-row-cell")
                 .match(n -> n instanceof TableRow<?> r && r.getItem() instanceof ImagesViewModel.Row row && which.test(row))
                 .queryAs(TableRow.class);
-    }
-
-    static void snapshot(Scene scene, String name) throws IOException {
-        Path dir = Path.of(System.getProperty("user.dir")).resolve("..").resolve("screenshots").normalize();
-        Files.createDirectories(dir);
-        WritableImage[] image = new WritableImage[1];
-        WaitForAsyncUtils.waitForFxEvents();
-        WaitForAsyncUtils.waitFor(WaitForAsyncUtils.asyncFx(() -> image[0] = scene.snapshot(null)));
-        ImageIO.write(SwingFXUtils.fromFXImage(image[0], null), "png", dir.resolve(name).toFile());
     }
 }

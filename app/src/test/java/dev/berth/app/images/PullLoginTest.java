@@ -1,13 +1,7 @@
 package dev.berth.app.images;
 
 import dev.berth.app.Bundles;
-import dev.berth.app.backend.EmbeddedBackend;
-import dev.berth.app.i18n.Language;
-import dev.berth.app.settings.Settings;
-import dev.berth.app.settings.SettingsStore;
-import dev.berth.app.shell.AppShell;
-import dev.berth.app.theme.Theme;
-import dev.berth.engine.EngineConfig;
+import dev.berth.app.testing.EmbeddedShell;
 import dev.berth.testkit.BusyboxImage;
 import dev.berth.testkit.LocalRegistry;
 import dev.berth.testkit.RegistryExtension;
@@ -26,8 +20,8 @@ import org.testfx.framework.junit5.Start;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import static dev.berth.app.images.ImagesPaneTest.label;
-import static dev.berth.app.images.ImagesPaneTest.waitUntil;
+import static dev.berth.app.testing.Gui.label;
+import static dev.berth.app.testing.Gui.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A registry that wants Basic auth: the Pull dialog says so, offers Login, and the pull then succeeds. */
@@ -40,27 +34,24 @@ class PullLoginTest {
     @TempDir
     Path tmp;
 
-    private AppShell shell;
+    private EmbeddedShell app;
 
     @Start
     void start(Stage stage) {
-        SettingsStore store = new SettingsStore(tmp.resolve("config/berth/settings.json"));
-        store.save(new Settings(Language.ENGLISH, Theme.LIGHT));
-        shell = new AppShell(store);
-        shell.show(stage, () -> EmbeddedBackend.start(new EngineConfig(tmp.resolve("root"), tmp.resolve("b.sock")), true));
+        app = EmbeddedShell.show(stage, tmp);
     }
 
     @AfterEach
     void closeShell() {
-        if (shell != null) {
-            shell.close();
+        if (app != null) {
+            app.close();
         }
     }
 
     @Test
     void authenticationRequiredOffersLoginAndThePullThenSucceeds(FxRobot robot) throws Exception {
         BusyboxImage.build(tmp.resolve("busybox")).pushTo(registry, "private/busybox:1");
-        waitUntil(() -> shell.viewModel().images().backendProperty().get() != null);
+        waitUntil(() -> app.shell().viewModel().images().backendProperty().get() != null);
         robot.clickOn("#nav-images");
         robot.clickOn("#images-pull");
         robot.clickOn("#pull-reference").write(registry.host() + "/private/busybox:1");
@@ -78,8 +69,8 @@ class PullLoginTest {
         waitUntil(() -> label(robot, "#pull-message").getText().startsWith("Pulled "));
         assertThat(robot.lookup("#pull-login").query().isVisible()).isFalse();
         // the password is gone from the form once sent, and stored only in the engine's auth file
-        assertThat(shell.viewModel().registries().passwordProperty().get()).isEmpty();
-        waitUntil(() -> shell.viewModel().images().allRows().stream()
+        assertThat(app.shell().viewModel().registries().passwordProperty().get()).isEmpty();
+        waitUntil(() -> app.shell().viewModel().images().allRows().stream()
                 .anyMatch(r -> r.repository().equals(registry.host() + "/private/busybox") && r.tag().equals("1")));
         try (var files = Files.walk(tmp.resolve("root"))) {
             assertThat(files.filter(Files::isRegularFile).filter(f -> !f.toString().contains("auth"))
@@ -96,7 +87,7 @@ class PullLoginTest {
 
     @Test
     void aWrongPasswordIsRefusedInPlainWordsAndTheFieldIsCleared(FxRobot robot) {
-        waitUntil(() -> shell.viewModel().registries().editableProperty().get());
+        waitUntil(() -> app.shell().viewModel().registries().editableProperty().get());
         robot.clickOn("#nav-settings");
         TextField reg = robot.lookup("#settings-registry").queryAs(TextField.class);
         robot.interact(reg::clear);

@@ -4,8 +4,7 @@ import dev.berth.app.backend.EmbeddedBackend;
 import dev.berth.app.i18n.Text;
 import dev.berth.app.networks.NetworksClient.CreateSpec;
 import dev.berth.app.networks.NetworksClient.Network;
-import dev.berth.app.task.UiExecutor;
-import dev.berth.engine.EngineConfig;
+import dev.berth.app.testing.HeadlessViewModel;
 import dev.berth.engine.network.NetworkCreateRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,13 +14,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
+import static dev.berth.app.testing.HeadlessViewModel.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -33,29 +30,20 @@ class NetworksViewModelTest {
     @TempDir
     Path tmp;
 
-    private final ExecutorService uiThread = Executors.newSingleThreadExecutor();
+    private HeadlessViewModel<NetworksViewModel> h;
     private EmbeddedBackend backend;
-    private NetworksViewModel vm;
 
     @BeforeEach
     void start() {
-        backend = EmbeddedBackend.start(new EngineConfig(tmp.resolve("root"), tmp.resolve("b.sock")), true);
-        vm = new NetworksViewModel(new UiExecutor(uiThread));
-        onUi(v -> {
-            vm.connect(backend);
-            return null;
-        });
+        h = HeadlessViewModel.start(tmp, NetworksViewModel::new, NetworksViewModel::connect);
+        backend = h.backend();
     }
 
     @AfterEach
     void stop() {
-        if (vm != null) {
-            vm.close();
+        if (h != null) {
+            h.close();
         }
-        if (backend != null) {
-            backend.close();
-        }
-        uiThread.shutdownNow();
     }
 
     @Test
@@ -115,32 +103,10 @@ class NetworksViewModelTest {
     }
 
     private <T> T onUi(Function<NetworksViewModel, T> read) {
-        try {
-            return uiThread.submit(() -> read.apply(vm)).get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return h.onUi(read);
     }
 
     private List<Network> waitFor(Predicate<List<Network>> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            List<Network> rows = onUi(v -> List.copyOf(v.rows()));
-            if (condition.test(rows)) {
-                return rows;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("rows never matched; last: " + onUi(v -> List.copyOf(v.rows())) + ", status: " + onUi(v -> v.statusProperty().get()));
-    }
-
-    private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 20 s");
-            }
-            Thread.sleep(50);
-        }
+        return h.waitFor(NetworksViewModel::rows, condition, v -> ", status: " + v.statusProperty().get());
     }
 }

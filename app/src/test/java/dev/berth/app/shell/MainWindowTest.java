@@ -5,13 +5,12 @@ import dev.berth.app.backend.Connection;
 import dev.berth.app.backend.EmbeddedBackend;
 import dev.berth.app.backend.EngineEvent;
 import dev.berth.app.i18n.Language;
-import dev.berth.app.settings.Settings;
 import dev.berth.app.settings.SettingsStore;
+import dev.berth.app.testing.EmbeddedShell;
 import dev.berth.app.theme.Theme;
 import dev.berth.engine.EngineConfig;
 import dev.berth.engine.events.Event;
 import javafx.embed.swing.SwingFXUtils;
-import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
 import javafx.scene.image.WritableImage;
 import javafx.scene.layout.Region;
@@ -32,10 +31,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.function.BooleanSupplier;
 
+import static dev.berth.app.testing.Gui.label;
+import static dev.berth.app.testing.Gui.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The real main window under Xvfb, on an embedded engine with a temp state root and socket. */
@@ -47,22 +45,19 @@ class MainWindowTest {
     @TempDir
     Path tmp;
 
+    private EmbeddedShell app;
     private AppShell shell;
-    private volatile EmbeddedBackend backend;
 
     @Start
     void start(Stage stage) {
-        SettingsStore store = new SettingsStore(tmp.resolve("config/berth/settings.json"));
-        store.save(new Settings(Language.ENGLISH, Theme.LIGHT));
-        shell = new AppShell(store);
-        shell.show(stage, () -> backend = EmbeddedBackend.start(
-                new EngineConfig(tmp.resolve("root"), tmp.resolve("berth.sock")), true));
+        app = EmbeddedShell.show(stage, tmp);
+        shell = app.shell();
     }
 
     @AfterEach
     void closeShell() {
-        if (shell != null) {
-            shell.close();
+        if (app != null) {
+            app.close();
         }
     }
 
@@ -118,9 +113,9 @@ class MainWindowTest {
 
     @Test
     void eventsPaneShowsAnEventPublishedOnTheEngineBusLive(FxRobot robot) {
-        waitUntil(() -> backend != null && shell.viewModel().backendProperty().get() != null);
+        waitUntil(() -> app.backend() != null && shell.viewModel().backendProperty().get() != null);
         robot.clickOn("#nav-events");
-        backend.engine().events().publish(Event.of("container", "create",
+        app.backend().engine().events().publish(Event.of("container", "create",
                 "4f0c1e2d3b4a59687766554433221100ffeeddccbbaa99887766554433221100",
                 Map.of("name", "berth-test-web", "image", "busybox:latest")));
 
@@ -143,13 +138,13 @@ class MainWindowTest {
     @Test
     void statusBarShowsTheRuntimeAndVersionTheBackendReports(FxRobot robot) {
         waitUntil(() -> !label(robot, "#status-version").getText().isEmpty());
-        var info = backend.info();
-        var version = backend.version();
+        var info = app.backend().info();
+        var version = app.backend().version();
         assertThat(info.runtime()).matches("(runc|crun) \\d+\\.\\d+.*");
         assertThat(label(robot, "#status-runtime").getText()).isEqualTo(info.runtime());
         assertThat(label(robot, "#status-version").getText())
                 .isEqualTo("Berth Engine " + version.version() + " · API " + version.apiVersion());
-        Connection.Embedded c = (Connection.Embedded) backend.connection();
+        Connection.Embedded c = (Connection.Embedded) app.backend().connection();
         if (c.socketProblem().isEmpty()) {
             assertThat(label(robot, "#status-engine").getText()).isEqualTo("Embedded engine, serving unix://" + c.socket());
             assertThat(robot.lookup("#status-socket-warning").query().isVisible()).isFalse();
@@ -162,8 +157,8 @@ class MainWindowTest {
 
     @Test
     void closingTheShellStopsTheEmbeddedEngineAndFreesItsStateRoot(FxRobot robot) {
-        waitUntil(() -> backend != null && shell.viewModel().backendProperty().get() != null);
-        String id = backend.info().engineId();
+        waitUntil(() -> app.backend() != null && shell.viewModel().backendProperty().get() != null);
+        String id = app.backend().info().engineId();
         shell.close();
         try (EmbeddedBackend again = EmbeddedBackend.start(new EngineConfig(tmp.resolve("root"), tmp.resolve("again.sock")), false)) {
             assertThat(again.info().engineId()).isEqualTo(id);
@@ -213,10 +208,6 @@ class MainWindowTest {
         ImageIO.write(SwingFXUtils.fromFXImage(image[0], null), "png", file.toFile());
     }
 
-    private static Label label(FxRobot robot, String query) {
-        return robot.lookup(query).queryAs(Label.class);
-    }
-
     private static double luminance(FxRobot robot, String query) {
         Region r = robot.lookup(query).queryAs(Region.class);
         Color c = (Color) r.getBackground().getFills().getFirst().getFill();
@@ -229,14 +220,5 @@ class MainWindowTest {
         } catch (IOException e) {
             return "";
         }
-    }
-
-    static void waitUntil(BooleanSupplier condition) {
-        try {
-            WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, condition::getAsBoolean);
-        } catch (TimeoutException e) {
-            throw new AssertionError("condition not met within 20 s", e);
-        }
-        WaitForAsyncUtils.waitForFxEvents();
     }
 }

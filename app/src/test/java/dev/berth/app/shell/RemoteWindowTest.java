@@ -25,7 +25,7 @@ import org.testfx.framework.junit5.Start;
 import java.nio.file.Path;
 import java.util.Map;
 
-import static dev.berth.app.shell.MainWindowTest.waitUntil;
+import static dev.berth.app.testing.Gui.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The window as a Docker API client of another Berth engine serving a temp socket. */

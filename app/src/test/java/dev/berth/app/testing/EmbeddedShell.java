@@ -7,9 +7,11 @@ import dev.berth.app.settings.SettingsStore;
 import dev.berth.app.shell.AppShell;
 import dev.berth.app.theme.Theme;
 import dev.berth.engine.EngineConfig;
+import dev.berth.engine.container.ContainerFilter;
 import javafx.stage.Stage;
 
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * The real main window on a temp directory, in English with the light theme, over an embedded
@@ -30,10 +32,38 @@ public final class EmbeddedShell implements AutoCloseable {
 
     /** Shows the window on {@code stage}; the engine starts in the background (see {@link #backend()}). */
     public static EmbeddedShell show(Stage stage, Path tmp) {
+        return show(stage, tmp, b -> { });
+    }
+
+    /**
+     * As {@link #show(Stage, Path)}; {@code prepare} runs on the started engine before the window
+     * sees it (say, to install the busybox test image), so the panes' first load already has it.
+     */
+    public static EmbeddedShell show(Stage stage, Path tmp, Consumer<EmbeddedBackend> prepare) {
         EmbeddedShell s = new EmbeddedShell(tmp);
-        s.shell.show(stage, () -> s.backend = EmbeddedBackend.start(
-                new EngineConfig(tmp.resolve("root"), tmp.resolve("b.sock")), true));
+        s.shell.show(stage, () -> {
+            EmbeddedBackend b = EmbeddedBackend.start(new EngineConfig(tmp.resolve("root"), tmp.resolve("b.sock")), true);
+            try {
+                prepare.accept(b);
+            } catch (RuntimeException e) {
+                b.close();
+                throw e;
+            }
+            s.backend = b;
+            return b;
+        });
         return s;
+    }
+
+    /** Removes every container, through the engine itself so that a stuck API cannot leave one running. */
+    public void removeContainers() {
+        EmbeddedBackend b = backend;
+        if (b != null) {
+            var containers = b.engine().containers();
+            for (var c : containers.list(ContainerFilter.ALL)) {
+                containers.remove(c.id(), true, true);
+            }
+        }
     }
 
     public AppShell shell() {

@@ -2,10 +2,9 @@ package dev.berth.app.volumes;
 
 import dev.berth.app.backend.EmbeddedBackend;
 import dev.berth.app.i18n.Text;
-import dev.berth.app.task.UiExecutor;
+import dev.berth.app.testing.HeadlessViewModel;
 import dev.berth.app.volumes.VolumesClient.FileEntry;
 import dev.berth.app.volumes.VolumesClient.Volume;
-import dev.berth.engine.EngineConfig;
 import dev.berth.engine.volume.VolumeCreate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,13 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
+import static dev.berth.app.testing.HeadlessViewModel.waitUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -37,29 +34,20 @@ class VolumesViewModelTest {
     @TempDir
     Path tmp;
 
-    private final ExecutorService uiThread = Executors.newSingleThreadExecutor();
+    private HeadlessViewModel<VolumesViewModel> h;
     private EmbeddedBackend backend;
-    private VolumesViewModel vm;
 
     @BeforeEach
     void start() {
-        backend = EmbeddedBackend.start(new EngineConfig(tmp.resolve("root"), tmp.resolve("b.sock")), true);
-        vm = new VolumesViewModel(new UiExecutor(uiThread));
-        onUi(v -> {
-            v.connect(backend);
-            return null;
-        });
+        h = HeadlessViewModel.start(tmp, VolumesViewModel::new, VolumesViewModel::connect);
+        backend = h.backend();
     }
 
     @AfterEach
     void stop() {
-        if (vm != null) {
-            vm.close();
+        if (h != null) {
+            h.close();
         }
-        if (backend != null) {
-            backend.close();
-        }
-        uiThread.shutdownNow();
     }
 
     @Test
@@ -118,32 +106,10 @@ class VolumesViewModelTest {
     }
 
     private <T> T onUi(Function<VolumesViewModel, T> read) {
-        try {
-            return uiThread.submit(() -> read.apply(vm)).get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return h.onUi(read);
     }
 
     private List<Volume> waitFor(Predicate<List<Volume>> condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            List<Volume> rows = onUi(v -> List.copyOf(v.rows()));
-            if (condition.test(rows)) {
-                return rows;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("rows never matched; last: " + onUi(v -> List.copyOf(v.rows())));
-    }
-
-    private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within 20 s");
-            }
-            Thread.sleep(50);
-        }
+        return h.waitFor(VolumesViewModel::rows, condition, v -> "");
     }
 }

@@ -11,27 +11,21 @@ import dev.berth.engine.Engine;
 import dev.berth.engine.EngineConfig;
 import dev.berth.engine.events.Event;
 import dev.berth.engine.system.SystemInfo;
+import dev.berth.testkit.DockerCli;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Real Docker clients against the API server: the installed docker CLI and docker-java. */
 class DockerClientsTest {
-
-    static final String DOCKER = "/usr/local/bin/docker";
 
     @TempDir
     static Path tmp;
@@ -56,33 +50,14 @@ class DockerClientsTest {
         }
     }
 
-    record Run(int exit, String out, String err) {}
-
     /** Runs the docker CLI against our socket, with its own empty config directory. */
-    static Run docker(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(DOCKER, "-H", "unix://" + sock));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("DOCKER_CONFIG", tmp.resolve("docker-config").toString());
-        pb.environment().remove("DOCKER_HOST");
-        pb.environment().remove("DOCKER_CONTEXT");
-        Path out = Files.createTempFile(tmp, "out", ".txt");
-        Path err = Files.createTempFile(tmp, "err", ".txt");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-        Process p = pb.start();
-        try {
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                throw new AssertionError("docker " + String.join(" ", args) + " did not finish in 60 s");
-            }
-        } finally {
-            p.destroyForcibly();
-        }
-        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    static DockerCli.Run docker(String... args) throws IOException, InterruptedException {
+        return new DockerCli(sock, tmp).run(args);
     }
 
     @Test
     void dockerVersionShowsBerthAsTheServer() throws Exception {
-        Run r = docker("version");
+        DockerCli.Run r = docker("version");
         assertThat(r.exit()).as(r.err()).isZero();
         String version = engine.system().version().engineVersion();
         assertThat(r.out()).contains("Server: Berth Engine");
@@ -94,7 +69,7 @@ class DockerClientsTest {
 
     @Test
     void dockerInfoShowsBerthsValues() throws Exception {
-        Run r = docker("info");
+        DockerCli.Run r = docker("info");
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         SystemInfo info = engine.system().info();
         String runtime = info.tools().runtime().orElseThrow().name();
@@ -125,13 +100,13 @@ class DockerClientsTest {
             }
             engine.events().publish(Event.of("network", "create", "cli-ev-2", Map.of("name", "cli-net", "type", "bridge")));
         });
-        Run r = docker("events", "--since", String.valueOf(t), "--until", String.valueOf(t + 2));
+        DockerCli.Run r = docker("events", "--since", String.valueOf(t), "--until", String.valueOf(t + 2));
         starter.join();
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out()).contains("container create cli-ev-1 (image=busybox, name=cli-web)");
         assertThat(r.out()).contains("network create cli-ev-2 (name=cli-net, type=bridge)");
 
-        Run filtered = docker("events", "--since", String.valueOf(t), "--until", String.valueOf(t + 2),
+        DockerCli.Run filtered = docker("events", "--since", String.valueOf(t), "--until", String.valueOf(t + 2),
                 "--filter", "type=network");
         assertThat(filtered.exit()).as(filtered.err()).isZero();
         assertThat(filtered.out()).contains("cli-ev-2").doesNotContain("cli-ev-1");

@@ -5,14 +5,12 @@ import dev.berth.engine.events.Event;
 import dev.berth.engine.runtime.LogReader;
 import dev.berth.engine.runtime.spec.Cgroups;
 import dev.berth.engine.runtime.spec.RunSpec;
-import dev.berth.testkit.LocalImages;
+import dev.berth.testkit.EngineExtension;
 import dev.berth.testkit.RootOnly;
-import dev.berth.testkit.TempEngine;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -36,21 +34,10 @@ class ContainerLifecycleTest {
     @TempDir
     static Path work;
 
-    static TempEngine temp;
+    @RegisterExtension
+    static final EngineExtension temp = EngineExtension.start().withBusybox("busybox:latest");
+
     ContainerFixture fx;
-
-    @BeforeAll
-    static void engine() {
-        temp = TempEngine.start();
-        LocalImages.busybox(temp.engine(), work.resolve("image"), "busybox:latest");
-    }
-
-    @AfterAll
-    static void closeEngine() {
-        if (temp != null) {
-            temp.close();
-        }
-    }
 
     @BeforeEach
     void fixture() {

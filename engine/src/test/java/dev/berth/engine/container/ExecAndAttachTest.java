@@ -2,15 +2,12 @@ package dev.berth.engine.container;
 
 import dev.berth.engine.errors.EngineException;
 import dev.berth.engine.runtime.AttachSocket;
-import dev.berth.testkit.LocalImages;
+import dev.berth.testkit.EngineExtension;
 import dev.berth.testkit.RootOnly;
-import dev.berth.testkit.TempEngine;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -28,24 +25,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @RootOnly
 class ExecAndAttachTest {
 
-    @TempDir
-    static Path work;
+    @RegisterExtension
+    static final EngineExtension temp = EngineExtension.start().withBusybox("busybox:latest");
 
-    static TempEngine temp;
     ContainerFixture fx;
-
-    @BeforeAll
-    static void engine() {
-        temp = TempEngine.start();
-        LocalImages.busybox(temp.engine(), work.resolve("image"), "busybox:latest");
-    }
-
-    @AfterAll
-    static void closeEngine() {
-        if (temp != null) {
-            temp.close();
-        }
-    }
 
     @BeforeEach
     void fixture() {

@@ -3,9 +3,8 @@ package dev.berth.engine.api.containers;
 import dev.berth.engine.container.Container;
 import dev.berth.engine.container.CreateRequest;
 import dev.berth.testkit.RootOnly;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,20 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @RootOnly
 class BridgeLeakTest {
 
-    static NetworkedEngine net;
+    @RegisterExtension
+    static final NetworkedEngine net = NetworkedEngine.perClass("10.77.50.0/24", "bnwc");
     static final List<String> ids = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    @BeforeAll
-    static void start() {
-        net = NetworkedEngine.start("10.77.50.0/24", "bnwc");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
-    }
 
     @Test
     void createStartRemoveCyclesLeaveNoVethRuleAddressOrNamespace() throws Exception {
@@ -83,7 +71,7 @@ class BridgeLeakTest {
             try (Stream<Path> s = Files.list(net.root().resolve("netns"))) {
                 ns = s.map(p -> p.getFileName().toString()).toList();
             }
-            return new Snapshot(BridgeLeakTest.links().stream().filter(l -> l.startsWith("veth") || l.startsWith("bnwc")).toList(),
+            return new Snapshot(ourLinks(),
                     iptables(), net.engine().networks().allocated("bridge"), ns);
         }
     }
@@ -94,6 +82,28 @@ class BridgeLeakTest {
             String[] f = line.split(": ");
             if (f.length > 1) {
                 names.add(f[1].split("@")[0]);
+            }
+        }
+        return names;
+    }
+
+    /**
+     * This engine's bridges and every veth on the host except those enslaved to another engine's
+     * bridge (other engines on the host, other test runs among them, come and go meanwhile); a veth
+     * that is on no bridge at all still counts.
+     */
+    static List<String> ourLinks() {
+        List<String> names = new ArrayList<>();
+        for (String line : run("ip", "-o", "link").split("\n")) {
+            String[] f = line.split(": ");
+            if (f.length < 3) {
+                continue;
+            }
+            String name = f[1].split("@")[0];
+            java.util.regex.Matcher master = java.util.regex.Pattern.compile(" master (\\S+)").matcher(f[2]);
+            boolean onOtherBridge = master.find() && !master.group(1).startsWith("bnwc");
+            if (name.startsWith("bnwc") || name.startsWith("veth") && !onOtherBridge) {
+                names.add(name);
             }
         }
         return names;

@@ -2,9 +2,8 @@ package dev.berth.engine.api.containers;
 
 import dev.berth.engine.EngineMain;
 import dev.berth.testkit.RootOnly;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,19 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @RootOnly
 class EngineRestartNetworkingTest {
 
-    static NetworkedEngine net;
-
-    @BeforeAll
-    static void start() {
-        net = NetworkedEngine.start("10.77.40.0/24", "bnwb");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
-    }
+    @RegisterExtension
+    static final NetworkedEngine net = NetworkedEngine.perClass("10.77.40.0/24", "bnwb");
 
     @Test
     void addressesNamesAndPublishedPortsSurviveARestartAndAKill() throws Exception {

@@ -1,10 +1,9 @@
 package dev.berth.engine.api.containers;
 
+import dev.berth.testkit.DockerCli;
 import dev.berth.testkit.RootOnly;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,24 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @RootOnly
 class NetworkFollowUpsCliTest {
 
-    static NetworkedEngine net;
-
-    @BeforeAll
-    static void start() {
-        net = NetworkedEngine.start("10.77.70.0/24", "bnwf");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
-    }
-
-    @AfterEach
-    void clean() {
-        net.clean();
-    }
+    @RegisterExtension
+    static final NetworkedEngine net = NetworkedEngine.perClass("10.77.70.0/24", "bnwf").cleaningAfterEach();
 
     @Test
     void connectAddsTheNewAddressToEtcHostsAndDisconnectRemovesIt() {
@@ -125,7 +108,7 @@ class NetworkFollowUpsCliTest {
 
     @Test
     void anIpv6HostAddressIsRefusedClearlyAndADualStackBindingServesIpv4() {
-        NetworkedEngine.Run refused = net.docker("run", "-d", "--name", "v6", "-p", "[::1]:8080:80", "busybox", "sleep", "300");
+        DockerCli.Run refused = net.docker("run", "-d", "--name", "v6", "-p", "[::1]:8080:80", "busybox", "sleep", "300");
         assertThat(refused.exit()).isNotZero();
         assertThat(refused.err()).contains("on the IPv6 host address ::1: Berth publishes ports on IPv4 only")
                 .contains("use an IPv4 address such as 127.0.0.1");

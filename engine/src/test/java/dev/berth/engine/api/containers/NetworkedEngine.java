@@ -7,8 +7,13 @@ import dev.berth.engine.container.Container;
 import dev.berth.engine.container.ContainerFilter;
 import dev.berth.engine.network.NetworkInspect;
 import dev.berth.engine.volume.Volume;
+import dev.berth.testkit.DockerCli;
 import dev.berth.testkit.LocalImages;
 import dev.berth.testkit.TestFiles;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +24,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,33 +36,62 @@ import static org.assertj.core.api.Assertions.assertThat;
  * prefix (so test engines never share a bridge with another engine on the host). It can be
  * stopped and started again on the same root; {@link #close()} removes every container, user
  * network and volume it made, then the directory.
+ * <p>As a JUnit extension on a static field it is started before the class and closed after it
+ * (and, with {@link #cleaningAfterEach()}, cleaned after each test):
+ * <pre>{@code
+ * @RegisterExtension
+ * static final NetworkedEngine net = NetworkedEngine.perClass("10.77.0.0/24", "bnwa").cleaningAfterEach();
+ * }</pre>
  */
-final class NetworkedEngine implements AutoCloseable {
+final class NetworkedEngine implements AutoCloseable, BeforeAllCallback, AfterEachCallback, AfterAllCallback {
 
-    static final String DOCKER = "/usr/local/bin/docker";
-
-    record Run(int exit, String out, String err) {
-        String all() {
-            return out + err;
-        }
-    }
-
-    private final Path dir;
-    private final EngineConfig config;
+    private final String bridgeSubnet;
+    private final String bridgePrefix;
+    private boolean cleanAfterEach;
+    private Path dir;
+    private EngineConfig config;
     private Engine engine;
     private ApiServer api;
 
-    private NetworkedEngine(Path dir, EngineConfig config) {
-        this.dir = dir;
-        this.config = config;
+    private NetworkedEngine(String bridgeSubnet, String bridgePrefix) {
+        this.bridgeSubnet = bridgeSubnet;
+        this.bridgePrefix = bridgePrefix;
     }
 
     /**
+     * An engine for a test class, started before it and closed after it (register it on a static field).
+     *
      * @param bridgeSubnet the default bridge's subnet, e.g. {@code 10.77.0.0/24}
      * @param bridgePrefix bridge name prefix, e.g. {@code bnwa}
      */
-    static NetworkedEngine start(String bridgeSubnet, String bridgePrefix) {
-        Path dir;
+    static NetworkedEngine perClass(String bridgeSubnet, String bridgePrefix) {
+        return new NetworkedEngine(bridgeSubnet, bridgePrefix);
+    }
+
+    /** After each test, removes every container, user network and volume (see {@link #clean()}). */
+    NetworkedEngine cleaningAfterEach() {
+        cleanAfterEach = true;
+        return this;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        open();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (cleanAfterEach) {
+            clean();
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+
+    private void open() {
         try {
             dir = Files.createTempDirectory("berth-net-");
             Path root = Files.createDirectories(dir.resolve("root"));
@@ -67,15 +100,14 @@ final class NetworkedEngine implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        NetworkedEngine n = new NetworkedEngine(dir, new EngineConfig(dir.resolve("root"), dir.resolve("b.sock")));
+        config = new EngineConfig(dir.resolve("root"), dir.resolve("b.sock"));
         try {
-            n.up();
-            LocalImages.busybox(n.engine, dir.resolve("image"), "busybox:latest");
+            up();
+            LocalImages.busybox(engine, dir.resolve("image"), "busybox:latest");
         } catch (RuntimeException e) {
-            n.close();
+            close();
             throw e;
         }
-        return n;
     }
 
     /** Starts an engine and its API on the root (after {@link #down()}). */
@@ -118,42 +150,14 @@ final class NetworkedEngine implements AutoCloseable {
         return config.socket();
     }
 
-    Run docker(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(DOCKER, "-H", "unix://" + config.socket()));
-        cmd.addAll(List.of(args));
-        try {
-            ProcessBuilder pb = new ProcessBuilder(cmd);
-            pb.environment().put("DOCKER_CONFIG", dir.resolve("docker-config").toString());
-            pb.environment().remove("DOCKER_HOST");
-            pb.environment().remove("DOCKER_CONTEXT");
-            pb.environment().remove("DOCKER_API_VERSION");
-            Path out = Files.createTempFile(dir, "out", ".txt");
-            Path err = Files.createTempFile(dir, "err", ".txt");
-            pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-            Process p = pb.start();
-            try {
-                if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                    throw new AssertionError("docker " + String.join(" ", args) + " did not finish in 60 s");
-                }
-            } finally {
-                p.destroyForcibly();
-            }
-            Run r = new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-            return r;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+    /** Runs the docker CLI against this engine's socket. */
+    DockerCli.Run docker(String... args) {
+        return new DockerCli(config.socket(), dir).runUnchecked(args);
     }
 
     /** Runs the CLI and requires exit 0; returns stdout. */
     String ok(String... args) {
-        Run r = docker(args);
+        DockerCli.Run r = docker(args);
         assertThat(r.exit()).as("docker " + String.join(" ", args) + "\n" + r.all()).isZero();
         return r.out();
     }
@@ -215,7 +219,10 @@ final class NetworkedEngine implements AutoCloseable {
             }
         } finally {
             down();
-            TestFiles.deleteTree(dir);
+            if (dir != null) {
+                TestFiles.deleteTree(dir);
+                dir = null;
+            }
         }
     }
 }

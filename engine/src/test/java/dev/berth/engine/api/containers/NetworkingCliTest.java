@@ -1,10 +1,8 @@
 package dev.berth.engine.api.containers;
 
 import dev.berth.testkit.RootOnly;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -22,24 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @RootOnly
 class NetworkingCliTest {
 
-    static NetworkedEngine net;
-
-    @BeforeAll
-    static void start() {
-        net = NetworkedEngine.start("10.77.0.0/24", "bnwa");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
-    }
-
-    @AfterEach
-    void clean() {
-        net.clean();
-    }
+    @RegisterExtension
+    static final NetworkedEngine net = NetworkedEngine.perClass("10.77.0.0/24", "bnwa").cleaningAfterEach();
 
     @Test
     void containerNamesAndAliasesResolveOnAUserNetwork() {

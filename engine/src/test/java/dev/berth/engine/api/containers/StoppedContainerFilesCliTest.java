@@ -1,7 +1,8 @@
 package dev.berth.engine.api.containers;
 
-import dev.berth.testkit.Mounts;
+import dev.berth.testkit.DockerCli;
 import dev.berth.testkit.EngineExtension;
+import dev.berth.testkit.Mounts;
 import dev.berth.testkit.RootOnly;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -12,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -27,8 +27,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @RootOnly
 class StoppedContainerFilesCliTest {
 
-    static final String DOCKER = "/usr/local/bin/docker";
-
     @TempDir
     static Path tmp;
 
@@ -36,31 +34,11 @@ class StoppedContainerFilesCliTest {
     static final EngineExtension engine = EngineExtension.start().withBusybox("busybox:latest").serving()
             .checkingNoMountsLeft();
 
-    record Run(int exit, String out, String err) {}
-
-    static Run docker(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(DOCKER, "-H", "unix://" + engine.socket()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("DOCKER_CONFIG", tmp.resolve("docker-config").toString());
-        pb.environment().remove("DOCKER_HOST");
-        pb.environment().remove("DOCKER_CONTEXT");
-        Path out = Files.createTempFile(tmp, "out", ".txt");
-        Path err = Files.createTempFile(tmp, "err", ".txt");
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-        Process p = pb.start();
-        try {
-            p.getOutputStream().close();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                throw new AssertionError(String.join(" ", cmd) + " did not finish in 60 s");
-            }
-        } finally {
-            p.destroyForcibly();
-        }
-        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    static DockerCli.Run docker(String... args) throws IOException, InterruptedException {
+        return new DockerCli(engine.socket(), tmp).run(args);
     }
 
-    static String ok(Run r) {
+    static String ok(DockerCli.Run r) {
         assertThat(r.exit()).as("out: " + r.out() + "\nerr: " + r.err()).isZero();
         return r.out();
     }
@@ -144,13 +122,13 @@ class StoppedContainerFilesCliTest {
                 "echo inside > /inside; ln -s / /evil; ln -s ../../../../../../../../.. /up; ln -s " + hostDir + "/secret /direct"));
 
         // reads: every link is resolved inside the container's root
-        Run viaRoot = docker("cp", "hostile:/evil" + hostDir + "/secret", tmp.resolve("leak1").toString());
+        DockerCli.Run viaRoot = docker("cp", "hostile:/evil" + hostDir + "/secret", tmp.resolve("leak1").toString());
         assertThat(viaRoot.exit()).isNotZero();
         assertThat(tmp.resolve("leak1")).doesNotExist();
-        Run viaUp = docker("cp", "hostile:/up" + hostDir + "/secret", tmp.resolve("leak2").toString());
+        DockerCli.Run viaUp = docker("cp", "hostile:/up" + hostDir + "/secret", tmp.resolve("leak2").toString());
         assertThat(viaUp.exit()).isNotZero();
         assertThat(tmp.resolve("leak2")).doesNotExist();
-        Run direct = docker("cp", "-L", "hostile:/direct", tmp.resolve("leak3").toString());
+        DockerCli.Run direct = docker("cp", "-L", "hostile:/direct", tmp.resolve("leak3").toString());
         assertThat(direct.exit()).isNotZero();
         assertThat(tmp.resolve("leak3")).doesNotExist();
         Path inside = tmp.resolve("inside-via-link");
@@ -165,7 +143,7 @@ class StoppedContainerFilesCliTest {
         ok(docker("cp", plant.toString(), "hostile:/evil/tmp/"));
         assertThat(Path.of("/", name)).doesNotExist();
         assertThat(Path.of("/tmp", name)).doesNotExist();
-        Run intoHostDir = docker("cp", plant.toString(), "hostile:/evil" + hostDir + "/");
+        DockerCli.Run intoHostDir = docker("cp", plant.toString(), "hostile:/evil" + hostDir + "/");
         assertThat(intoHostDir.exit()).isNotZero();
         assertThat(hostDir.resolve(name)).doesNotExist();
         Path back = tmp.resolve("planted-back");

@@ -1,11 +1,10 @@
 package dev.berth.engine.api.containers;
 
 import dev.berth.engine.volume.Volume;
+import dev.berth.testkit.DockerCli;
 import dev.berth.testkit.RootOnly;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,24 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @RootOnly
 class VolumesCliTest {
 
-    static NetworkedEngine net;
-
-    @BeforeAll
-    static void start() {
-        net = NetworkedEngine.start("10.77.60.0/24", "bnwv");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (net != null) {
-            net.close();
-        }
-    }
-
-    @AfterEach
-    void clean() {
-        net.clean();
-    }
+    @RegisterExtension
+    static final NetworkedEngine net = NetworkedEngine.perClass("10.77.60.0/24", "bnwv").cleaningAfterEach();
 
     private static List<String> volumeNames() {
         return net.engine().volumes().list().stream().map(Volume::name).toList();
@@ -62,7 +45,7 @@ class VolumesCliTest {
         assertThat(anon).matches("[0-9a-f]{64}");
         net.ok("run", "--rm", "--volumes-from", "store", "busybox", "sh", "-c", "echo shared-data > /shared/y");
         assertThat(net.ok("run", "--rm", "--volumes-from", "store:ro", "busybox", "cat", "/shared/y")).isEqualTo("shared-data\n");
-        NetworkedEngine.Run ro = net.docker("run", "--rm", "--volumes-from", "store:ro", "busybox", "sh", "-c", "echo z > /shared/w");
+        DockerCli.Run ro = net.docker("run", "--rm", "--volumes-from", "store:ro", "busybox", "sh", "-c", "echo z > /shared/w");
         assertThat(ro.exit()).isNotZero();
         assertThat(ro.err()).contains("Read-only file system");
         // the volume outlives the containers that used it through --volumes-from
@@ -88,7 +71,7 @@ class VolumesCliTest {
     @Test
     void aVolumeInUseCannotBeRemovedAndTheErrorNamesItsContainer() {
         String id = net.ok("create", "--name", "holder", "-v", "busy:/d", "busybox", "true").strip();
-        NetworkedEngine.Run refused = net.docker("volume", "rm", "busy");
+        DockerCli.Run refused = net.docker("volume", "rm", "busy");
         assertThat(refused.exit()).isNotZero();
         assertThat(refused.err()).contains("volume is in use").contains(id);
         assertThat(volumeNames()).contains("busy");
@@ -120,7 +103,7 @@ class VolumesCliTest {
         Path dir = Files.createDirectories(net.dir().resolve("bind-src"));
         Files.writeString(dir.resolve("in.txt"), "from-host\n");
         assertThat(net.ok("run", "--rm", "-v", dir + ":/b:ro", "busybox", "cat", "/b/in.txt")).isEqualTo("from-host\n");
-        NetworkedEngine.Run ro = net.docker("run", "--rm", "-v", dir + ":/b:ro", "busybox", "sh", "-c", "echo x > /b/new.txt");
+        DockerCli.Run ro = net.docker("run", "--rm", "-v", dir + ":/b:ro", "busybox", "sh", "-c", "echo x > /b/new.txt");
         assertThat(ro.exit()).isNotZero();
         assertThat(ro.err()).contains("Read-only file system");
         assertThat(dir.resolve("new.txt")).doesNotExist();

@@ -9,16 +9,12 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
-import dev.berth.engine.api.ApiServer;
-import dev.berth.engine.container.Container;
-import dev.berth.engine.container.ContainerFilter;
-import dev.berth.testkit.LocalImages;
+import dev.berth.testkit.EngineExtension;
 import dev.berth.testkit.RootOnly;
-import dev.berth.testkit.TempEngine;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
@@ -36,16 +32,13 @@ class ExecApiTest {
 
     @TempDir
     static Path tmp;
-    static TempEngine engine;
-    static ApiServer api;
+    @RegisterExtension
+    static final EngineExtension engine = EngineExtension.start().withBusybox("busybox:latest").serving();
     static DockerClient client;
 
     @BeforeAll
     static void start() {
-        engine = TempEngine.start();
-        LocalImages.busybox(engine.engine(), tmp.resolve("image"), "busybox:latest");
-        Path sock = tmp.resolve("api.sock");
-        api = ApiServer.serve(engine.engine(), sock);
+        Path sock = engine.socket();
         DockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost("unix://" + sock)
                 .withDockerConfig(tmp.resolve("docker-java-config").toString())
@@ -58,19 +51,6 @@ class ExecApiTest {
     static void stop() throws Exception {
         if (client != null) {
             client.close();
-        }
-        if (api != null) {
-            api.close();
-        }
-        if (engine != null) {
-            engine.close();
-        }
-    }
-
-    @AfterEach
-    void removeContainers() {
-        for (Container c : engine.engine().containers().list(ContainerFilter.ALL)) {
-            engine.engine().containers().remove(c.id(), true, false);
         }
     }
 

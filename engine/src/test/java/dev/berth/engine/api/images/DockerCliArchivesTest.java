@@ -1,20 +1,20 @@
 package dev.berth.engine.api.images;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.engine.api.ApiServer;
 import dev.berth.engine.image.ImageService;
 import dev.berth.engine.state.Json;
 import dev.berth.testkit.BusyboxImage;
+import dev.berth.testkit.DockerCli;
+import dev.berth.testkit.EngineExtension;
 import dev.berth.testkit.Layer;
 import dev.berth.testkit.LocalRegistry;
 import dev.berth.testkit.RootOnly;
-import dev.berth.testkit.TempEngine;
 import dev.berth.testkit.WithRegistry;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.InputStream;
@@ -33,8 +33,10 @@ class DockerCliArchivesTest {
     @TempDir
     static Path tmp;
     static LocalRegistry registry;
-    static TempEngine engine;
-    static ApiServer api;
+
+    @RegisterExtension
+    static final EngineExtension engine = EngineExtension.start().serving();
+
     static DockerCli docker;
     static String app;
 
@@ -44,19 +46,7 @@ class DockerCliArchivesTest {
                 .layer(Layer.builder().createdBy("ADD app /app # archive test").file("/app/hello.txt", "hello\n").build())
                 .build(tmp.resolve("app")).pushTo(registry, "team/saved:1");
         app = registry.reference("team/saved:1");
-        engine = TempEngine.start();
-        api = ApiServer.serve(engine.engine(), engine.socket());
         docker = new DockerCli(engine.socket(), tmp);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-        if (engine != null) {
-            engine.close();
-        }
     }
 
     static ImageService images() {

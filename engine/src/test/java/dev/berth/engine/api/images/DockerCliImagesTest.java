@@ -1,20 +1,20 @@
 package dev.berth.engine.api.images;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.engine.api.ApiServer;
 import dev.berth.engine.image.ImageService;
 import dev.berth.engine.oci.Digest;
 import dev.berth.engine.state.Json;
 import dev.berth.testkit.BusyboxImage;
+import dev.berth.testkit.DockerCli;
+import dev.berth.testkit.EngineExtension;
 import dev.berth.testkit.Layer;
 import dev.berth.testkit.LocalRegistry;
 import dev.berth.testkit.RegistryExtension;
 import dev.berth.testkit.RootOnly;
-import dev.berth.testkit.TempEngine;
 import dev.berth.testkit.WithRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -30,8 +30,10 @@ class DockerCliImagesTest {
     @TempDir
     static Path tmp;
     static LocalRegistry registry;
-    static TempEngine engine;
-    static ApiServer api;
+
+    @RegisterExtension
+    static final EngineExtension engine = EngineExtension.start().serving();
+
     static DockerCli docker;
     static String busybox;
     static String app;
@@ -45,19 +47,7 @@ class DockerCliImagesTest {
                 .build(tmp.resolve("app")).pushTo(registry, "team/app:1.0");
         busybox = registry.reference("library/busybox:latest");
         app = registry.reference("team/app:1.0");
-        engine = TempEngine.start();
-        api = ApiServer.serve(engine.engine(), engine.socket());
         docker = new DockerCli(engine.socket(), tmp);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-        if (engine != null) {
-            engine.close();
-        }
     }
 
     static ImageService images() {

@@ -10,20 +10,19 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
-import dev.berth.engine.api.ApiServer;
 import dev.berth.engine.errors.EngineException;
 import dev.berth.engine.image.ImageService;
 import dev.berth.engine.state.Json;
 import dev.berth.testkit.BusyboxImage;
+import dev.berth.testkit.EngineExtension;
 import dev.berth.testkit.Layer;
 import dev.berth.testkit.LocalRegistry;
 import dev.berth.testkit.RegistryExtension;
 import dev.berth.testkit.RootOnly;
-import dev.berth.testkit.TempEngine;
 import dev.berth.testkit.WithRegistry;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URLEncoder;
@@ -46,26 +45,16 @@ class ImagesApiTest {
     @TempDir
     static Path tmp;
     static LocalRegistry registry;
-    static TempEngine engine;
-    static ApiServer api;
+
+    @RegisterExtension
+    static final EngineExtension engine = EngineExtension.start().serving();
+
     static String busybox;
 
     @BeforeAll
     static void start() {
         BusyboxImage.build(tmp.resolve("busybox")).pushTo(registry, "library/busybox:latest");
         busybox = registry.reference("library/busybox:latest");
-        engine = TempEngine.start();
-        api = ApiServer.serve(engine.engine(), engine.socket());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-        if (engine != null) {
-            engine.close();
-        }
     }
 
     static ImageService images() {

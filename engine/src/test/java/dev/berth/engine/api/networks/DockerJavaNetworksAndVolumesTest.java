@@ -10,12 +10,12 @@ import com.github.dockerjava.api.model.Network;
 import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
-import dev.berth.engine.api.ApiServer;
+import dev.berth.testkit.EngineExtension;
 import dev.berth.testkit.RootOnly;
-import dev.berth.testkit.TempEngine;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -30,15 +30,13 @@ class DockerJavaNetworksAndVolumesTest {
 
     @TempDir
     static Path tmp;
-    static TempEngine engine;
-    static ApiServer api;
+    @RegisterExtension
+    static final EngineExtension engine = EngineExtension.start().serving();
     static DockerClient client;
 
     @BeforeAll
     static void start() {
-        engine = TempEngine.start();
-        Path sock = tmp.resolve("api.sock");
-        api = ApiServer.serve(engine.engine(), sock);
+        Path sock = engine.socket();
         var config = DefaultDockerClientConfig.createDefaultConfigBuilder()
                 .withDockerHost("unix://" + sock)
                 .withDockerConfig(tmp.resolve("docker-java-config").toString())
@@ -50,12 +48,6 @@ class DockerJavaNetworksAndVolumesTest {
     static void stop() throws Exception {
         if (client != null) {
             client.close();
-        }
-        if (api != null) {
-            api.close();
-        }
-        if (engine != null) {
-            engine.close();
         }
     }
 

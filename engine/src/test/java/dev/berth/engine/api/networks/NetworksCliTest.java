@@ -1,17 +1,17 @@
 package dev.berth.engine.api.networks;
 
-import dev.berth.engine.api.ApiServer;
 import dev.berth.engine.events.Event;
 import dev.berth.engine.events.EventBus;
 import dev.berth.engine.network.Attachment;
 import dev.berth.engine.network.EndpointRequest;
 import dev.berth.engine.network.NetworkService;
+import dev.berth.testkit.DockerCli;
+import dev.berth.testkit.EngineExtension;
 import dev.berth.testkit.RootOnly;
-import dev.berth.testkit.TempEngine;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -28,25 +28,13 @@ class NetworksCliTest {
 
     @TempDir
     static Path tmp;
-    static TempEngine engine;
-    static ApiServer api;
-    static Docker docker;
+    @RegisterExtension
+    static final EngineExtension engine = EngineExtension.start().serving();
+    static DockerCli docker;
 
     @BeforeAll
-    static void start() {
-        engine = TempEngine.start();
-        api = ApiServer.serve(engine.engine(), tmp.resolve("api.sock"));
-        docker = new Docker(tmp.resolve("api.sock"), tmp);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-        if (engine != null) {
-            engine.close();
-        }
+    static void docker() {
+        docker = new DockerCli(engine.socket(), tmp);
     }
 
     @AfterEach

@@ -1,14 +1,13 @@
 package dev.berth.engine.api.volumes;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.berth.engine.api.ApiServer;
 import dev.berth.engine.state.Json;
 import dev.berth.engine.volume.VolumeCreate;
+import dev.berth.testkit.EngineExtension;
 import dev.berth.testkit.RootOnly;
-import dev.berth.testkit.TempEngine;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
@@ -35,17 +34,15 @@ class VolumeFilesApiTest {
 
     @TempDir
     static Path tmp;
-    static TempEngine engine;
-    static ApiServer api;
+    @RegisterExtension
+    static final EngineExtension engine = EngineExtension.start().serving();
     static Path sock;
     static Path data;
     static Path outside;
 
     @BeforeAll
     static void start() throws IOException {
-        engine = TempEngine.start();
-        sock = tmp.resolve("api.sock");
-        api = ApiServer.serve(engine.engine(), sock);
+        sock = engine.socket();
         data = engine.engine().volumes().create(VolumeCreate.named("files")).mountpoint();
         Files.createDirectories(data.resolve("etc/conf.d"));
         Files.writeString(data.resolve("etc/app.conf"), "port=8080\n");
@@ -57,16 +54,6 @@ class VolumeFilesApiTest {
         Files.writeString(outside.resolve("secret.txt"), "do not list me");
         Files.createSymbolicLink(data.resolve("escape"), outside);
         Files.createSymbolicLink(data.resolve("etc/up"), Path.of("../../../../../.." + outside));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-        if (engine != null) {
-            engine.close();
-        }
     }
 
     @Test

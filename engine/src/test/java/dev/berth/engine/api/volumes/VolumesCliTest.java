@@ -1,24 +1,22 @@
 package dev.berth.engine.api.volumes;
 
-import dev.berth.engine.api.ApiServer;
-import dev.berth.engine.api.networks.Docker;
 import dev.berth.engine.events.Event;
 import dev.berth.engine.events.EventBus;
 import dev.berth.engine.volume.LocalVolumeService;
 import dev.berth.engine.volume.Volume;
+import dev.berth.testkit.DockerCli;
+import dev.berth.testkit.EngineExtension;
 import dev.berth.testkit.RootOnly;
-import dev.berth.testkit.TempEngine;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,25 +29,13 @@ class VolumesCliTest {
 
     @TempDir
     static Path tmp;
-    static TempEngine engine;
-    static ApiServer api;
-    static Docker docker;
+    @RegisterExtension
+    static final EngineExtension engine = EngineExtension.start().serving();
+    static DockerCli docker;
 
     @BeforeAll
-    static void start() {
-        engine = TempEngine.start();
-        api = ApiServer.serve(engine.engine(), tmp.resolve("api.sock"));
-        docker = new Docker(tmp.resolve("api.sock"), tmp);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (api != null) {
-            api.close();
-        }
-        if (engine != null) {
-            engine.close();
-        }
+    static void docker() {
+        docker = new DockerCli(engine.socket(), tmp);
     }
 
     @AfterEach
