@@ -59,7 +59,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -1504,7 +1506,8 @@ public final class LocalContainerService implements ContainerService, AutoClosea
         }
         publish(c, "exec_start: " + String.join(" ", cfg.cmd()), Map.of("execID", execId));
         Process p = process;
-        p.onExit().whenComplete((x, err) -> {
+        // settled: the exit code worked out (from runc's log, which this then deletes) and exec_die published
+        CompletableFuture<Process> settled = p.onExit().whenComplete((x, err) -> {
             readPid(e);
             int code = execExitCode(p.exitValue(), runcLog);
             ptys.remove(execId);
@@ -1539,6 +1542,11 @@ public final class LocalContainerService implements ContainerService, AutoClosea
             @Override
             public int waitFor() throws InterruptedException {
                 int raw = p.waitFor();
+                try {
+                    settled.get(); // not before the log is read: reading it here could race its deletion
+                } catch (ExecutionException failed) {
+                    // the exit handling failed; fall back to reading the log ourselves
+                }
                 Integer known = e.exitCode;
                 return known != null ? known : execExitCode(raw, runcLog);
             }
