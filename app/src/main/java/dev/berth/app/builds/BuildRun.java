@@ -153,6 +153,54 @@ public final class BuildRun {
         }
     }
 
+    // ---- the history file ------------------------------------------------------------------------
+
+    /** This finished build as the history file keeps it (call on the UI thread). */
+    SavedBuild saved() {
+        BuildRequest r = request;
+        SavedBuild.Request req = new SavedBuild.Request(r.contextDir().toString(), r.dockerfile(), r.tags(),
+                r.buildArgs(), r.target(), r.noCache(), r.pull());
+        List<SavedBuild.Step> savedSteps = steps.stream().map(s -> new SavedBuild.Step(s.number(), s.total(),
+                s.instruction(), s.line(), s.cached(), s.started().toEpochMilli(),
+                s.duration() == null ? 0 : s.duration().toMillis(), s.failed(), s.imageId())).toList();
+        List<BuildLogLine> last = log.subList(Math.max(0, log.size() - SavedBuild.MAX_LOG_LINES), log.size());
+        List<SavedBuild.Line> lines = last.stream()
+                .map(l -> new SavedBuild.Line(l.step(), l.kind().name(), l.text())).toList();
+        Text e = error.get();
+        return new SavedBuild(req, status.get().name(), started.toEpochMilli(), duration.get().toMillis(), imageId.get(),
+                List.copyOf(tagged), savedSteps, e == null ? null : e.key(),
+                e == null ? List.of() : e.args().stream().map(String::valueOf).toList(), failingLine.get(),
+                dockerfile.get(), lines);
+    }
+
+    /** A finished build read back from the history file ({@link SavedBuild#validated()} first). */
+    static BuildRun restored(SavedBuild b) {
+        SavedBuild.Request q = b.request();
+        BuildRun run = new BuildRun(new BuildRequest(Path.of(q.context()), q.dockerfile(), q.tags(), q.buildArgs(),
+                q.target(), q.noCache(), q.pull()), Instant.ofEpochMilli(b.startedMillis()));
+        run.imageId.set(b.imageId());
+        run.tagged.setAll(b.tagged());
+        for (SavedBuild.Step s : b.steps()) {
+            run.steps.add(new BuildStepRow(s.number(), s.total(), s.instruction(), s.line(), s.cached(),
+                    Instant.ofEpochMilli(s.startedMillis()), Duration.ofMillis(Math.max(0, s.durationMillis())), s.failed(),
+                    s.imageId()));
+        }
+        run.totalSteps.set(b.steps().isEmpty() ? 0 : b.steps().getLast().total());
+        run.cachedSteps.set((int) run.steps.stream().filter(BuildStepRow::cached).count());
+        run.log.setAll(b.log().stream()
+                .map(l -> new BuildLogLine(l.step(), BuildLogLine.Kind.valueOf(l.kind()), l.text())).toList());
+        if (b.errorKey() != null && !b.errorKey().isEmpty()) {
+            run.error.set(Text.of(b.errorKey(), b.errorArgs().toArray()));
+        }
+        run.failingLine.set(Math.max(0, b.failingLine()));
+        run.dockerfile.set(b.dockerfile());
+        Duration d = Duration.ofMillis(b.durationMillis());
+        run.finished.set(run.started.plus(d));
+        run.duration.set(d);
+        run.status.set(BuildStatus.valueOf(b.status()));
+        return run;
+    }
+
     // ---- updates, on the UI thread --------------------------------------------------------------
 
     void setCanceller(Runnable c) {

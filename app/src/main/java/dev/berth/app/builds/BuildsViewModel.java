@@ -9,6 +9,8 @@ import dev.berth.app.task.UiExecutor;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.SimpleObjectProperty;
@@ -19,16 +21,19 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The Builds pane's state: every build started in this app session, newest first, and the selected
  * one. {@link #start} runs a build in the background through {@link BuildsClient}; its stream's lines
- * reach the {@link BuildRun} on the UI thread, a burst of lines in one turn. Builds are kept for the
- * session (not persisted).
+ * reach the {@link BuildRun} on the UI thread, a burst of lines in one turn. With a {@link BuildHistory},
+ * finished builds are saved (off the UI thread) as they end, removed from it as they are removed here,
+ * and the past ones are read back (off the UI thread) when the view model starts, under the new runs.
  */
 public final class BuildsViewModel implements AutoCloseable {
 
@@ -40,9 +45,57 @@ public final class BuildsViewModel implements AutoCloseable {
     private final ObjectProperty<BuildRun> selected = new SimpleObjectProperty<>(this, "selected");
     private final ReadOnlyObjectWrapper<Backend> backend = new ReadOnlyObjectWrapper<>(this, "backend");
     private final BooleanBinding empty = Bindings.isEmpty(builds);
+    private final BuildHistory history;
+    private final ReadOnlyBooleanWrapper historyLoaded = new ReadOnlyBooleanWrapper(this, "historyLoaded");
+    private final AtomicLong historyGeneration = new AtomicLong();
 
+    /** A view model that keeps its builds for the session only. */
     public BuildsViewModel(UiExecutor executor) {
+        this(executor, null);
+    }
+
+    /** A view model that keeps finished builds in {@code history} ({@code null}: for the session only). */
+    public BuildsViewModel(UiExecutor executor, BuildHistory history) {
         this.executor = Objects.requireNonNull(executor, "executor");
+        this.history = history;
+        if (history == null) {
+            historyLoaded.set(true);
+        } else {
+            executor.runInBackground(() -> {
+                List<BuildRun> past = new ArrayList<>();
+                try {
+                    for (SavedBuild b : history.load()) {
+                        past.add(BuildRun.restored(b));
+                    }
+                } finally {
+                    executor.runOnUi(() -> pastRead(past));
+                }
+            });
+        }
+    }
+
+    private void pastRead(List<BuildRun> past) {
+        builds.addAll(past); // older than anything started meanwhile
+        historyLoaded.set(true);
+        if (builds.size() > past.size()) {
+            saveHistory(); // builds that ended before the history was read
+        }
+    }
+
+    /** True once the past builds are in the list (at once without a history file). */
+    public ReadOnlyBooleanProperty historyLoadedProperty() {
+        return historyLoaded.getReadOnlyProperty();
+    }
+
+    /** Hands the finished builds, newest first, to the history file (on the UI thread; written in the background). */
+    private void saveHistory() {
+        if (history == null || !historyLoaded.get()) {
+            return;
+        }
+        List<SavedBuild> finished = builds.stream().filter(r -> r.status().finished())
+                .limit(BuildHistory.MAX_BUILDS).map(BuildRun::saved).toList();
+        long generation = historyGeneration.incrementAndGet();
+        executor.runInBackground(() -> history.save(generation, finished));
     }
 
     public String titleKey() {
@@ -68,6 +121,11 @@ public final class BuildsViewModel implements AutoCloseable {
      */
     public BuildRun start(BuildRequest request) {
         BuildRun run = new BuildRun(request, Instant.now());
+        run.statusProperty().addListener((obs, old, now) -> {
+            if (now.finished()) {
+                executor.runOnUi(this::saveHistory); // next turn: a burst's last log lines join the log after the status
+            }
+        });
         builds.addFirst(run);
         selected.set(run);
         Backend b = backend.get();
@@ -116,6 +174,14 @@ public final class BuildsViewModel implements AutoCloseable {
         if (!run.status().finished()) {
             return false;
         }
+        boolean removed = takeOff(run);
+        if (removed) {
+            saveHistory();
+        }
+        return removed;
+    }
+
+    private boolean takeOff(BuildRun run) {
         boolean removed = builds.remove(run);
         if (removed && selected.get() == run) {
             selected.set(builds.isEmpty() ? null : builds.getFirst());
@@ -123,13 +189,16 @@ public final class BuildsViewModel implements AutoCloseable {
         return removed;
     }
 
-    /** Takes every finished build off the list. */
+    /** Takes every finished build off the list (and out of the history file). */
     public void clearFinished() {
         List<BuildRun> done = builds.stream().filter(r -> r.status().finished()).toList();
-        done.forEach(this::remove);
+        done.forEach(this::takeOff);
+        if (!done.isEmpty()) {
+            saveHistory();
+        }
     }
 
-    /** Every build of this session, newest first. */
+    /** Every build of this session and the saved past ones, newest first. */
     public ObservableList<BuildRun> builds() {
         return builds;
     }

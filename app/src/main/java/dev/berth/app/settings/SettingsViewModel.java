@@ -35,6 +35,11 @@ public final class SettingsViewModel {
         theme.addListener((obs, old, now) -> save());
     }
 
+    /** The settings file (other app files, such as the build history, live next to it). */
+    public java.nio.file.Path file() {
+        return store.file();
+    }
+
     public ObjectProperty<Language> languageProperty() {
         return language;
     }

@@ -5,6 +5,7 @@ import dev.berth.app.backend.Backend;
 import dev.berth.app.backend.Connection;
 import dev.berth.app.backend.EngineInfo;
 import dev.berth.app.backend.EngineVersion;
+import dev.berth.app.builds.BuildHistory;
 import dev.berth.app.builds.BuildsViewModel;
 import dev.berth.app.containers.ContainersViewModel;
 import dev.berth.app.events.EventsViewModel;
@@ -61,7 +62,7 @@ public final class MainWindowViewModel implements AutoCloseable {
         this.registries = new RegistriesViewModel(executor);
         this.volumes = new VolumesViewModel(executor);
         this.networks = new NetworksViewModel(executor);
-        this.builds = new BuildsViewModel(executor);
+        this.builds = new BuildsViewModel(executor, settings.file() == null ? null : BuildHistory.nextTo(settings.file()));
         this.statusBar = new StatusBarViewModel(i18n, state, version, info, executor.runningTasks());
         // an engine the app is a client of can go away: its event stream ending is how we notice
         events.problemProperty().addListener((obs, old, problem) -> {
