@@ -1087,7 +1087,7 @@ public final class Builder {
                 List<String> matched = new ArrayList<>();
                 for (String n : names) {
                     List<String> paths = List.of(n);
-                    if (hasWildcard(n)) {
+                    if (BuildContext.hasWildcard(n)) {
                         wildcard = true;
                         try {
                             paths = globImage(root, n);
@@ -1178,10 +1178,6 @@ public final class Builder {
         return remote;
     }
 
-    private static boolean hasWildcard(String path) {
-        return path.chars().anyMatch(ch -> ch == '*' || ch == '?' || ch == '[');
-    }
-
     /**
      * The paths in a mounted image that match {@code pattern} (Go's {@code filepath.Match} per path component:
      * {@code *}, {@code ?}, {@code [...]}), in order; every directory is reached with links resolved inside
@@ -1194,12 +1190,17 @@ public final class Builder {
                 continue;
             }
             List<String> next = new ArrayList<>();
-            if (!hasWildcard(part)) {
+            if (!BuildContext.hasWildcard(part)) {
                 for (String f : found) {
                     next.add(f + "/" + part);
                 }
             } else {
-                java.util.regex.Pattern re = globPart(part);
+                java.util.regex.Pattern re;
+                try {
+                    re = BuildContext.componentPattern(part);
+                } catch (IllegalArgumentException malformed) {
+                    throw new EngineException.InvalidArgument("syntax error in pattern " + part);
+                }
                 for (String f : found) {
                     Path dir = RootfsPath.resolve(root, f.isEmpty() ? "/" : f);
                     if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
@@ -1217,37 +1218,6 @@ public final class Builder {
             found = next;
         }
         return found.stream().filter(f -> Files.exists(RootfsPath.resolve(root, f), LinkOption.NOFOLLOW_LINKS)).toList();
-    }
-
-    /** One path component of a Go glob as a regular expression. */
-    private static java.util.regex.Pattern globPart(String glob) {
-        StringBuilder re = new StringBuilder();
-        for (int i = 0; i < glob.length(); i++) {
-            char c = glob.charAt(i);
-            switch (c) {
-                case '*' -> re.append("[^/]*");
-                case '?' -> re.append("[^/]");
-                case '\\' -> {
-                    if (i + 1 < glob.length()) {
-                        re.append(java.util.regex.Pattern.quote(String.valueOf(glob.charAt(++i))));
-                    }
-                }
-                case '[' -> {
-                    int end = glob.indexOf(']', i + 2);
-                    if (end < 0) {
-                        throw new EngineException.InvalidArgument("syntax error in pattern " + glob);
-                    }
-                    String body = glob.substring(i + 1, end);
-                    if (body.startsWith("^") || body.startsWith("!")) {
-                        body = "^" + body.substring(1);
-                    }
-                    re.append('[').append(body.replace("\\", "\\\\").replace("[", "\\[")).append(']');
-                    i = end;
-                }
-                default -> re.append(java.util.regex.Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return java.util.regex.Pattern.compile(re.toString());
     }
 
     /** Files of a mounted image under {@code top}, as context entries (links never followed). */

@@ -192,8 +192,19 @@ public final class BuildContext implements AutoCloseable {
         return out;
     }
 
-    private static boolean hasWildcard(String part) {
+    /** Whether a source path (or one of its components) is a wildcard pattern: {@code *}, {@code ?} or {@code [...]}. */
+    public static boolean hasWildcard(String part) {
         return part.indexOf('*') >= 0 || part.indexOf('?') >= 0 || part.indexOf('[') >= 0;
+    }
+
+    /**
+     * One component of a COPY/ADD source pattern as a regular expression over names (Go's {@code filepath.Match}:
+     * {@code *}, {@code ?}, {@code [...]}, {@code \} escapes) — the same matching for context and image sources.
+     *
+     * @throws IllegalArgumentException when the pattern is malformed (the message says how)
+     */
+    public static Pattern componentPattern(String part) {
+        return Pattern.compile(DockerIgnore.regex(part));
     }
 
     /** Expands wildcard components into concrete context paths (links in the prefix followed safely). */
@@ -211,7 +222,7 @@ public final class BuildContext implements AutoCloseable {
         }
         Pattern glob;
         try {
-            glob = Pattern.compile(DockerIgnore.regex(part));
+            glob = componentPattern(part);
         } catch (IllegalArgumentException e) {
             throw new EngineException.InvalidArgument("COPY source " + source + " is not a valid pattern: " + e.getMessage());
         }
