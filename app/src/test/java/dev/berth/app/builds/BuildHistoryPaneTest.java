@@ -1,12 +1,7 @@
 package dev.berth.app.builds;
 
-import dev.berth.app.backend.EmbeddedBackend;
-import dev.berth.app.i18n.Language;
-import dev.berth.app.settings.Settings;
-import dev.berth.app.settings.SettingsStore;
 import dev.berth.app.shell.AppShell;
-import dev.berth.app.theme.Theme;
-import dev.berth.engine.EngineConfig;
+import dev.berth.app.testing.EmbeddedShell;
 import javafx.css.PseudoClass;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
@@ -43,13 +38,12 @@ class BuildHistoryPaneTest {
     @TempDir
     Path tmp;
 
+    private EmbeddedShell window;
     private AppShell shell;
 
     @Start
     void start(Stage stage) {
-        Path settings = tmp.resolve("config/berth/settings.json");
-        SettingsStore store = new SettingsStore(settings);
-        store.save(new Settings(Language.ENGLISH, Theme.LIGHT));
+        Path settings = tmp.resolve("config/berth/settings.json"); // where EmbeddedShell keeps them
         SavedBuild failed = new SavedBuild(new SavedBuild.Request(tmp.resolve("shop").toString(), "Dockerfile",
                 List.of("shop/api:2"), Map.of(), "", false, false), "FAILED", 1_700_000_100_000L, 2_400, "", List.of(),
                 List.of(new SavedBuild.Step(1, 3, "FROM busybox:latest", 1, true, 1_700_000_100_000L, 10, false, "c6c6c2ced3eb"),
@@ -65,15 +59,13 @@ class BuildHistoryPaneTest {
                 List.of(new SavedBuild.Step(1, 1, "FROM busybox:latest", 1, false, 1_700_000_000_000L, 1_000, false, "d61b9abdacb3")),
                 null, List.of(), 0, "FROM busybox:latest\n", List.of(new SavedBuild.Line(1, "STEP", "Step 1/1 : FROM busybox:latest")));
         assertThat(BuildHistory.nextTo(settings).save(1, List.of(failed, older))).isTrue();
-        shell = new AppShell(store);
-        shell.show(stage, () -> EmbeddedBackend.start(new EngineConfig(tmp.resolve("root"), tmp.resolve("b.sock")), true));
+        window = EmbeddedShell.show(stage, tmp);
+        shell = window.shell();
     }
 
     @AfterEach
     void close() {
-        if (shell != null) {
-            shell.close();
-        }
+        window.close();
     }
 
     @Test

@@ -1,13 +1,6 @@
 package dev.berth.app.builds;
 
-import dev.berth.app.backend.EmbeddedBackend;
-import dev.berth.app.i18n.Language;
-import dev.berth.app.settings.Settings;
-import dev.berth.app.settings.SettingsStore;
-import dev.berth.app.shell.AppShell;
-import dev.berth.app.theme.Theme;
-import dev.berth.engine.EngineConfig;
-import dev.berth.engine.container.ContainerFilter;
+import dev.berth.app.testing.EmbeddedShell;
 import dev.berth.testkit.LocalImages;
 import javafx.css.PseudoClass;
 import javafx.scene.control.Label;
@@ -58,40 +51,24 @@ class BuildsPaneTest {
     @TempDir
     Path tmp;
 
-    private AppShell shell;
-    private volatile EmbeddedBackend backend;
+    private EmbeddedShell window;
 
     @Start
     void start(Stage stage) {
-        SettingsStore store = new SettingsStore(tmp.resolve("config/berth/settings.json"));
-        store.save(new Settings(Language.ENGLISH, Theme.LIGHT));
-        shell = new AppShell(store);
-        shell.show(stage, () -> {
-            EmbeddedBackend b = EmbeddedBackend.start(new EngineConfig(tmp.resolve("root"), tmp.resolve("b.sock")), true);
-            LocalImages.busybox(b.engine(), tmp.resolve("busybox"), "busybox:latest");
-            backend = b;
-            return b;
-        });
+        window = EmbeddedShell.show(stage, tmp, b -> LocalImages.busybox(b.engine(), tmp.resolve("busybox"), "busybox:latest"));
     }
 
     @AfterEach
     void close() {
         try {
-            if (backend != null) {
-                var containers = backend.engine().containers();
-                for (var c : containers.list(ContainerFilter.ALL)) {
-                    containers.remove(c.id(), true, true);
-                }
-            }
+            window.removeContainers();
         } finally {
-            if (shell != null) {
-                shell.close();
-            }
+            window.close();
         }
     }
 
     private BuildsViewModel vm() {
-        return shell.viewModel().builds();
+        return window.shell().viewModel().builds();
     }
 
     private void openPane(FxRobot robot) {

@@ -4,17 +4,12 @@ import com.sun.javafx.scene.SceneHelper;
 import com.sun.javafx.tk.TKClipboard;
 import com.sun.javafx.tk.TKDropTargetListener;
 import com.sun.javafx.tk.Toolkit;
-import dev.berth.app.backend.EmbeddedBackend;
 import dev.berth.app.images.ImageLayer;
 import dev.berth.app.images.ImagesClient;
-import dev.berth.app.i18n.Language;
 import dev.berth.app.images.ImagesViewModel;
-import dev.berth.app.settings.Settings;
-import dev.berth.app.settings.SettingsStore;
 import dev.berth.app.shell.AppShell;
 import dev.berth.app.shell.Page;
-import dev.berth.app.theme.Theme;
-import dev.berth.engine.EngineConfig;
+import dev.berth.app.testing.EmbeddedShell;
 import dev.berth.testkit.LocalImages;
 import javafx.scene.Node;
 import javafx.scene.Scene;
@@ -76,32 +71,23 @@ class DockerfileDropWindowTest {
     @TempDir
     Path tmp;
 
+    private EmbeddedShell window;
     private AppShell shell;
-    private volatile EmbeddedBackend backend;
 
     @Start
     void start(Stage stage) {
-        SettingsStore store = new SettingsStore(tmp.resolve("config/berth/settings.json"));
-        store.save(new Settings(Language.ENGLISH, Theme.LIGHT));
-        shell = new AppShell(store);
-        shell.show(stage, () -> {
-            EmbeddedBackend b = EmbeddedBackend.start(new EngineConfig(tmp.resolve("root"), tmp.resolve("b.sock")), true);
-            LocalImages.busybox(b.engine(), tmp.resolve("busybox"), "busybox:latest");
-            backend = b;
-            return b;
-        });
+        window = EmbeddedShell.show(stage, tmp, b -> LocalImages.busybox(b.engine(), tmp.resolve("busybox"), "busybox:latest"));
+        shell = window.shell();
     }
 
     @AfterEach
     void closeShell() {
-        if (shell != null) {
-            shell.close();
-        }
+        window.close();
     }
 
     @Test
     void dropADockerfileBuildItAndFindTheImageSelectedInImages(FxRobot robot) throws Exception {
-        waitUntil(() -> shell.viewModel().builds().backendProperty().get() != null && backend != null);
+        waitUntil(() -> shell.viewModel().builds().backendProperty().get() != null && window.backend() != null);
         Path project = Files.createDirectories(tmp.resolve("project"));
         Path dockerfile = Files.writeString(project.resolve("Dockerfile"), DOCKERFILE);
         Path notes = Files.createDirectories(tmp.resolve("notes"));
@@ -173,7 +159,7 @@ class DockerfileDropWindowTest {
         String imageId = run.imageId();
         assertThat(imageId).startsWith("sha256:");
         // the build arg reached the engine: the RUN step's history names it, as Docker's does
-        List<ImageLayer> history = ImagesClient.of(backend).history(imageId);
+        List<ImageLayer> history = ImagesClient.of(window.backend()).history(imageId);
         assertThat(history).anyMatch(l -> l.createdBy().contains("GREETING=hi"));
 
         // the Builds page shows the run with its own actions: no notice there; elsewhere it offers the image,
@@ -202,7 +188,7 @@ class DockerfileDropWindowTest {
 
     @Test
     void aDroppedFolderWithAMalformedDockerfileOpensTheDialogNamingTheLine(FxRobot robot) throws Exception {
-        waitUntil(() -> shell.viewModel().builds().backendProperty().get() != null && backend != null);
+        waitUntil(() -> shell.viewModel().builds().backendProperty().get() != null && window.backend() != null);
         Path project = Files.createDirectories(tmp.resolve("broken"));
         Files.writeString(project.resolve("Containerfile"), "FROM busybox:latest\nCOPY --form=base /a /b\n");
         Drag drag = new Drag(robot, shell.scene(), List.of(project.toFile()));
