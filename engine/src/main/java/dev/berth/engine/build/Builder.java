@@ -642,6 +642,29 @@ public final class Builder {
             ImageConfig.Config config = editor.config();
             String dir = config.workingDir();
             String createdBy = String.join(" ", state.shell()) + " #(nop) WORKDIR " + dir;
+            ImageCommitter.LayerBlob layer = writeLayer(state, "make the directory of " + w.text(), root -> {
+                try {
+                    new RootfsWriter(root, 0, 0, null).directory(dir);
+                } catch (EngineException.InvalidArgument notADirectory) {
+                    throw failure(w, null, "cannot make the working directory " + dir + ": it or a parent of it is a file"
+                            + " in the image, not a directory");
+                }
+            });
+            return commitLayer(state, config, layer, createdBy);
+        }
+
+        /** What a step does to the image's files (mounted at {@code root}) to make its layer. */
+        private interface FilesChange {
+            void apply(Path root) throws IOException;
+        }
+
+        /**
+         * Mounts a scratch snapshot on {@code state}'s layers, lets {@code change} write into it, and returns what
+         * changed as a layer blob; the snapshot and its mount point go whatever happens.
+         *
+         * @param doing what the step does, for the error when the disk fails ("write the files of COPY ...")
+         */
+        private ImageCommitter.LayerBlob writeLayer(State state, String doing, FilesChange change) {
             String key = "build-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
             Path mnt = scratch.resolve(key);
             Digest parentChain = state.chain();
@@ -651,18 +674,13 @@ public final class Builder {
                 Files.createDirectories(mnt);
                 Mounter.mount(m, mnt);
                 try {
-                    new RootfsWriter(mnt.toAbsolutePath().normalize(), 0, 0, null).directory(dir);
-                } catch (EngineException.InvalidArgument notADirectory) {
-                    throw failure(w, null, "cannot make the working directory " + dir + ": it or a parent of it is a file"
-                            + " in the image, not a directory");
+                    change.apply(mnt.toAbsolutePath().normalize());
                 } finally {
                     Mounter.unmount(mnt);
                 }
-                ImageCommitter.LayerBlob layer = committer.writeLayer(m.lowerDirs(), m.upperDir().orElseThrow(), java.util.Set.of());
-                return commitLayer(state, config, layer, createdBy);
+                return committer.writeLayer(m.lowerDirs(), m.upperDir().orElseThrow(), java.util.Set.of());
             } catch (IOException e) {
-                throw new EngineException.Unavailable("step " + number + ": cannot make the directory of " + w.text() + ": "
-                        + e.getMessage(), e);
+                throw new EngineException.Unavailable("step " + number + ": cannot " + doing + ": " + e.getMessage(), e);
             } finally {
                 try {
                     Files.deleteIfExists(mnt);
@@ -804,38 +822,21 @@ public final class Builder {
 
         private State copyStep(State state, String text, Sources src, String destination, String chown, String chmod,
                                boolean extract) {
-            String key = "build-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-            Path mnt = scratch.resolve(key);
-            Digest parentChain = state.chain();
-            Mounts m = snapshots.prepare(key, parentChain == null ? null : parentChain.toString(),
-                    Map.of(Snapshotter.TRANSIENT_LABEL, "build"));
+            ImageCommitter.LayerBlob layer = writeLayer(state, "write the files of " + text,
+                    root -> writeSources(state, root, src, destination, chown, chmod, extract));
+            String what = text.strip().split("\\s+", 2)[0].toUpperCase(java.util.Locale.ROOT);
+            String described;
             try {
-                Files.createDirectories(mnt);
-                Mounter.mount(m, mnt);
-                try {
-                    writeSources(state, mnt, src, destination, chown, chmod, extract);
-                } finally {
-                    Mounter.unmount(mnt);
-                }
-                ImageCommitter.LayerBlob layer = committer.writeLayer(m.lowerDirs(), m.upperDir().orElseThrow(), java.util.Set.of());
-                String what = text.strip().split("\\s+", 2)[0].toUpperCase(java.util.Locale.ROOT);
-                String described = src.describe() != null ? src.describe() : contentDescription(src.entries());
-                // Docker writes --chown right against the hash, with no space between (dockerd 20.10 and later)
-                String owner = chown == null || chown.isEmpty() ? "" : "--chown=" + chown;
-                String createdBy = String.join(" ", state.shell()) + " #(nop) " + what + " " + owner + described + " in "
-                        + destination + " ";
-                return commitLayer(state, layer, createdBy);
+                described = src.describe() != null ? src.describe() : contentDescription(src.entries());
             } catch (IOException e) {
                 throw new EngineException.Unavailable("step " + number + ": cannot write the files of " + text + ": "
                         + e.getMessage(), e);
-            } finally {
-                try {
-                    Files.deleteIfExists(mnt);
-                } catch (IOException ignored) {
-                    // an empty directory under <root>/build/mnt; the next build reuses the parent
-                }
-                snapshots.remove(key);
             }
+            // Docker writes --chown right against the hash, with no space between (dockerd 20.10 and later)
+            String owner = chown == null || chown.isEmpty() ? "" : "--chown=" + chown;
+            String createdBy = String.join(" ", state.shell()) + " #(nop) " + what + " " + owner + described + " in "
+                    + destination + " ";
+            return commitLayer(state, layer, createdBy);
         }
 
         private void writeSources(State state, Path mnt, Sources src, String destination, String chown, String chmod,
