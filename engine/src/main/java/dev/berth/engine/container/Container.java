@@ -1,9 +1,12 @@
 package dev.berth.engine.container;
 
+import dev.berth.engine.events.Event;
 import dev.berth.engine.oci.Digest;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * One container: its immutable configuration and its current state. Saved as two files under
@@ -50,5 +53,14 @@ public record Container(String id, String name, Instant created, String imageNam
 
     public Container withName(String n) {
         return new Container(id, n, created, imageName, imageId, config, hostConfig, paths, snapshotKey, state);
+    }
+
+    /** A container event as Docker sends it: the container's labels, name and image, then {@code extra}. */
+    public Event event(String action, Map<String, String> extra) {
+        Map<String, String> attrs = new LinkedHashMap<>(config.labels());
+        attrs.put("name", name);
+        attrs.put("image", imageName);
+        attrs.putAll(extra);
+        return Event.of("container", action, id, attrs);
     }
 }

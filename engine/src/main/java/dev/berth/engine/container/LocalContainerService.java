@@ -2192,11 +2192,7 @@ public final class LocalContainerService implements ContainerService, AutoClosea
     }
 
     private void publish(Container c, String action, Map<String, String> extra) {
-        Map<String, String> attrs = new LinkedHashMap<>(c.config().labels());
-        attrs.put("name", c.name());
-        attrs.put("image", c.imageName());
-        attrs.putAll(extra);
-        events.publish(Event.of("container", action, c.id(), attrs));
+        events.publish(c.event(action, extra));
     }
 
     private String newId() {

@@ -16,7 +16,6 @@ import dev.berth.engine.snapshot.Unpacker;
 import dev.berth.engine.container.inspect.ProcessTable;
 import dev.berth.engine.container.inspect.StatsSampler;
 import dev.berth.engine.errors.EngineException;
-import dev.berth.engine.events.Event;
 import dev.berth.engine.events.EventBus;
 import dev.berth.engine.runtime.spec.Cgroups;
 import dev.berth.engine.snapshot.Mounts;
@@ -26,7 +25,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.List;
@@ -112,11 +110,7 @@ public final class LocalFilesBackend implements ContainerFilesBackend {
 
     /** A container event as the container service sends them: its labels, name and image, then {@code extra}. */
     private void publish(Container c, String action, Map<String, String> extra) {
-        Map<String, String> attrs = new LinkedHashMap<>(c.config().labels());
-        attrs.put("name", c.name());
-        attrs.put("image", c.imageName());
-        attrs.putAll(extra);
-        events.publish(Event.of("container", action, c.id(), attrs));
+        events.publish(c.event(action, extra));
     }
 
     @Override
