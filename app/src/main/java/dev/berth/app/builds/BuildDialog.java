@@ -34,9 +34,7 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignP;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -53,7 +51,7 @@ public final class BuildDialog {
     private final Stage stage;
     private final BuildDialogModel model;
     private final Localization i18n;
-    private final Map<Field, Label> errors = new EnumMap<>(Field.class);
+    private final Map<Field, Label> errors = Dialogs.fieldErrors(Field.class, "build-error");
     private final VBox tagRows = new VBox(6);
     private final GridPane argRows = new GridPane();
     private final Label noArgs;
@@ -62,15 +60,6 @@ public final class BuildDialog {
     public BuildDialog(BuildDialogModel model, Localization i18n, Node owner, Consumer<BuildRequest> onBuild) {
         this.model = model;
         this.i18n = i18n;
-        for (Field f : Field.values()) {
-            Label l = new Label();
-            l.setId("build-error-" + f.name().toLowerCase(Locale.ROOT).replace('_', '-'));
-            l.getStyleClass().add("field-error");
-            l.setWrapText(true);
-            l.setVisible(false);
-            l.setManaged(false);
-            errors.put(f, l);
-        }
 
         Label heading = Dialogs.label(i18n, "builds.dialog.heading");
         heading.getStyleClass().add("dialog-heading");

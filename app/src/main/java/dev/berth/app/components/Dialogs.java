@@ -17,6 +17,9 @@ import javafx.stage.Modality;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 
+import java.util.EnumMap;
+import java.util.Locale;
+
 /**
  * Small windows over the main one: a modal stage with the owner's stylesheets (so the theme
  * follows), a title from the bundle, and a row of buttons on the right.
@@ -105,5 +108,23 @@ public final class Dialogs {
         row.getChildren().addAll(buttons);
         row.getStyleClass().add("dialog-buttons");
         return row;
+    }
+
+    /**
+     * One error label per form field, hidden until a problem is shown in it; ids {@code <idPrefix>-<field>}
+     * (the field's name in lower case, {@code _} as {@code -}).
+     */
+    public static <F extends Enum<F>> EnumMap<F, Label> fieldErrors(Class<F> fields, String idPrefix) {
+        EnumMap<F, Label> errors = new EnumMap<>(fields);
+        for (F f : fields.getEnumConstants()) {
+            Label l = new Label();
+            l.setId(idPrefix + "-" + f.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            l.getStyleClass().add("field-error");
+            l.setWrapText(true);
+            l.setVisible(false);
+            l.setManaged(false);
+            errors.put(f, l);
+        }
+        return errors;
     }
 }

@@ -25,7 +25,6 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignC;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignP;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -56,7 +55,7 @@ final class RunDialog {
     private final VBox portRows = new VBox(6);
     private final VBox volumeRows = new VBox(6);
     private final ComboBox<String> network = new ComboBox<>();
-    private final Map<Field, Label> errors = new EnumMap<>(Field.class);
+    private final Map<Field, Label> errors = Dialogs.fieldErrors(Field.class, "run-error");
     private final ReadOnlyObjectWrapper<Text> message = new ReadOnlyObjectWrapper<>();
     private final Button start;
     private final VBox form;
@@ -77,15 +76,6 @@ final class RunDialog {
         this.interactive = check("run-interactive", "run.interactive");
         this.tty = check("run-tty", "run.tty");
         this.autoRemove = check("run-autoremove", "run.autoRemove");
-        for (Field f : Field.values()) {
-            Label l = new Label();
-            l.setId("run-error-" + f.name().toLowerCase(java.util.Locale.ROOT));
-            l.getStyleClass().add("field-error");
-            l.setWrapText(true);
-            l.setVisible(false);
-            l.setManaged(false);
-            errors.put(f, l);
-        }
 
         Label heading = Dialogs.label(i18n, "run.heading");
         heading.getStyleClass().add("dialog-heading");
